@@ -1,0 +1,144 @@
+"""Tensors: creating them from data and NumPy, choosing dtypes, converting, multiplying.
+
+Fill in every function below. Run `torchdojo grade tensors` to check your work and
+`torchdojo hint tensors` when you are stuck.
+"""
+
+import numpy as np
+import torch
+
+
+def scalar(value: float) -> torch.Tensor:
+    """Return `value` as a 0-d (shape `()`) float32 tensor."""
+    ### BEGIN SOLUTION
+    return torch.tensor(value, dtype=torch.float32)
+    ### END SOLUTION
+
+
+def from_data(data):
+    """Return a tensor holding `data`, a number or a nested list of 1 to 3 levels.
+
+    The dtype is inferred as PyTorch does for Python data: int64 when every value is an
+    integer, float32 when any value is a float. The shape follows the nesting.
+    """
+    ### BEGIN SOLUTION
+    return torch.tensor(data)
+    ### END SOLUTION
+
+
+def labels_tensor(labels: list) -> torch.Tensor:
+    """Return class labels (a list of ints) as a 1-d int64 tensor, ready for a loss function."""
+    ### BEGIN SOLUTION
+    return torch.tensor(labels, dtype=torch.int64)
+    ### END SOLUTION
+
+
+def share_numpy(array: np.ndarray) -> torch.Tensor:
+    """Return a tensor that shares memory with `array`: writing to one changes the other.
+
+    Keep the array's dtype.
+    """
+    ### BEGIN SOLUTION
+    return torch.from_numpy(array)
+    ### END SOLUTION
+
+
+def copy_numpy(array: np.ndarray) -> torch.Tensor:
+    """Return a tensor with `array`'s values and dtype that does NOT share its memory."""
+    ### BEGIN SOLUTION
+    return torch.tensor(array)
+    ### END SOLUTION
+
+
+def features_from_numpy(array: np.ndarray) -> torch.Tensor:
+    """Return a float64 NumPy array as float32 features that a model's layers accept."""
+    ### BEGIN SOLUTION
+    return torch.from_numpy(array).float()
+    ### END SOLUTION
+
+
+def zeros_like_input(x: torch.Tensor) -> torch.Tensor:
+    """Return zeros with the shape, dtype and device of `x`."""
+    ### BEGIN SOLUTION
+    return torch.zeros_like(x)
+    ### END SOLUTION
+
+
+def new_filled(x: torch.Tensor, shape: tuple, value: float) -> torch.Tensor:
+    """Return a tensor of `shape` filled with `value`, with the dtype and device of `x`."""
+    ### BEGIN SOLUTION
+    return x.new_full(shape, value)
+    ### END SOLUTION
+
+
+def steps(start: float, end: float, step: float) -> torch.Tensor:
+    """Return the values start, start + step, ... that are strictly below `end` (float32)."""
+    ### BEGIN SOLUTION
+    return torch.arange(start, end, step, dtype=torch.float32)
+    ### END SOLUTION
+
+
+def evenly_spaced(start: float, end: float, count: int) -> torch.Tensor:
+    """Return `count` evenly spaced float32 values from `start` to `end`, both included."""
+    ### BEGIN SOLUTION
+    return torch.linspace(start, end, count)
+    ### END SOLUTION
+
+
+def full_of(shape: tuple, value: int) -> torch.Tensor:
+    """Return a float32 tensor of `shape` where every element is `value` (an int)."""
+    ### BEGIN SOLUTION
+    return torch.full(shape, value, dtype=torch.float32)
+    ### END SOLUTION
+
+
+def random_matrix(rows: int, cols: int, seed: int) -> torch.Tensor:
+    """Return a (rows, cols) matrix of standard-normal float32 values.
+
+    Draw them from a `torch.Generator` seeded with `seed`, so the same seed always gives the
+    same matrix, and leave PyTorch's global random state untouched.
+    """
+    ### BEGIN SOLUTION
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(rows, cols, generator=generator)
+    ### END SOLUTION
+
+
+def random_labels(n: int, num_classes: int, seed: int) -> torch.Tensor:
+    """Return `n` int64 class labels drawn uniformly from 0, 1, ..., num_classes - 1.
+
+    Use a `torch.Generator` seeded with `seed`; leave the global random state untouched.
+    """
+    ### BEGIN SOLUTION
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randint(0, num_classes, (n,), generator=generator)
+    ### END SOLUTION
+
+
+def describe(x: torch.Tensor) -> dict:
+    """Return a dict with the keys "shape" (a torch.Size), "dtype" (a torch.dtype),
+    "device" (a torch.device), "ndim" (an int) and "numel" (an int) of `x`."""
+    ### BEGIN SOLUTION
+    return {"shape": x.shape, "dtype": x.dtype, "device": x.device, "ndim": x.ndim,
+            "numel": x.numel()}
+    ### END SOLUTION
+
+
+def gram(matrix: torch.Tensor) -> torch.Tensor:
+    """Return the matrix product of `matrix` (m, n) with its transpose: an (m, m) result.
+
+    For [[1, 2, 3], [4, 5, 6]] that is [[14, 32], [32, 77]].
+    """
+    ### BEGIN SOLUTION
+    return matrix @ matrix.T
+    ### END SOLUTION
+
+
+def batch_matmul(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Multiply a batch of matrices: a is (batch, m, k) and b is (batch, k, n).
+
+    Return the (batch, m, n) products, one per pair.
+    """
+    ### BEGIN SOLUTION
+    return a @ b
+    ### END SOLUTION

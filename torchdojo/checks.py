@@ -1,0 +1,61 @@
+"""What a grader module imports: the ``check`` decorator and the helpers checks are written with.
+
+A check is a pytest test that runs in the grading process. It asks the learner's sandbox for
+values (``learner.fn(...)`` or ``learner.run(probe, ...)``), asks the reference for the same
+(``ref.fn(...)``), and compares them with ``expect``. It declares its points, the concept it
+grades and escalating hints where it is defined::
+
+    @check(points=2, concept="0-d tensors", hints=["...", "...", "..."])
+    def scalar_from_number(learner, ref, draw):
+        value = draw.number()
+        expect(learner.make_scalar(value), ref.make_scalar(value))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from torchdojo.compare import Mismatch, expect, expect_true
+from torchdojo.engine.draw import Draw
+from torchdojo.sandbox.host import (
+    LearnerRaised,
+    NotAttempted,
+    SandboxCrashed,
+    SandboxProblem,
+    SandboxTimeout,
+)
+from torchdojo.sandbox.wire import Foreign, TensorData
+
+__all__ = [
+    "Check", "Draw", "Foreign", "LearnerRaised", "Mismatch", "NotAttempted", "SandboxCrashed",
+    "SandboxProblem", "SandboxTimeout", "TensorData", "check", "expect", "expect_true",
+    "spec_of",
+]
+
+MARK = "__torchdojo_check__"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    points: int
+    concept: str
+    hints: tuple[str, ...]
+    requires: str | None = None  # "cuda": graded only where that hardware exists
+    timeout: float | None = None  # seconds per sandbox call, when the topic default is too short
+
+
+def check(*, points: int = 1, concept: str, hints: Sequence[str], requires: str | None = None,
+          timeout: float | None = None) -> Callable:
+    """Declare a graded check: its points, the concept it grades and its hints, nudge first."""
+
+    def mark(fn: Callable) -> Callable:
+        setattr(fn, MARK, Check(fn.__name__, points, concept, tuple(hints), requires, timeout))
+        return fn
+
+    return mark
+
+
+def spec_of(obj: object) -> Check | None:
+    return getattr(obj, MARK, None)

@@ -1,0 +1,213 @@
+"""The pytest plugin that grades: fixtures for checks, and a verdict for every check.
+
+Checks are pytest tests in ``graders/<topic>.py``, collected by their ``@check`` mark. This
+plugin runs in the grading process; learner code never does. It turns each test's outcome
+into a status, a score and a teaching message, and collects them into a ``Report``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from torchdojo.checks import Check, spec_of
+from torchdojo.compare import Mismatch
+from torchdojo.course import Course, Topic
+from torchdojo.engine.draw import Draw, derive_seed
+from torchdojo.engine.proxies import Learner, Reference
+from torchdojo.engine.report import CheckResult, Status, TopicResult
+from torchdojo.explain import explain
+from torchdojo.sandbox.host import (
+    BadReply,
+    Budget,
+    ImportFailed,
+    LearnerRaised,
+    NotAttempted,
+    Sandbox,
+    SandboxCrashed,
+    SandboxProblem,
+    SandboxTimeout,
+)
+
+
+@dataclass
+class GradeConfig:
+    course: Course
+    topics: list[Topic]
+    submission: Path
+    seed: int
+    threads: int = 1
+    strict: bool = False
+    timeout_scale: float = 1.0
+
+
+@dataclass
+class _TopicState:
+    topic: Topic
+    result: TopicResult
+    learner: Learner
+    sandbox: Sandbox | None = None
+    checks: list[Check] = field(default_factory=list)
+
+
+class GradingPlugin:
+    """Pass an instance to ``pytest.main(plugins=[...])``; read ``results`` afterwards."""
+
+    def __init__(self, config: GradeConfig) -> None:
+        self.config = config
+        self.results: dict[str, TopicResult] = {
+            t.name: TopicResult(t.name, t.title) for t in config.topics}
+        self.fault = ""
+        self._states: dict[str, _TopicState] = {}
+
+    # -- collection: a function is a check when it carries the @check mark
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pycollect_makeitem(self, collector: Any, name: str, obj: Any) -> Any:
+        if spec_of(obj) is not None and callable(obj):
+            return [pytest.Function.from_parent(collector, name=name)]
+        return None
+
+    def pytest_collectreport(self, report: Any) -> None:
+        if report.failed:
+            self.fault = f"a grader module failed to load: {report.nodeid}: {report.longreprtext}"
+
+    # -- fixtures
+
+    @pytest.fixture(scope="module")
+    def learner(self, request: pytest.FixtureRequest) -> Learner:
+        return self._state(request.node.path).learner
+
+    @pytest.fixture(scope="module")
+    def ref(self, request: pytest.FixtureRequest) -> Reference:
+        topic = self._topic_of(request.node.path)
+        return Reference(self.config.course.solution(topic), topic.name)
+
+    @pytest.fixture
+    def draw(self, request: pytest.FixtureRequest) -> Draw:
+        topic = self._topic_of(request.node.path)
+        return Draw(derive_seed(self.config.seed, topic.name, request.node.name))
+
+    @pytest.fixture
+    def seed(self) -> int:
+        return self.config.seed
+
+    # -- running
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        spec = spec_of(item.function)
+        if spec.requires == "cuda" and not torch.cuda.is_available():
+            pytest.skip("needs a CUDA GPU, which this machine does not have")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: Any) -> Any:
+        report = yield
+        if call.when == "call" or (call.when == "setup" and not report.passed):
+            self._record(item, call, report)
+        return report
+
+    def pytest_runtest_call(self, item: pytest.Item) -> None:
+        state = self._state(item.path)
+        state.learner.last_call = ""
+        state.learner.timeout = spec_of(item.function).timeout
+
+    def _record(self, item: pytest.Item, call: Any, report: Any) -> None:
+        spec = spec_of(item.function)
+        state = self._state(item.path)
+        if report.skipped:
+            status, message = Status.SKIPPED, _skip_reason(report)
+        elif report.passed:
+            status, message = Status.PASSED, ""
+        else:
+            status, message = self._verdict(spec, state, call.excinfo.value)
+        points = 0 if status is Status.SKIPPED else spec.points
+        state.result.checks.append(CheckResult(
+            name=spec.name, status=status, score=points if status is Status.PASSED else 0,
+            max_score=points, message=message, concept=spec.concept,
+            seconds=round(call.duration, 4)))
+
+    def _verdict(self, spec: Check, state: _TopicState, exc: BaseException
+                 ) -> tuple[Status, str]:
+        label = state.learner.last_call or "your code"
+        if isinstance(exc, Mismatch):
+            return Status.FAILED, f"{exc.describe(label)}\n{spec.concept}: {exc.advice}".strip()
+        if isinstance(exc, ImportFailed):
+            state.result.error = exc.message
+            return Status.ERROR, "not run: the module failed to import (see the topic error)"
+        if isinstance(exc, NotAttempted):
+            return Status.NOT_ATTEMPTED, f"not attempted: {exc.message}"
+        if isinstance(exc, SandboxTimeout):
+            return Status.TIMEOUT, f"timeout: {exc.message}. Look for a loop that never ends."
+        if isinstance(exc, LearnerRaised):
+            return Status.ERROR, _raised_message(exc, spec)
+        if isinstance(exc, (SandboxCrashed, BadReply, SandboxProblem)):
+            return Status.ERROR, f"{exc.message}\n{spec.concept}: a graded function must " \
+                                 "return its value; nothing else counts."
+        if isinstance(exc, AssertionError):
+            return Status.FAILED, f"{exc}\n{spec.concept}".strip()
+        self.fault = self.fault or f"check {state.topic.name}.{spec.name} crashed: " \
+                                   f"{type(exc).__name__}: {exc}"
+        return Status.ERROR, f"internal grader error ({type(exc).__name__}: {exc}); " \
+                             "this is a bug in torchdojo, not in your code"
+
+    # -- per-topic state: one sandbox per topic, kept for all its checks
+
+    def _topic_of(self, path: Path) -> Topic:
+        return self.config.course.topic(Path(path).stem)
+
+    def _state(self, path: Path) -> _TopicState:
+        topic = self._topic_of(path)
+        if topic.name not in self._states:
+            self._states[topic.name] = self._open(topic)
+        return self._states[topic.name]
+
+    def _open(self, topic: Topic) -> _TopicState:
+        result = self.results[topic.name]
+        file = self.config.submission / f"{topic.name}.py"
+        if not file.is_file():
+            learner = Learner(None, missing=f"{file.name} is not in the submission")
+            return _TopicState(topic, result, learner)
+        scale = self.config.timeout_scale
+        sandbox = Sandbox(topic.name, str(file), threads=self.config.threads,
+                          strict=self.config.strict,
+                          budget=Budget(call=topic.call_timeout * scale,
+                                        topic=topic.time_budget * scale))
+        return _TopicState(topic, result, Learner(sandbox), sandbox)
+
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        if nextitem is None or Path(nextitem.path) != Path(item.path):
+            self._close(self._topic_of(item.path).name)
+
+    def _close(self, name: str) -> None:
+        state = self._states.get(name)
+        if state is not None and state.sandbox is not None:
+            state.sandbox.close()
+            state.result.output = state.sandbox.output.text()
+
+    def pytest_sessionfinish(self) -> None:
+        for name in list(self._states):
+            self._close(name)
+
+
+def _raised_message(exc: LearnerRaised, spec: Check) -> str:
+    where = f" ({exc.where})" if exc.where else ""
+    first = f"{exc.call} raised {exc.type}: {_first_line(exc.text)}{where}"
+    known = explain(exc.type, exc.text)
+    if known is not None:
+        return f"{first}\n{known.concept}: {known.advice}"
+    return f"{first}\n{spec.concept}: read the error above; the line shown is where it happened."
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= 300 else line[:297] + "..."
+
+
+def _skip_reason(report: Any) -> str:
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    return f"skipped: {reason.removeprefix('Skipped: ')} (not counted)"
+

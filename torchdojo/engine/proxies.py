@@ -1,0 +1,158 @@
+"""The two sides a check talks to: the learner's sandbox and the reference solution.
+
+Both answer the same requests and both answers pass through the same wire format, so a check
+compares like with like: ``expect(learner.f(x), ref.f(x))``. A *probe* is trusted code that
+drives a module (builds a model, registers hooks, runs the learner's loop) and returns data; it
+runs in the sandbox against the learner's module and here against the reference module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import textwrap
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from torchdojo.sandbox import wire
+from torchdojo.sandbox.host import NotAttempted, Reply, Sandbox
+
+
+def probe_source(fn: Callable) -> str:
+    """The source a probe is sent as. Probes import what they use and close over nothing."""
+    if fn.__code__.co_freevars:
+        raise TypeError(f"probe {fn.__name__} must not close over {fn.__code__.co_freevars}")
+    return textwrap.dedent(inspect.getsource(fn))
+
+
+def describe_args(args: tuple, kwargs: dict) -> str:
+    parts = [_short(a) for a in args] + [f"{k}={_short(v)}" for k, v in kwargs.items()]
+    text = ", ".join(parts)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def _short(value: Any) -> str:
+    import numpy as np
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        layout = "" if value.is_contiguous() else ", non-contiguous"
+        shape = "x".join(map(str, value.shape)) or "0-d"
+        return f"<{shape} {str(value.dtype).removeprefix('torch.')} tensor{layout}>"
+    if isinstance(value, np.ndarray):
+        return f"<{'x'.join(map(str, value.shape))} {value.dtype} array>"
+    text = repr(value)
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+class Learner:
+    """The learner's module, seen through its sandbox. ``learner.f(x)`` returns f's value."""
+
+    def __init__(self, sandbox: Sandbox | None, missing: str = "") -> None:
+        self._box = sandbox
+        self._missing = missing
+        self.timeout: float | None = None  # per-call limit of the running check, if it has one
+        self.last_call = ""
+        self.last_reply: Reply | None = None
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return partial(self._value, name)
+
+    def _value(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return self.call(name, *args, **kwargs).value
+
+    def call(self, name: str, *args: Any, after: bool = False, timeout: float | None = None,
+             **kwargs: Any) -> Reply:
+        """Call ``name`` and keep the whole reply (value, inputs after the call, warnings)."""
+        self.last_call = f"{name}({describe_args(args, kwargs)})"
+        box = self._sandbox()
+        self.last_reply = box.call(name, args, kwargs, timeout=timeout or self.timeout,
+                                   after=after)
+        return self.last_reply
+
+    def run(self, probe: Callable, *args: Any, timeout: float | None = None,
+            **kwargs: Any) -> Any:
+        """Run a probe against the learner's module and return what it returned."""
+        self.last_call = f"{probe.__name__.removeprefix('probe_')}({describe_args(args, kwargs)})"
+        box = self._sandbox()
+        self.last_reply = box.probe(probe, args, kwargs, source=probe_source(probe),
+                                    timeout=timeout or self.timeout)
+        return self.last_reply.value
+
+    def _sandbox(self) -> Sandbox:
+        if self._box is None:
+            raise NotAttempted(self._missing)
+        return self._box
+
+
+class Reference:
+    """The reference solution, loaded in the grading process (it is trusted code).
+
+    Values round-trip through the wire format so they look exactly like the learner's. Results
+    are cached per input, so watch mode and batches never recompute them.
+    """
+
+    _cache: dict[tuple, Any] = {}
+    CACHE_LIMIT = 4096
+
+    def __init__(self, path: Path, topic: str) -> None:
+        self.path = path
+        self.topic = topic
+        self._module: ModuleType | None = None
+        self._key = (str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+
+    @property
+    def module(self) -> ModuleType:
+        if self._module is None:
+            spec = importlib.util.spec_from_file_location(f"torchdojo_reference_{self.topic}",
+                                                          self.path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            self._module = module
+        return self._module
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return partial(self._value, name)
+
+    def _value(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        return self._answer(name, lambda call: getattr(self.module, name)(*call.args,
+                                                                        **call.kwargs),
+                            args, kwargs)
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Reply:
+        """Like ``Learner.call``: the value plus the inputs as they are after the call."""
+        return self._answer(name, None, args, kwargs, keep_after=True)
+
+    def run(self, probe: Callable, *args: Any, **kwargs: Any) -> Any:
+        namespace: dict[str, Any] = {"__name__": "torchdojo_probe"}
+        exec(compile(probe_source(probe), f"<probe {probe.__name__}>", "exec"), namespace)
+        fn = namespace[probe.__name__]
+        return self._answer(f"probe:{probe.__name__}",
+                            lambda call: fn(self.module, *call.args, **call.kwargs), args, kwargs)
+
+    def _answer(self, name: str, run: Callable | None, args: tuple, kwargs: dict,
+                keep_after: bool = False) -> Any:
+        sent = wire.pack_call(args, kwargs)
+        key = (self._key, name, keep_after, hashlib.sha256(wire.to_bytes(sent)).hexdigest())
+        if key not in self._cache:
+            if len(self._cache) >= self.CACHE_LIMIT:
+                self._cache.clear()
+            call = wire.unpack_call(sent)
+            if run is None:
+                value = getattr(self.module, name)(*call.args, **call.kwargs)
+            else:
+                value = run(call)
+            packed = wire.pack_result({"value": value, "after": call.args if keep_after
+                                       else None}, call.storages)
+            result = wire.verify_sharing(wire.unpack_result(packed), sent)
+            self._cache[key] = (Reply(result["value"], result["after"])
+                                if keep_after else result["value"])
+        return self._cache[key]

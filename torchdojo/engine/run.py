@@ -1,0 +1,84 @@
+"""Grade a submission: run the hidden checks under pytest and return a ``Report``."""
+
+from __future__ import annotations
+
+import os
+import platform
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from torchdojo.course import Course, CourseError
+from torchdojo.engine.plugin import GradeConfig, GradingPlugin
+from torchdojo.engine.report import Report
+from torchdojo.sandbox import host
+
+INI = Path(__file__).with_name("grading.ini")
+
+
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
+          submission: Path | None = None, seed: int | None = None, threads: int = 1,
+          strict: bool = False, timeout_scale: float = 1.0) -> Report:
+    """Grade ``submission`` (a folder of ``<topic>.py`` files; default the course's exercises)."""
+    selected = course.select(topics)
+    folder = Path(submission) if submission is not None else course.exercises
+    if not folder.is_dir():
+        raise CourseError(f"submission folder {folder} does not exist")
+    config = GradeConfig(course=course, topics=selected, submission=folder.resolve(),
+                         seed=new_seed() if seed is None else seed, threads=threads,
+                         strict=strict, timeout_scale=timeout_scale)
+    host.warm_up()
+    started = time.perf_counter()
+    import torch
+
+    torch.set_num_threads(threads)
+    plugin = GradingPlugin(config)
+    with _quiet_pytest():
+        code = pytest.main(_pytest_args(course, selected), plugins=[plugin])
+    fault = plugin.fault or _pytest_fault(int(code))
+    return Report(seed=config.seed, tier="strict" if strict else "local",
+                  topics=[plugin.results[t.name] for t in selected],
+                  seconds=time.perf_counter() - started, fault=fault,
+                  environment={"torch": torch.__version__, "python": platform.python_version(),
+                               "threads": threads, "cuda": torch.cuda.is_available()})
+
+
+def _pytest_args(course: Course, topics: list) -> list[str]:
+    return ["-c", str(INI), "--rootdir", str(course.graders), "--noconftest",
+            "--import-mode=importlib", "--capture=sys", "-p", "no:terminal",
+            "-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:doctest",
+            *[str(course.grader(t)) for t in topics]]
+
+
+def _pytest_fault(code: int) -> str:
+    if code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return ""
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        return "no checks were collected"
+    return f"the grading session ended abnormally (pytest exit code {code})"
+
+
+@contextmanager
+def _quiet_pytest() -> Iterator[None]:
+    """No third-party plugins and no options from the environment (PYTEST_ADDOPTS)."""
+    saved = {k: os.environ.get(k) for k in ("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "PYTEST_ADDOPTS",
+                                            "PYTEST_PLUGINS")}
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    os.environ.pop("PYTEST_ADDOPTS", None)
+    os.environ.pop("PYTEST_PLUGINS", None)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

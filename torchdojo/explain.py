@@ -1,0 +1,144 @@
+"""Turn the errors PyTorch raises for common mistakes into the concept and what to try."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Explanation:
+    concept: str
+    advice: str
+
+
+_KNOWN: list[tuple[str, str, str]] = [
+    (r"view size is not compatible with input tensor's size and stride",
+     "contiguity and view()",
+     "view() needs memory laid out in row-major order. After .t(), .transpose() or .permute() "
+     "the tensor is not contiguous: use .reshape(), or call .contiguous() before .view()."),
+    (r"shape '\[.*\]' is invalid for input of size",
+     "reshaping keeps the element count",
+     "The new shape must hold exactly as many elements as the input. Use -1 for the dimension "
+     "that depends on the batch size instead of a fixed number."),
+    (r"mat1 and mat2 shapes cannot be multiplied|size mismatch, m1|inner dimensions",
+     "matrix multiplication shapes",
+     "For A @ B the last dimension of A must equal the first of B. nn.Linear(in, out) stores "
+     "its weight as (out, in), so F.linear computes x @ W.T + b."),
+    (r"must have the same dtype|expected m1 and m2 to have the same dtype|expected scalar type "
+     r"(Float|Double) but found",
+     "dtypes must match",
+     "Both operands need the same dtype. NumPy arrays default to float64; convert with "
+     ".float() (float32) before mixing them with a model's float32 tensors."),
+    (r"is not on the expected device|Expected all tensors to be on the same device",
+     "tensors on the same device",
+     "Every tensor in an operation must be on one device. Tensor.to(device) returns a new "
+     "tensor (assign it); create new tensors with device=x.device or torch.zeros_like(x)."),
+    (r"Torch not compiled with CUDA enabled|Found no NVIDIA driver|No CUDA GPUs are available",
+     "device-agnostic code",
+     "The code assumes a GPU. Take the device as a parameter and use .to(device) instead of "
+     ".cuda() or the string 'cuda'."),
+    (r"Only Tensors of floating point and complex dtype can require gradients",
+     "requires_grad needs floating point",
+     "Gradients exist only for floating-point tensors: create it with dtype=torch.float32."),
+    (r"expected sequence of length \d+ at dim \d+",
+     "tensors are rectangular",
+     "Every row of a nested list must have the same length to become a tensor."),
+    (r"Can't call numpy\(\) on Tensor that requires grad|can't convert .* to numpy",
+     "leaving autograd and the device",
+     "Call .detach() (and .cpu()) before .numpy()."),
+    (r"element 0 of tensors does not require grad and does not have a grad_fn",
+     "the autograd graph",
+     "backward() needs a result that depends on a tensor with requires_grad=True, computed "
+     "outside torch.no_grad()."),
+    (r"Trying to backward through the graph a second time",
+     "retain_graph",
+     "backward() frees the graph. Pass retain_graph=True to the first backward() when you "
+     "need a second one, or recompute the forward pass."),
+    (r"grad can be implicitly created only for scalar outputs",
+     "backward() on a scalar",
+     "Reduce the output to a scalar (e.g. .sum() or a loss) before calling .backward()."),
+    (r"a leaf Variable that requires grad is being used in an in-place operation",
+     "updating parameters in place",
+     "Update parameters inside `with torch.no_grad():`, e.g. `w -= lr * w.grad`."),
+    (r"modified by an inplace operation",
+     "in-place operations and autograd",
+     "A tensor that autograd saved for backward was changed in place; use the out-of-place "
+     "version of the operation (no trailing underscore)."),
+    (r"expected target dtype to be Long|expected scalar type Long",
+     "class labels are int64",
+     "CrossEntropyLoss wants class indices as torch.int64 (torch.long); convert with .long()."),
+    (r"Target -?\d+ is out of bounds",
+     "class labels start at 0",
+     "Class indices must lie in [0, C). Shift labels that start at 1."),
+    (r"0D or 1D target tensor expected",
+     "label shapes",
+     "CrossEntropyLoss wants labels of shape (N,), not (N, 1): squeeze the extra dimension."),
+    (r"stack expects each tensor to be equal size",
+     "collating a batch",
+     "Every sample in a batch must have the same shape, or pass a collate_fn that pads them."),
+    (r"Weights only load failed",
+     "saving a state_dict",
+     "Save model.state_dict() (tensors only), not the whole module; torch.load uses "
+     "weights_only=True by default."),
+    (r"Missing key\(s\) in state_dict|Unexpected key\(s\) in state_dict",
+     "state_dict keys",
+     "The saved keys and the model's parameter names differ. A DDP model prefixes them with "
+     "'module.': save ddp_model.module.state_dict()."),
+    (r"step\(\) has already been called since the last update\(\)",
+     "GradScaler.update()",
+     "Call scaler.update() once at the end of every iteration."),
+    (r"No inf checks were recorded",
+     "GradScaler.step()",
+     "Step through the scaler: scaler.step(optimizer), not optimizer.step()."),
+    (r"unscale_\(\) has already been called",
+     "GradScaler.unscale_()",
+     "Call scaler.unscale_(optimizer) at most once per iteration, before clipping."),
+    (r"Expected more than 1 value per channel when training",
+     "BatchNorm and batch size",
+     "BatchNorm in training mode needs more than one sample per batch: use drop_last=True."),
+    (r"sampler option is mutually exclusive with shuffle",
+     "samplers and shuffle",
+     "A sampler decides the order; pass shuffle=False (DistributedSampler shuffles itself)."),
+    (r"Inference tensors cannot be saved for backward",
+     "inference_mode",
+     "Tensors created under torch.inference_mode() can never join autograd; use no_grad() "
+     "for values you will train on later."),
+    (r"can't optimize a non-leaf Tensor",
+     "leaf tensors",
+     "Optimizers need leaf tensors: create parameters with requires_grad=True directly, "
+     "not as the result of an operation on one."),
+    (r"self must be a matrix",
+     "batched matrix multiplication",
+     "torch.mm takes 2-D matrices only; use @ or torch.matmul for batches."),
+    (r"The size of tensor a \(\d+\) must match the size of tensor b",
+     "broadcasting",
+     "Broadcasting aligns trailing dimensions; check the shapes of both operands."),
+    (r"Dimension out of range",
+     "dimensions",
+     "A tensor with n dimensions accepts dim in [-n, n-1]; check the tensor's ndim."),
+    (r"could not infer output dtype",
+     "integer tensors",
+     "Reductions like mean() need a floating-point tensor; convert with .float() first."),
+    (r"can't be cast to the desired output type",
+     "in-place type promotion",
+     "An in-place operation cannot change a tensor's dtype; convert first or use the "
+     "out-of-place operation."),
+    (r"Tensor\.item\(\) cannot be called on meta tensors|cannot be called on meta",
+     "device-agnostic code",
+     ".item() and .numpy() copy data to the host; keep them out of code that must run on any "
+     "device."),
+]
+
+_COMPILED = [(re.compile(p), Explanation(c, a)) for p, c, a in _KNOWN]
+
+
+def explain(error_type: str, message: str) -> Explanation | None:
+    """The concept behind a known PyTorch error message, or None."""
+    for pattern, explanation in _COMPILED:
+        if pattern.search(message):
+            return explanation
+    if error_type in ("SystemExit", "KeyboardInterrupt"):
+        return Explanation("returning a value", "A graded function must return its result; "
+                           "exiting or interrupting the process scores nothing.")
+    return None

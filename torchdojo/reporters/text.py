@@ -1,0 +1,80 @@
+"""The report for a person: one line per check, the lesson under each failure, a total last."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
+
+MARKS = {
+    Status.PASSED: ("✓", "green"),
+    Status.FAILED: ("✗", "red"),
+    Status.ERROR: ("!", "red"),
+    Status.TIMEOUT: ("⏱", "yellow"),
+    Status.NOT_ATTEMPTED: ("·", "dim"),
+    Status.SKIPPED: ("-", "cyan"),
+}
+
+
+def render(report: Report, console: Console) -> None:
+    console.print(_banner(report))
+    for topic in report.topics:
+        console.print()
+        _topic(topic, console)
+    console.print()
+    console.print(_total(report))
+
+
+def _banner(report: Report) -> Text:
+    tier = ("strict grading (authoritative)" if report.tier == "strict"
+            else "local grading (advisory: only a course's strict grading is authoritative)")
+    return Text.assemble(("torchdojo", "bold"), f" · {tier} · seed {report.seed}")
+
+
+def _topic(topic: TopicResult, console: Console) -> None:
+    head = Text.assemble((topic.name, "bold"), f" · {topic.title}")
+    score = f"{_pts(topic.score)}/{_pts(topic.max_score)}"
+    console.print(Text.assemble(head, " ", (score, "bold green" if topic.complete else "bold")))
+    if topic.error:
+        console.print(Text(f"  ! {topic.error}", style="red"))
+    for check in topic.checks:
+        _check(check, console)
+
+
+def _check(check: CheckResult, console: Console) -> None:
+    mark, style = MARKS[check.status]
+    points = f"{_pts(check.score)}/{_pts(check.max_score)}"
+    line = Text.assemble("  ", (mark, style), f" {points:>5}  ", check.name)
+    if check.status in (Status.NOT_ATTEMPTED, Status.SKIPPED):
+        line.append(f"  {check.message}", style="dim")
+        console.print(line)
+        return
+    console.print(line)
+    if check.message and check.status is not Status.PASSED:
+        for text in check.message.splitlines():
+            console.print(f"{'':11}{escape(text)}", style=style if text is
+                          check.message.splitlines()[0] else None, highlight=False)
+
+
+def _total(report: Report) -> Text:
+    if report.fault:
+        return Text(f"Grader fault: {report.fault}", style="bold red")
+    counts = [(report.count(s), s) for s in Status]
+    parts = [f"{n} {s.value.replace('_', ' ')}" for n, s in counts if n]
+    skipped = report.count(Status.SKIPPED)
+    text = Text.assemble(("Total ", "bold"),
+                         (f"{_pts(report.score)}/{_pts(report.max_score)} points", "bold"),
+                         " · " + " · ".join(parts))
+    if skipped:
+        text.append(f"\n{skipped} check(s) skipped: they need hardware this machine lacks and "
+                    "are not counted.", style="cyan")
+    elif report.exit_code == 0:
+        text.append("\nEvery check passed.", style="bold green")
+    text.append(f"\nReplay this run with --seed {report.seed}.", style="dim")
+    return text
+
+
+def _pts(x: float) -> str:
+    return f"{x:g}"

@@ -1,0 +1,185 @@
+"""The sandbox child: imports one learner module and runs calls on request.
+
+Everything here runs next to learner code, so nothing here decides anything. It answers each
+request with data (see ``wire``) and the grading process judges. Anything the learner does to
+this process (patching torch, exiting, hanging, printing) stays inside it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import time
+import traceback
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from torchdojo.sandbox import wire
+
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class ChildSpec:
+    topic: str
+    path: str  # the learner's file
+    workdir: str  # an empty directory that becomes the working directory
+    threads: int = 1
+    strict: bool = False
+    uid: int | None = None  # strict mode run as this user when started as root
+
+
+def serve(conn: Any, out: Any, spec: ChildSpec) -> None:
+    """Entry point of the sandbox process (a multiprocessing target)."""
+    _settle(out, spec)
+    module, failure = _load(spec)
+    if failure is not None:
+        _send(conn, {"status": "import_error", "error": failure})
+        return
+    _send(conn, {"status": "ready"})
+    probes: dict[str, Any] = {}
+    while True:
+        try:
+            msg = wire.from_bytes(conn.recv_bytes())
+        except (EOFError, OSError):
+            return
+        if msg.header.get("op") == "exit":
+            return
+        reply = _handle(module, msg, spec, probes)
+        try:
+            conn.send_bytes(wire.to_bytes(reply))
+        except (OSError, ValueError):
+            return
+
+
+def _send(conn: Any, header: dict) -> None:
+    conn.send_bytes(wire.to_bytes(wire.Message(header)))
+
+
+def _settle(out: Any, spec: ChildSpec) -> None:
+    """Detach from the grader: own process group, captured output, private cwd, fixed threads."""
+    if hasattr(os, "setsid"):
+        os.setsid()
+    if out is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(out.fileno(), 1)
+        os.dup2(out.fileno(), 2)
+        out.close()
+    os.chdir(spec.workdir)
+    torch.set_num_threads(spec.threads)
+    _deterministic()
+    if spec.strict:
+        from torchdojo.sandbox import limits
+
+        limits.confine(spec)
+    sys.path.insert(0, str(Path(spec.path).parent))
+
+
+def _deterministic() -> None:
+    """Deterministic kernels; uninitialised memory is filled with NaN, so ``empty`` shows up.
+
+    The public ``torch.use_deterministic_algorithms`` also imports the inductor config, which
+    costs a second per sandbox; the sandbox never compiles, so only the kernel switch is set.
+    """
+    switch = getattr(torch._C, "_set_deterministic_algorithms", None)
+    if switch is None:
+        torch.use_deterministic_algorithms(True, warn_only=True)
+    else:
+        switch(True, warn_only=True)
+
+
+def _load(spec: ChildSpec) -> tuple[Any, dict | None]:
+    try:
+        module_spec = importlib.util.spec_from_file_location(spec.topic, spec.path)
+        module = importlib.util.module_from_spec(module_spec)
+        sys.modules[spec.topic] = module
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            module_spec.loader.exec_module(module)
+    except BaseException as exc:  # the learner's import may raise anything, SystemExit included
+        return None, _describe_exception(exc, spec.path)
+    return module, None
+
+
+def _handle(module: Any, msg: wire.Message, spec: ChildSpec, probes: dict) -> wire.Message:
+    header = msg.header
+    try:
+        call = wire.unpack_call(msg)
+        target = _target(module, header, probes)
+    except LookupError as exc:
+        return wire.Message({"status": "missing", "name": str(exc.args[0])})
+    args = call.args if header["op"] == "call" else [module, *call.args]
+    started = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = target(*args, **call.kwargs)
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt are learner errors too
+            return wire.Message({"status": "raised", "error": _describe_exception(exc, spec.path)})
+    seconds = time.perf_counter() - started
+    after = call.args if header.get("after") else None
+    try:
+        result = wire.pack_result({"value": value, "after": after}, call.storages)
+    except wire.WireError as exc:
+        return wire.Message({"status": "bad_value", "message": str(exc)})
+    result.header = {"status": "ok", "value": result.header["value"], "seconds": seconds,
+                     "warnings": _warnings(caught)}
+    return result
+
+
+def _target(module: Any, header: dict, probes: dict) -> Any:
+    if header["op"] == "call":
+        fn = getattr(module, header["name"], None)
+        if not callable(fn):
+            raise LookupError(header["name"])
+        return fn
+    source = header["source"]
+    if source not in probes:
+        namespace: dict[str, Any] = {"__name__": "torchdojo_probe"}
+        exec(compile(source, f"<probe {header['name']}>", "exec"), namespace)
+        probes[source] = namespace[header["name"]]
+    return probes[source]
+
+
+def _warnings(caught: list) -> list[str]:
+    seen: list[str] = []
+    for w in caught:
+        text = f"{w.category.__name__}: {w.message}"[:300]
+        if text not in seen:
+            seen.append(text)
+    return seen[:10]
+
+
+def _describe_exception(exc: BaseException, learner_path: str) -> dict:
+    frames = traceback.extract_tb(exc.__traceback__)
+    mine = [f for f in frames if _same_file(f.filename, learner_path)]
+    try:
+        message = str(exc)
+    except BaseException:
+        message = "<message could not be read>"
+    info = {
+        "type": type(exc).__name__,
+        "message": message[:MAX_TEXT],
+        "frames": [[Path(f.filename).name, f.lineno, f.name, (f.line or "")[:200]]
+                   for f in mine[-5:]],
+        "raised_here": bool(frames) and _same_file(frames[-1].filename, learner_path),
+        "function": mine[-1].name if mine else "",
+    }
+    if isinstance(exc, SyntaxError):
+        info["frames"] = [[Path(exc.filename or learner_path).name, exc.lineno or 0, "<module>",
+                           (exc.text or "").strip()[:200]]]
+        info["message"] = exc.msg
+    return info
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

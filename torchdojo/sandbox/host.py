@@ -1,0 +1,345 @@
+"""The grading side of a sandbox: starts the child, sends requests, enforces time, kills.
+
+Children are forked from a fork server that has already imported torch, so a topic costs a fork
+and the learner's import, not a fresh interpreter. The fork server holds nothing but torch and the
+child harness: no reference solution or expected value ever exists in a sandbox's memory.
+Where fork servers do not exist (Windows) children are spawned, which is slower but the same.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from torchdojo.sandbox import child, wire
+
+PRELOAD = ["torch", "numpy", "safetensors.torch", "torchdojo.sandbox.child"]
+OUTPUT_LIMIT = 16 * 1024
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+_CTX = _context()
+
+
+def warm_up() -> None:
+    """Start the fork server now, so its torch import overlaps with ours."""
+    if _CTX.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+# ----------------------------------------------------------------------------- outcomes
+
+
+class SandboxProblem(Exception):
+    """The learner's code did not produce a value; the subclass says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAttempted(SandboxProblem):
+    """The stub still raises NotImplementedError, or the file is missing."""
+
+
+class LearnerRaised(SandboxProblem):
+    def __init__(self, error: dict, call: str) -> None:
+        self.error = error
+        self.call = call
+        self.type = str(error.get("type", "Exception"))
+        self.text = str(error.get("message", ""))
+        super().__init__(f"{call} raised {self.type}: {self.text}")
+
+    @property
+    def where(self) -> str:
+        frames = self.error.get("frames") or []
+        if not frames:
+            return ""
+        name, line, func, code = frames[-1]
+        return f"{name}:{line} in {func}: {code}".rstrip(": ")
+
+
+class ImportFailed(SandboxProblem):
+    def __init__(self, error: dict, filename: str) -> None:
+        self.error = error
+        frames = error.get("frames") or []
+        where = f"{filename}:{frames[-1][1]}" if frames else filename
+        super().__init__(f"{where}: {error.get('type')}: {error.get('message')}".strip())
+
+
+class SandboxTimeout(SandboxProblem):
+    pass
+
+
+class SandboxCrashed(SandboxProblem):
+    pass
+
+
+class BadReply(SandboxProblem):
+    """The sandbox answered with something that is not a well-formed value."""
+
+
+@dataclass
+class Reply:
+    value: Any
+    after: Any = None
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# ----------------------------------------------------------------------------- the sandbox
+
+
+@dataclass
+class Budget:
+    call: float = 10.0
+    topic: float = 120.0
+    start: float = 30.0
+
+
+class Sandbox:
+    """One learner module in its own process, kept alive for all of a topic's calls."""
+
+    def __init__(self, topic: str, path: str, *, budget: Budget | None = None,
+                 threads: int = 1, strict: bool = False) -> None:
+        self.topic = topic
+        self.path = path
+        self.budget = budget or Budget()
+        self.threads = threads
+        self.strict = strict
+        self.spent = 0.0
+        self.output = _OutputTail()
+        self._proc: Any = None
+        self._conn: Any = None
+        self._workdir: str | None = None
+        self._import_failure: ImportFailed | None = None
+
+    # -- lifecycle
+
+    def start(self) -> None:
+        """Start the child and wait until the learner module imported (or failed to)."""
+        if self._import_failure is not None:
+            raise self._import_failure
+        if self._proc is not None:
+            return
+        self._workdir = tempfile.mkdtemp(prefix=f"torchdojo-{self.topic}-")
+        spec = child.ChildSpec(topic=self.topic, path=self.path, workdir=self._workdir,
+                               threads=self.threads, strict=self.strict)
+        parent_conn, child_conn = _CTX.Pipe()
+        out_r, out_w = _CTX.Pipe(duplex=False)
+        self._proc = _CTX.Process(target=child.serve, args=(child_conn, out_w, spec),
+                                  name=f"torchdojo-sandbox-{self.topic}")
+        with _main_hidden():
+            self._proc.start()
+        child_conn.close()
+        out_w.close()
+        self._conn = parent_conn
+        self.output.follow(out_r)
+        _LIVE.add(self)
+        header, _ = self._receive(self.budget.start, "importing the module")
+        if header.get("status") == "import_error":
+            self.close()
+            self._import_failure = ImportFailed(header.get("error") or {}, _name(self.path))
+            raise self._import_failure
+        if header.get("status") != "ready":
+            self.close()
+            raise BadReply("the sandbox did not report ready")
+
+    def close(self) -> None:
+        """Kill the child and everything it started, then remove its working directory."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            _kill_tree(proc)
+            proc.join(timeout=5)
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+        _LIVE.discard(self)
+
+    # -- requests
+
+    def call(self, name: str, args: tuple = (), kwargs: dict | None = None, *,
+             timeout: float | None = None, after: bool = False) -> Reply:
+        label = f"{name}(...)"
+        return self._request({"op": "call", "name": name}, args, kwargs or {}, timeout, after,
+                             label)
+
+    def probe(self, fn: Callable, args: tuple = (), kwargs: dict | None = None, *,
+              source: str, timeout: float | None = None, after: bool = False) -> Reply:
+        head = {"op": "probe", "name": fn.__name__, "source": source}
+        return self._request(head, args, kwargs or {}, timeout, after, fn.__name__)
+
+    def _request(self, head: dict, args: tuple, kwargs: dict, timeout: float | None,
+                 after: bool, label: str) -> Reply:
+        self.start()
+        sent = wire.pack_call(args, kwargs)
+        sent.header.update(head, after=after)
+        try:
+            self._conn.send_bytes(wire.to_bytes(sent))
+        except (OSError, ValueError):
+            raise self._crashed("before it could be called") from None
+        header, msg = self._receive(timeout or self.budget.call, f"running {label}")
+        status = header.get("status")
+        if status == "ok":
+            try:
+                value = wire.unpack_result(wire.Message({"value": header.get("value")},
+                                                        msg.tensors))
+            except wire.WireError as exc:
+                raise BadReply(f"{label} returned a value the grader cannot read: {exc}") from None
+            warnings_ = [str(w)[:300] for w in header.get("warnings") or []][:10]
+            value = wire.verify_sharing(value, sent)
+            return Reply(value["value"], value["after"], warnings_,
+                         float(header.get("seconds") or 0.0))
+        if status == "raised":
+            error = header.get("error") or {}
+            if error.get("type") == "NotImplementedError" and error.get("raised_here"):
+                function = str(error.get("function") or label)[:80]
+                raise NotAttempted(f"{function}() still raises NotImplementedError")
+            raise LearnerRaised(error, label)
+        if status == "missing":
+            raise LearnerRaised({"type": "AttributeError",
+                                 "message": f"{_name(self.path)} has no function or class "
+                                            f"named {header.get('name')!r}"}, label)
+        if status == "bad_value":
+            raise BadReply(f"{label} returned {header.get('message')}")
+        raise BadReply(f"the sandbox answered {status!r}")
+
+    def _receive(self, timeout: float, doing: str) -> tuple[dict, wire.Message]:
+        left = self.budget.topic - self.spent
+        if left <= 0:
+            self.close()
+            raise SandboxTimeout(f"the topic's time budget ({self.budget.topic:g} s) is used up")
+        limit = min(timeout, left)
+        started = time.perf_counter()
+        try:
+            ready = self._conn.poll(limit)
+        except (OSError, EOFError):
+            ready = True
+        self.spent += time.perf_counter() - started
+        if not ready:
+            self.close()
+            raise SandboxTimeout(f"no answer after {limit:.3g} s while {doing}")
+        try:
+            limit = wire.MAX_TENSOR_BYTES + wire.MAX_HEADER_BYTES
+            msg = wire.from_bytes(self._conn.recv_bytes(limit))
+        except (EOFError, OSError):
+            raise self._crashed(f"while {doing}") from None
+        except wire.WireError as exc:
+            self.close()
+            raise BadReply(f"the sandbox sent a malformed reply while {doing}: {exc}") from None
+        if not isinstance(msg.header, dict):
+            self.close()
+            raise BadReply("the sandbox sent a malformed reply")
+        return msg.header, msg
+
+    def _crashed(self, when: str) -> SandboxCrashed:
+        proc = self._proc
+        code = None
+        if proc is not None:
+            proc.join(timeout=2)
+            code = proc.exitcode
+        self.close()
+        how = _exit_text(code)
+        return SandboxCrashed(f"the sandbox process {how} {when}")
+
+
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Start children without re-running our ``__main__`` in them (multiprocessing would)."""
+    main = sys.modules["__main__"]
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.update(saved)
+
+
+def _exit_text(code: int | None) -> str:
+    if code is None:
+        return "stopped answering"
+    if code < 0:
+        try:
+            return f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with status {code}"
+
+
+def _name(path: str) -> str:
+    return os.path.basename(path)
+
+
+def _kill_tree(proc: Any) -> None:
+    if proc.pid is None:
+        return
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+            return
+        except (ProcessLookupError, PermissionError):
+            pass
+    with suppress(OSError, AttributeError):
+        proc.kill()
+
+
+class _OutputTail:
+    """Keeps the first bytes a child printed and drains the rest so the child never blocks."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.dropped = 0
+
+    def follow(self, conn: Any) -> None:
+        threading.Thread(target=self._drain, args=(conn,), daemon=True).start()
+
+    def _drain(self, conn: Any) -> None:
+        fd = conn.fileno()
+        try:
+            while chunk := os.read(fd, 65536):
+                room = OUTPUT_LIMIT - len(self.data)
+                self.data += chunk[: max(room, 0)]
+                self.dropped += max(len(chunk) - max(room, 0), 0)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def text(self) -> str:
+        text = self.data.decode("utf-8", "replace")
+        if self.dropped:
+            text += f"\n... ({self.dropped} more bytes not shown)"
+        return text
+
+
+_LIVE: set[Sandbox] = set()
+
+
+@atexit.register
+def _close_all() -> None:
+    for box in list(_LIVE):
+        box.close()
