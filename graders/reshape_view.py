@@ -2,7 +2,7 @@
 
 import torch
 
-from torchdojo.checks import check, expect
+from torchdojo.checks import check, expect, expect_inputs_kept
 
 
 def transposed(draw, rows, cols):
@@ -103,11 +103,14 @@ def batch_transpose(learner, ref, draw):
 ])
 def flatten_smaller_last_batch(learner, ref, draw):
     c, h, w = draw.integer(1, 3), draw.integer(2, 4), draw.integer(2, 4)
+    advice = {"shape": "Keep the batch axis: flatten(start_dim=1), or reshape(n, -1) with n "
+                       "read from images.shape[0] (view(-1) flattens the batch too)."}
     for n in (32, draw.integer(2, 31), 1):
         images = draw.tensor(n, c, h, w)
-        expect(learner.flatten_batch(images), ref.flatten_batch(images))
+        expect(learner.flatten_batch(images), ref.flatten_batch(images), advice=advice)
     channels_last = draw.tensor(5, h, w, c).permute(0, 3, 1, 2)
-    expect(learner.flatten_batch(channels_last), ref.flatten_batch(channels_last))
+    expect(learner.flatten_batch(channels_last), ref.flatten_batch(channels_last),
+           advice=advice)
 
 
 @check(points=2, concept="merging axes after permute", hints=[
@@ -154,7 +157,6 @@ def input_left_unchanged(learner, ref, draw):
     for x in (draw.tensor(rows, cols), transposed(draw, rows, cols)):
         got, want = learner.call("center_columns", x, after=True), ref.call("center_columns", x)
         expect(got.value, want.value)
-        expect(got.after, want.after, name="your input after the call", advice={
-            "values": "Your function changed the tensor it was given. Compute a new tensor "
-                      "(x - mean) instead of an in-place update (x -= mean, sub_).",
-        })
+        expect_inputs_kept(got, want, advice="Your function changed the tensor it was given. "
+                           "Compute a new tensor (x - mean) instead of an in-place update "
+                           "(x -= mean, sub_).")

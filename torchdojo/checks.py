@@ -21,6 +21,7 @@ from torchdojo.engine.draw import Draw
 from torchdojo.sandbox.host import (
     LearnerRaised,
     NotAttempted,
+    Reply,
     SandboxCrashed,
     SandboxProblem,
     SandboxTimeout,
@@ -29,8 +30,8 @@ from torchdojo.sandbox.wire import Foreign, TensorData
 
 __all__ = [
     "Check", "Draw", "Foreign", "LearnerRaised", "Mismatch", "NotAttempted", "SandboxCrashed",
-    "SandboxProblem", "SandboxTimeout", "TensorData", "check", "expect", "expect_true",
-    "spec_of",
+    "SandboxProblem", "SandboxTimeout", "TensorData", "check", "expect", "expect_inputs_kept",
+    "expect_true", "spec_of",
 ]
 
 MARK = "__torchdojo_check__"
@@ -59,3 +60,17 @@ def check(*, points: int = 1, concept: str, hints: Sequence[str], requires: str 
 
 def spec_of(obj: object) -> Check | None:
     return getattr(obj, MARK, None)
+
+
+def expect_inputs_kept(got: Reply, want: Reply, advice: str) -> None:
+    """The arguments after the learner's call must equal the arguments after the reference's.
+
+    Needs ``learner.call(..., after=True)`` and ``ref.call(...)``.
+    """
+    try:
+        expect(got.after, want.after, advice=advice)
+    except Mismatch as miss:
+        head, _, rest = miss.path.partition("]")
+        if head.startswith("[") and head[1:].isdigit():
+            miss.subject, miss.path = f"argument {int(head[1:]) + 1} after the call", rest
+        raise

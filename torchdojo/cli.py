@@ -12,9 +12,11 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.table import Table
 
 from torchdojo import course as course_mod
 from torchdojo.course import Course, CourseError
+from torchdojo.sandbox import forkserver
 
 
 class Failure(click.ClickException):
@@ -74,17 +76,19 @@ def list_topics() -> None:
 
     course = load_course()
     progress = Progress.load(course.root)
-    console = Console(highlight=False)
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    for column in ("#", "topic", "status", "points", "about"):
+        table.add_column(column, no_wrap=column != "about", overflow="ellipsis")
     for number, topic in enumerate(course.topics, 1):
         checks = catalog.checks(course, topic)
         done = [c for c in checks if progress.passed(topic.name, c.name)]
-        earned = sum(c.points for c in done)
-        total = sum(c.points for c in checks)
         state = ("done" if checks and len(done) == len(checks)
                  else "started" if any(progress.status(topic.name, c.name) for c in checks)
                  else "new")
-        console.print(f"{number:>2}. {topic.name:<14} {state:<8} {earned:>3}/{total:<3} "
-                      f"{topic.summary}")
+        table.add_row(str(number), topic.name, state,
+                      f"{sum(c.points for c in done)}/{sum(c.points for c in checks)}",
+                      topic.summary)
+    Console(highlight=False).print(table)
 
 
 @main.command()
@@ -102,6 +106,7 @@ def list_topics() -> None:
 def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Path | None,
           seed: int | None, threads: int) -> None:
     """Grade TOPICS (default: all) and report every check."""
+    forkserver.start()  # its torch import overlaps with ours
     from torchdojo.engine.run import grade as run_grade
 
     course = load_course()

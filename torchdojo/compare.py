@@ -90,6 +90,17 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def input_name(path: str) -> str:
+    """'args[0]' -> 'the input', 'args[1]' -> 'argument 2', "kwargs['x']" -> 'argument x'."""
+    if path == "args[0]":
+        return "the input"
+    if path.startswith("args[") and path[5:-1].isdigit():
+        return f"argument {int(path[5:-1]) + 1}"
+    if path.startswith("kwargs['"):
+        return f"argument {path[8:].split(chr(39))[0]}"
+    return path
+
+
 def show_shape(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
@@ -171,8 +182,8 @@ class _Comparer:
         if self.storage and (got.shares is None) != (want.shares is None):
             if want.shares:
                 self.fail("storage", path, f"is a copy; expected a view that shares storage "
-                                           f"with the input {want.shares}.")
-            self.fail("storage", path, f"shares storage with the input {got.shares}; "
+                                           f"with {input_name(want.shares)}.")
+            self.fail("storage", path, f"shares storage with {input_name(got.shares)}; "
                                        f"expected an independent copy.")
         if self.contiguity and got.contiguous != want.contiguous:
             state = "contiguous" if got.contiguous else "not contiguous"

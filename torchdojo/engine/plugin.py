@@ -143,7 +143,7 @@ class GradingPlugin:
         if isinstance(exc, SandboxTimeout):
             return Status.TIMEOUT, f"timeout: {exc.message}. Look for a loop that never ends."
         if isinstance(exc, LearnerRaised):
-            return Status.ERROR, _raised_message(exc, spec)
+            return Status.ERROR, _raised_message(exc, spec, label)
         if isinstance(exc, (SandboxCrashed, BadReply, SandboxProblem)):
             return Status.ERROR, f"{exc.message}\n{spec.concept}: a graded function must " \
                                  "return its value; nothing else counts."
@@ -193,12 +193,14 @@ class GradingPlugin:
             self._close(name)
 
 
-def _raised_message(exc: LearnerRaised, spec: Check) -> str:
+def _raised_message(exc: LearnerRaised, spec: Check, label: str) -> str:
     where = f" ({exc.where})" if exc.where else ""
-    first = f"{exc.call} raised {exc.type}: {_first_line(exc.text)}{where}"
+    first = f"{label} raised {exc.type}: {_first_line(exc.text)}{where}"
     known = explain(exc.type, exc.text)
     if known is not None:
-        return f"{first}\n{known.concept}: {known.advice}"
+        concept = spec.concept if known.concept == spec.concept else \
+            f"{spec.concept} ({known.concept})"
+        return f"{first}\n{concept}: {known.advice}"
     return f"{first}\n{spec.concept}: read the error above; the line shown is where it happened."
 
 

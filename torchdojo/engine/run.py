@@ -15,7 +15,7 @@ import pytest
 from torchdojo.course import Course, CourseError
 from torchdojo.engine.plugin import GradeConfig, GradingPlugin
 from torchdojo.engine.report import Report
-from torchdojo.sandbox import host
+from torchdojo.sandbox import forkserver
 
 INI = Path(__file__).with_name("grading.ini")
 
@@ -35,7 +35,7 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
     config = GradeConfig(course=course, topics=selected, submission=folder.resolve(),
                          seed=new_seed() if seed is None else seed, threads=threads,
                          strict=strict, timeout_scale=timeout_scale)
-    host.warm_up()
+    forkserver.start()
     started = time.perf_counter()
     import torch
 

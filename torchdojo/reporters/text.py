@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
+from rich.padding import Padding
 from rich.text import Text
 
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
@@ -38,7 +38,7 @@ def _topic(topic: TopicResult, console: Console) -> None:
     score = f"{_pts(topic.score)}/{_pts(topic.max_score)}"
     console.print(Text.assemble(head, " ", (score, "bold green" if topic.complete else "bold")))
     if topic.error:
-        console.print(Text(f"  ! {topic.error}", style="red"))
+        console.print(Padding(Text(f"! {topic.error}", style="red"), (0, 0, 0, 2), expand=False))
     for check in topic.checks:
         _check(check, console)
 
@@ -53,9 +53,10 @@ def _check(check: CheckResult, console: Console) -> None:
         return
     console.print(line)
     if check.message and check.status is not Status.PASSED:
-        for text in check.message.splitlines():
-            console.print(f"{'':11}{escape(text)}", style=style if text is
-                          check.message.splitlines()[0] else None, highlight=False)
+        first, _, rest = check.message.partition("\n")
+        console.print(Padding(Text(first, style=style), (0, 0, 0, 11), expand=False))
+        if rest:
+            console.print(Padding(Text(rest), (0, 0, 0, 11), expand=False))
 
 
 def _total(report: Report) -> Text:

@@ -1,50 +1,27 @@
 """The grading side of a sandbox: starts the child, sends requests, enforces time, kills.
 
-Children are forked from a fork server that has already imported torch, so a topic costs a fork
-and the learner's import, not a fresh interpreter. The fork server holds nothing but torch and the
+Children are forked from the fork server (``forkserver``), which holds nothing but torch and the
 child harness: no reference solution or expected value ever exists in a sandbox's memory.
-Where fork servers do not exist (Windows) children are spawned, which is slower but the same.
 """
 
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from torchdojo.sandbox import child, wire
+from torchdojo.sandbox import child, forkserver, wire
 
-PRELOAD = ["torch", "numpy", "safetensors.torch", "torchdojo.sandbox.child"]
 OUTPUT_LIMIT = 16 * 1024
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-_CTX = _context()
-
-
-def warm_up() -> None:
-    """Start the fork server now, so its torch import overlaps with ours."""
-    if _CTX.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
+_CTX = forkserver.CONTEXT
 
 
 # ----------------------------------------------------------------------------- outcomes
@@ -80,11 +57,14 @@ class LearnerRaised(SandboxProblem):
 
 
 class ImportFailed(SandboxProblem):
-    def __init__(self, error: dict, filename: str) -> None:
-        self.error = error
+    """The learner's module could not be loaded: one error for the whole topic."""
+
+    @classmethod
+    def from_error(cls, error: dict, filename: str) -> ImportFailed:
         frames = error.get("frames") or []
         where = f"{filename}:{frames[-1][1]}" if frames else filename
-        super().__init__(f"{where}: {error.get('type')}: {error.get('message')}".strip())
+        message = str(error.get("message") or "").strip().splitlines()
+        return cls(f"{where}: {error.get('type')}: {message[0] if message else ''}".strip())
 
 
 class SandboxTimeout(SandboxProblem):
@@ -149,21 +129,25 @@ class Sandbox:
         out_r, out_w = _CTX.Pipe(duplex=False)
         self._proc = _CTX.Process(target=child.serve, args=(child_conn, out_w, spec),
                                   name=f"torchdojo-sandbox-{self.topic}")
-        with _main_hidden():
+        with forkserver.main_hidden():
             self._proc.start()
         child_conn.close()
         out_w.close()
         self._conn = parent_conn
         self.output.follow(out_r)
         _LIVE.add(self)
-        header, _ = self._receive(self.budget.start, "importing the module")
-        if header.get("status") == "import_error":
-            self.close()
-            self._import_failure = ImportFailed(header.get("error") or {}, _name(self.path))
-            raise self._import_failure
+        try:
+            header, _ = self._receive(self.budget.start, f"importing {_name(self.path)}")
+        except SandboxProblem as problem:
+            header = {"status": "import_problem", "message": problem.message}
         if header.get("status") != "ready":
             self.close()
-            raise BadReply("the sandbox did not report ready")
+            if header.get("status") == "import_error":
+                failure = ImportFailed.from_error(header.get("error") or {}, _name(self.path))
+            else:
+                failure = ImportFailed(f"{_name(self.path)}: {header.get('message')}")
+            self._import_failure = failure
+            raise failure
 
     def close(self) -> None:
         """Kill the child and everything it started, then remove its working directory."""
@@ -264,19 +248,6 @@ class Sandbox:
         self.close()
         how = _exit_text(code)
         return SandboxCrashed(f"the sandbox process {how} {when}")
-
-
-@contextmanager
-def _main_hidden() -> Iterator[None]:
-    """Start children without re-running our ``__main__`` in them (multiprocessing would)."""
-    main = sys.modules["__main__"]
-    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
-    main.__dict__.pop("__file__", None)
-    main.__spec__ = None
-    try:
-        yield
-    finally:
-        main.__dict__.update(saved)
 
 
 def _exit_text(code: int | None) -> str:

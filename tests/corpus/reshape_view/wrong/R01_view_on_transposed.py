@@ -1,0 +1,10 @@
+"""R1: view() on a transposed (non-contiguous) input raises.
+
+check: reshape_any_layout
+status: error
+mentions: view() needs contiguous memory; reshape
+"""
+
+
+def as_rows(x, rows):
+    return x.view(rows, -1)

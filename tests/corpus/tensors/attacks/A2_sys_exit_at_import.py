@@ -1,0 +1,6 @@
+"""A2: raise SystemExit at import.
+
+lose: all
+status: error
+"""
+raise SystemExit(0)
