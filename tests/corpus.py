@@ -52,7 +52,8 @@ class Case:
         text = self.path.read_text()
         if self.whole:
             return text
-        return (SOLUTIONS / f"{self.topic}.py").read_text() + "\n\n# --- corpus override ---\n" + text
+        reference = (SOLUTIONS / f"{self.topic}.py").read_text()
+        return f"{reference}\n\n# --- corpus override ---\n{text}"
 
 
 def _parse(topic: str, kind: str, path: Path) -> Case:

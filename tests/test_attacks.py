@@ -54,7 +54,7 @@ def test_conftest_and_ini_in_submission_are_ignored(course, tmp_path):
         "    report = yield\n"
         "    report.outcome = 'passed'\n"
         "    return report\n")
-    (folder / "pytest.ini").write_text("[pytest]\npython_functions = *\naddopts = -p no:torchdojo\n")
+    (folder / "pytest.ini").write_text("[pytest]\npython_functions = *\naddopts = -x\n")
     (folder / "pyproject.toml").write_text("[tool.pytest.ini_options]\npython_files = nothing\n")
     stub = (course.exercises / "tensors.py").read_text()
     (folder / "tensors.py").write_text(stub)
