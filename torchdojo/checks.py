@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from torchdojo.compare import Mismatch, expect, expect_true
 from torchdojo.engine.draw import Draw
+from torchdojo.sandbox import wire
 from torchdojo.sandbox.host import (
     LearnerRaised,
     NotAttempted,
@@ -30,8 +31,8 @@ from torchdojo.sandbox.wire import Foreign, TensorData
 
 __all__ = [
     "Check", "Draw", "Foreign", "LearnerRaised", "Mismatch", "NotAttempted", "SandboxCrashed",
-    "SandboxProblem", "SandboxTimeout", "TensorData", "check", "expect", "expect_inputs_kept",
-    "expect_true", "spec_of",
+    "SandboxProblem", "SandboxTimeout", "TensorData", "as_data", "check", "expect",
+    "expect_inputs_kept", "expect_true", "spec_of",
 ]
 
 MARK = "__torchdojo_check__"
@@ -74,3 +75,8 @@ def expect_inputs_kept(got: Reply, want: Reply, advice: str) -> None:
         if head.startswith("[") and head[1:].isdigit():
             miss.subject, miss.path = f"argument {int(head[1:]) + 1} after the call", rest
         raise
+
+
+def as_data(value: object) -> object:
+    """A value computed here (an oracle, a fixed example) in the form learner values take."""
+    return wire.unpack_result(wire.pack_result(value))

@@ -33,6 +33,8 @@ from torchdojo.sandbox.host import (
     SandboxTimeout,
 )
 
+_RECORD = pytest.StashKey[dict]()
+
 
 @dataclass
 class GradeConfig:
@@ -96,6 +98,13 @@ class GradingPlugin:
     def seed(self) -> int:
         return self.config.seed
 
+    @pytest.fixture
+    def record(self, request: pytest.FixtureRequest) -> dict:
+        """A dict the check may fill with plain data to keep in the report (a loss curve)."""
+        kept: dict = {}
+        request.node.stash[_RECORD] = kept
+        return kept
+
     # -- running
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -128,7 +137,7 @@ class GradingPlugin:
         state.result.checks.append(CheckResult(
             name=spec.name, status=status, score=points if status is Status.PASSED else 0,
             max_score=points, message=message, concept=spec.concept,
-            seconds=round(call.duration, 4)))
+            seconds=round(call.duration, 4), data=item.stash.get(_RECORD, {})))
 
     def _verdict(self, spec: Check, state: _TopicState, exc: BaseException
                  ) -> tuple[Status, str]:

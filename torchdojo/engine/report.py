@@ -27,6 +27,7 @@ class CheckResult:
     message: str = ""
     concept: str = ""
     seconds: float = 0.0
+    data: dict = field(default_factory=dict)  # what the check kept for reports (loss curves)
 
     @property
     def passed(self) -> bool:
