@@ -179,6 +179,17 @@ def gradebook(state: CourseRun) -> dict[str, dict[str, dict[str, float | None]]]
     return scores
 
 
+def flagged(state: CourseRun) -> set[tuple[str, str]]:
+    """(student, topic) of the submitted notebooks flagged in the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{state.root / 'gradebook.db'}") as book:
+        return {(student.id, topic) for student in book.students for topic in state.topics
+                for submission in book.student_submissions(student.id)
+                for notebook in submission.notebooks
+                if notebook.name == topic and notebook.flagged}
+
+
 def module_scores(learner: Learner, topics: list[str], seed: int) -> dict[str, dict[str, float]]:
     """topic -> test cell -> score that `torchdojo grade` gives the learner's modules."""
     done = run("torchdojo", "grade", *topics, "--submission", str(learner.modules),

@@ -46,11 +46,12 @@ def roundtrip(course, tmp_path_factory):
     _add_broken(state)
     outputs = nbcourse.torchdojo_grade(state, SEED)
     graded = nbcourse.gradebook(state)
+    flagged = nbcourse.flagged(state)
     exported = nbcourse.exported_grades(state)
     state.seconds["round trip"] = time.perf_counter() - started
     print("\nnbgrader round trip:", {k: round(v, 1) for k, v in state.seconds.items()})
     return SimpleNamespace(state=state, autograded=autograded, graded=graded,
-                           exported=exported, outputs=outputs)
+                           flagged=flagged, exported=exported, outputs=outputs)
 
 
 def _add_broken(state):
@@ -94,6 +95,8 @@ def test_the_trick_scores_nothing_and_is_flagged(roundtrip):
     text = "".join(o.stdout for o in roundtrip.outputs)
     assert "trick: 0/" in text
     assert "reaches into the notebook kernel (get_ipython, ast_transformers" in text
+    students = {student for student, _ in roundtrip.flagged}
+    assert students == {"trick", "broken"}, roundtrip.flagged
 
 
 def test_reference_scores_full_marks_and_wrong_answers_do_not(roundtrip, course):
@@ -257,6 +260,13 @@ def test_unreadable_notebooks_are_one_line(tmp_path, content, says):
     with pytest.raises(extract.NotebookError) as caught:
         extract.read(path)
     assert says in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_link_is_not_followed(tmp_path):
+    (tmp_path / "secret.txt").write_text("the instructor's notes")
+    (tmp_path / "tensors.ipynb").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(extract.NotebookError, match="is a link, not a notebook"):
+        extract.read(tmp_path / "tensors.ipynb")
 
 
 def test_oversized_notebooks_are_refused_unread(tmp_path, monkeypatch):

@@ -31,6 +31,8 @@ def read(path: Path) -> Any:
     """The notebook at ``path`` as an nbformat v4 node, or a ``NotebookError``."""
     import nbformat
 
+    if path.is_symlink():  # it could point at anything the grader may read
+        raise NotebookError(f"{path.name} is a link, not a notebook")
     if not path.is_file():
         raise NotebookError(f"{path.name} was not submitted")
     if path.stat().st_size > MAX_BYTES:
@@ -41,8 +43,9 @@ def read(path: Path) -> Any:
             warnings.simplefilter("ignore")
             notebook = nbformat.read(path, as_version=4)
     except Exception as exc:  # any malformed file is the learner's, never our crash
+        # Name the error only: its text may quote the file, and reports can go to learners.
         raise NotebookError(f"{path.name} is not a readable notebook "
-                            f"({type(exc).__name__}: {_first_line(exc)})") from None
+                            f"({type(exc).__name__})") from None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise NotebookError(f"{path.name} is not a readable notebook (it has no list of cells)")
     return notebook
@@ -90,9 +93,3 @@ def _text(source: Any) -> str:
     if isinstance(source, list) and all(isinstance(s, str) for s in source):
         return "".join(source)
     return ""
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    line = text[0] if text else ""
-    return line if len(line) <= 160 else line[:157] + "..."

@@ -178,27 +178,26 @@ def _write(gradebook: Any, coursedir: Any, plan: Assignment, outcome: StudentGra
     extra = {"timestamp": stamp} if stamp else {}
     gradebook.update_or_create_submission(plan.name, outcome.student, **extra)
     for graded in outcome.notebooks:
-        scores = _scores(plan.layouts[graded.topic], graded)
-        for cell in plan.notebooks[graded.topic]:
+        for cell, (score, skipped) in _cell_scores(plan, graded).items():
             grade = gradebook.find_grade(cell, graded.topic, plan.name, outcome.student)
-            score, skipped = scores.get(cell, (0.0, False))
-            grade.auto_score = min(score, plan.notebooks[graded.topic][cell])
+            grade.auto_score = score
             grade.needs_manual_grade = grade.manual_score is not None or skipped
         notebook = gradebook.find_submission_notebook(graded.topic, plan.name, outcome.student)
-        notebook.flagged = bool(graded.notes) or notebook.flagged
+        notebook.flagged = bool(graded.notes or graded.problem) or notebook.flagged
     gradebook.db.commit()
 
 
-def _scores(shape: Layout, graded: NotebookGrade) -> dict[str, tuple[float, bool]]:
-    """grade_id -> (score, skipped) of every check; nothing graded scores nothing."""
-    if graded.result is None:
-        return {}
-    by_name = {c.name: c for c in graded.result.checks}
+def _cell_scores(plan: Assignment, graded: NotebookGrade) -> dict[str, tuple[float, bool]]:
+    """Every test cell of the notebook in the gradebook -> (score, skipped). A check's score
+    is capped at its cell's points; a cell no check answers, or nothing graded, scores 0."""
+    results = {c.name: c for c in graded.result.checks} if graded.result else {}
+    by_cell = {check_id(spec): results.get(spec.name)
+               for spec in plan.layouts[graded.topic].checks}
     scores = {}
-    for spec in shape.checks:
-        result = by_name.get(spec.name)
-        if result is not None:
-            scores[check_id(spec)] = (result.score, result.status is Status.SKIPPED)
+    for cell, points in plan.notebooks[graded.topic].items():
+        result = by_cell.get(cell)
+        scores[cell] = ((min(result.score, points), result.status is Status.SKIPPED)
+                        if result is not None else (0.0, False))
     return scores
 
 
@@ -226,7 +225,7 @@ def _grade_student(course: Course, coursedir: Any, plan: Assignment, student: st
                 graded.result = results.get(graded.topic)
     for graded in outcome.notebooks:
         graded.max_score = sum(plan.notebooks[graded.topic].values())
-        graded.score = sum(s for s, _ in _scores(plan.layouts[graded.topic], graded).values())
+        graded.score = sum(score for score, _ in _cell_scores(plan, graded).values())
     return outcome
 
 
