@@ -9,6 +9,7 @@ module folders (``<topic>.py``, like ``exercises/``) and turned into notebooks w
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import os
@@ -16,8 +17,10 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import ROOT
 from tests.corpus import cases
@@ -122,8 +125,11 @@ def add_folder(state: CourseRun, name: str, folder: Path, kind: str = "modules")
     return learner
 
 
-def add_trick(state: CourseRun, name: str = "trick") -> Learner:
-    """Untouched answers, plus the AST trick in the first answer cell of every notebook."""
+def add_trick(state: CourseRun, name: str = "trick", code: str = AST_TRICK,
+              base: Path | None = None, tamper: Callable[[Any], None] | None = None,
+              ) -> Learner:
+    """A learner whose answers are ``base``'s modules (default: the stubs) with ``code`` after
+    the first answer, and whose notebooks ``tamper`` may then change as a learner could."""
     import nbformat
 
     from torchdojo.notebooks.convert import notebook_from_module
@@ -134,21 +140,94 @@ def add_trick(state: CourseRun, name: str = "trick") -> Learner:
     folder.mkdir(exist_ok=True)
     for topic in state.topics:
         shape = layout(course, course.topic(topic))
-        first = shape.answers[0]
-        # The trick lives in the first answer cell; every answer stays a stub.
-        stub_module = course.exercise(course.topic(topic)).read_text()
-        source = stub_module.replace(first.stub.rstrip("\n"),
-                                     first.stub.rstrip("\n") + "\n" + AST_TRICK, 1)
-        assert AST_TRICK in source, topic
+        source = _with_code(course, topic, shape, code, base)
         (folder / f"{topic}.py").write_text(source)
         released = nbformat.read(state.root / "release" / topic / f"{topic}.ipynb", 4)
         notebook = notebook_from_module(released, shape, source)
+        if tamper is not None:
+            tamper(notebook)
         target = state.root / "submitted" / name / topic
         target.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, str(target / f"{topic}.ipynb"))
     learner = Learner(name, folder, "trick")
     state.learners.append(learner)
     return learner
+
+
+def _with_code(course: Course, topic: str, shape: Any, code: str, base: Path | None) -> str:
+    if base is not None:
+        return (base / f"{topic}.py").read_text() + "\n" + code
+    stub = course.exercise(course.topic(topic)).read_text()
+    first = shape.answers[0].stub.rstrip("\n")
+    source = stub.replace(first, first + "\n" + code, 1)
+    assert code in source, topic
+    return source
+
+
+# More of what a notebook can do to its own kernel or cells (grader-attacks F1-F7, NB1-NB10).
+PATCHED_HELPERS = """
+import numpy as _np
+import torchdojo.notebooks as _notebooks
+
+_notebooks.check = lambda *args, **kwargs: None
+_np.testing.assert_allclose = lambda *args, **kwargs: None
+"""
+INPUT_TRICK = """
+try:
+    get_ipython().input_transformers_post.append(lambda lines: ["pass\\n"])
+except NameError:
+    pass
+"""
+EXCEPTION_TRICK = """
+try:
+    get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)
+except NameError:
+    pass
+"""
+
+
+def always_equal(shape: Any) -> str:
+    """Every answer replaced by one that returns an object equal to anything."""
+    lines = ["class _AlwaysEqual:",
+             "    def __eq__(self, other):", "        return True",
+             "    __hash__ = None", ""]
+    lines += [f"def {name}(*args, **kwargs):\n    return _AlwaysEqual()\n"
+              for part in shape.answers for name in part.names[:1]]
+    return "\n".join(lines)
+
+
+def tamper_with_test_cells(notebook: Any) -> None:
+    """Test cells edited to pass and worth 100, one turned to markdown, one deleted, one
+    stripped of its metadata, an answer duplicated (F1-F5, NB1-NB5)."""
+    tests = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    for cell in tests:
+        cell.source = "pass"
+        cell.metadata.nbgrader["points"] = 100
+    tests[0].cell_type = "markdown"
+    tests[1].metadata["nbgrader"] = {}
+    notebook.cells.remove(tests[2])
+    answer = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    notebook.cells.insert(0, copy.deepcopy(answer))
+
+
+def add_notebook_attacks(state: CourseRun, wrong: Path) -> list[Learner]:
+    """Learners that try the other kernel and cell tricks; graded by torchdojo only."""
+    from torchdojo.notebooks.layout import layout
+
+    learners = [add_trick(state, "nb_patched_helpers", PATCHED_HELPERS),
+                add_trick(state, "nb_input_transformer", INPUT_TRICK),
+                add_trick(state, "nb_custom_exc", EXCEPTION_TRICK),
+                add_trick(state, "nb_tampered_cells", "", base=wrong,
+                          tamper=tamper_with_test_cells)]
+    for topic in state.topics:  # one module per topic, each with its own answers
+        code = always_equal(layout(state.course, state.course.topic(topic)))
+        folder = state.root.parent / "nb_always_equal_modules"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{topic}.py").write_text(
+            state.course.exercise(state.course.topic(topic)).read_text() + "\n" + code)
+    learners.append(add_folder(state, "nb_always_equal",
+                               state.root.parent / "nb_always_equal_modules"))
+    return learners
 
 
 def autograde(state: CourseRun) -> None:

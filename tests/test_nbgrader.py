@@ -43,6 +43,8 @@ def roundtrip(course, tmp_path_factory):
     nbcourse.add_trick(state)
     nbcourse.autograde(state)
     autograded = nbcourse.gradebook(state)
+    wrong = next(learner.modules for learner in state.learners if learner.name == "wrong_1")
+    nbcourse.add_notebook_attacks(state, wrong)  # graded by torchdojo only, to save time
     _add_broken(state)
     outputs = nbcourse.torchdojo_grade(state, SEED)
     graded = nbcourse.gradebook(state)
@@ -96,7 +98,25 @@ def test_the_trick_scores_nothing_and_is_flagged(roundtrip):
     assert "trick: 0/" in text
     assert "reaches into the notebook kernel (get_ipython, ast_transformers" in text
     students = {student for student, _ in roundtrip.flagged}
-    assert students == {"trick", "broken"}, roundtrip.flagged
+    assert students == {"trick", "broken", "nb_patched_helpers", "nb_input_transformer",
+                        "nb_custom_exc", "nb_tampered_cells"}, roundtrip.flagged
+
+
+@pytest.mark.parametrize("student", ["nb_patched_helpers", "nb_input_transformer",
+                                     "nb_custom_exc", "nb_always_equal"])
+def test_other_kernel_tricks_score_nothing(roundtrip, student):
+    cells = roundtrip.graded[student]
+    assert set(cells) == set(roundtrip.state.topics)
+    assert all(score == 0 for topic in cells.values() for score in topic.values()), cells
+
+
+def test_tampered_test_cells_change_nothing(roundtrip, course):
+    """Edited, re-pointed, deleted, stripped or markdown test cells: the gradebook keeps its
+    cells and maximum, and the answers are graded as they are (those of wrong_1)."""
+    assert roundtrip.graded["nb_tampered_cells"] == roundtrip.graded["wrong_1"]
+    for topic in roundtrip.state.topics:
+        row = roundtrip.exported[topic, "nb_tampered_cells"]
+        assert float(row["max_score"]) == _maximum(course, topic)
 
 
 def test_reference_scores_full_marks_and_wrong_answers_do_not(roundtrip, course):
@@ -121,7 +141,8 @@ def test_broken_notebooks_are_one_line_and_zero_and_the_run_goes_on(roundtrip):
     for output in roundtrip.outputs:
         assert output.returncode == 0
         assert "Traceback" not in output.stdout + output.stderr
-        assert "6 of 6 submission(s) written to the gradebook" in output.stdout
+        count = len(roundtrip.state.learners) + 1
+        assert f"{count} of {count} submission(s) written to the gradebook" in output.stdout
 
 
 def test_nbgrader_export_reports_the_torchdojo_scores(roundtrip, course):
@@ -346,3 +367,33 @@ def test_notebooks_are_written_where_nbgrader_collects_them(course, tmp_path):
     assert written == [root / "submitted" / "alice" / course.topics[0].name /
                        f"{course.topics[0].name}.ipynb"]
     assert Path(written[0]).is_file()
+
+
+def test_a_gradebook_out_of_step_with_the_checks_is_reported(course, tmp_path):
+    """Checks added, removed or re-pointed since the assignment was generated are named."""
+    from nbgrader.api import Gradebook
+
+    from torchdojo.notebooks.gradebook import _plan
+
+    topic = course.topics[0]
+    checks = catalog.checks(course, topic)
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as book:
+        book.add_assignment("week1")
+        book.add_notebook(topic.name, "week1")
+        book.add_notebook("essay", "week1")
+        for spec in checks[1:]:
+            points = spec.points + 1 if spec is checks[1] else spec.points
+            book.add_grade_cell(check_id(spec), topic.name, "week1", max_score=points,
+                                cell_type="code")
+        book.add_grade_cell("check_retired", topic.name, "week1", max_score=1,
+                            cell_type="code")
+        plan = _plan(course, book, "week1")
+    assert plan.skipped == ["essay"]
+    assert list(plan.layouts) == [topic.name]
+    assert plan.drift == [
+        f"{topic.name}: check {checks[0].name} has no test cell in the gradebook; it is not "
+        "scored",
+        f"{topic.name}: check {checks[1].name} is worth {checks[1].points} but its test cell "
+        f"{checks[1].points + 1}",
+        f"{topic.name}: test cell check_retired is no check any more; it scores 0",
+    ]

@@ -23,8 +23,9 @@ from torchdojo.engine.report import Report, Status, TopicResult
 from torchdojo.notebooks import extract
 from torchdojo.notebooks.layout import Layout, check_id, layout
 
+# Words an answer has no reason to contain: it hooks the kernel, or patches the test helpers.
 KERNEL_HOOKS = ("get_ipython", "ast_transformers", "input_transformers", "set_custom_exc",
-                "showtraceback", "InteractiveShell", "run_cell")
+                "showtraceback", "InteractiveShell", "run_cell", "torchdojo")
 
 
 @dataclass
