@@ -207,7 +207,9 @@ def tamper_with_test_cells(notebook: Any) -> None:
     tests[1].metadata["nbgrader"] = {}
     notebook.cells.remove(tests[2])
     answer = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution"))
-    notebook.cells.insert(0, copy.deepcopy(answer))
+    duplicate = copy.deepcopy(answer)
+    duplicate.id = f"{answer.id}-copy"  # same grade_id, as a copy-paste in Jupyter leaves it
+    notebook.cells.insert(0, duplicate)
 
 
 def add_notebook_attacks(state: CourseRun, wrong: Path) -> list[Learner]:
