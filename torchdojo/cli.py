@@ -211,3 +211,9 @@ def dev_check() -> None:
             click.echo(f"✗ {problem}", err=True)
         raise Failure(f"{len(problems)} problem(s) found")
     click.echo("✓ course is consistent")
+
+
+# Commands that live in their own modules (they import the helpers above).
+from torchdojo.notebooks.cli import nbgrader  # noqa: E402
+
+main.add_command(nbgrader)

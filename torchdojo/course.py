@@ -69,7 +69,8 @@ class Course:
 
 def find_root(start: Path | None = None) -> Path:
     """The course folder: $TORCHDOJO_COURSE, else the nearest folder up from ``start`` with a
-    manifest, else the checkout this package was installed from, else the copy inside it."""
+    manifest, else the checkout this package was installed from, else the copy installed beside
+    it (``torchdojo_course``)."""
     if env := os.environ.get("TORCHDOJO_COURSE"):
         root = Path(env).expanduser().resolve()
         if not (root / MANIFEST).is_file():
@@ -80,7 +81,7 @@ def find_root(start: Path | None = None) -> Path:
         if (folder / MANIFEST).is_file():
             return folder
     package = Path(__file__).resolve().parent
-    for folder in (package.parent, package / "_course"):
+    for folder in (package.parent, package.parent / "torchdojo_course"):
         if (folder / MANIFEST).is_file():
             return folder
     raise CourseError("no torchdojo course found (looked for graders/manifest.toml)")
