@@ -79,7 +79,7 @@ def test_text_report_draws_both_curves_under_the_check():
     lines = out.getvalue().splitlines()
     at = next(i for i, line in enumerate(lines) if "loss_decreases" in line)
     yours = next(line for line in lines[at:] if "yours" in line)
-    ref = next(line for line in lines[at:] if "reference" in line)
+    ref = next(line for line in lines[at:] if "reference  " in line)
     assert "loss curve" in yours and "2.3 → 0.381 (60 steps)" in yours
     assert "2.3 → 0.112 (60 steps)" in ref
     assert sum(c in curves.SPARKS for c in yours) == curves.WIDTH

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.syntax import Syntax
 
 from torchdojo import course as course_mod
 from torchdojo import stubs
@@ -118,6 +117,8 @@ def solution(topic: str) -> None:
         raise Locked(f"The reference for {chosen.name} unlocks once every check of it passes "
                      f"({standing.passed} of {standing.checks} so far). Try `torchdojo watch "
                      f"{chosen.name}` or `torchdojo hint {chosen.name}`.")
+    from rich.syntax import Syntax
+
     code = course.solution(chosen).read_text(encoding="utf-8")
     console = Console(highlight=False)
     console.print(f"[bold]{chosen.title}[/bold] ({chosen.name}): the reference solution, "

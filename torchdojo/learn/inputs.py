@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+# Arrow and function keys arrive as escape sequences (ESC [ A, ESC O H): they mean nothing here.
+_ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|O.|.)?")
 # Group a save's burst of events (truncate, write, rename) before grading, but not for long.
 STEP_MS = 30
 DEBOUNCE_MS = 300
@@ -89,11 +92,15 @@ def _keys(stream: object) -> Iterator[str]:
 
         while True:
             key = msvcrt.getwch()
+            if key in ("\x00", "\xe0"):  # an arrow or function key: its code follows
+                msvcrt.getwch()
+                continue
             yield "\n" if key == "\r" else key
     if _is_terminal(stream):
         fd = stream.fileno()
-        while chunk := os.read(fd, 1):
-            yield "\n" if chunk in (b"\r", b"\n") else chunk.decode("utf-8", "replace")
+        while chunk := os.read(fd, 32):
+            for key in _ESCAPES.sub("", chunk.decode("utf-8", "replace")):
+                yield "\n" if key in "\r\n" else key
         return
     for line in stream:  # no terminal: one command per line, Enter alone re-grades
         yield line.strip()[:1].lower() or "\n"

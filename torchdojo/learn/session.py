@@ -91,6 +91,7 @@ class WatchSession:
             self.seconds = time.perf_counter() - started
             self.runs += 1
             self.result, self.fault = report.topics[0], report.fault
+            self.progress = Progress.load(self.course.root)  # `hint` may have run meanwhile
             self.progress.record(report)
             with contextlib.suppress(OSError):  # a read-only course still grades
                 self.progress.save()
@@ -109,6 +110,7 @@ class WatchSession:
 
     def hint(self) -> tuple[Check, int] | None:
         """Reveal the next hint level for the target check."""
+        self.progress = Progress.load(self.course.root)  # `grade` may have run meanwhile
         check = self.target()
         if check is None:
             return None

@@ -22,7 +22,7 @@ from torchdojo.reporters.live import LiveProgress
 
 REGRADE = ("\n", "\r", " ", "r")
 HINT = ("h",)
-QUIT = ("q", "\x1b", "\x04")  # q, Escape, Ctrl-D
+QUIT = ("q", "\x04")  # q, Ctrl-D
 
 
 class Watch:
