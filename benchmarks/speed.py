@@ -27,7 +27,6 @@ import json
 import os
 import queue
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -56,12 +55,6 @@ def median_line(label: str, samples: list[float], unit: str = "s") -> float:
 
 def ratio_line(label: str, slow: float, fast: float) -> None:
     print(f"  {label:<46} {slow / fast:8.1f}x")
-
-
-def course_copy(folder: Path) -> Path:
-    for name in ("exercises", "solutions", "graders"):
-        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return folder
 
 
 def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
@@ -166,10 +159,12 @@ def failing_source(topic: str) -> str:
 
 
 def bench_watch(args: argparse.Namespace) -> None:
+    from tests.conftest import copy_course
+
     print("watch: save-to-verdict latency (real write, real watcher, output read back)")
     for topic in args.topics or topic_names():
         with tempfile.TemporaryDirectory() as tmp:
-            course = course_copy(Path(tmp))
+            course = copy_course(Path(tmp))
             exercise = course / "exercises" / f"{topic}.py"
             source = failing_source(topic)
             exercise.write_text(source)

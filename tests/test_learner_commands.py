@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import ROOT, solution
+from tests.conftest import solution
 from torchdojo import course as course_mod
 from torchdojo import stubs
 from torchdojo.checks import Check
@@ -23,14 +20,6 @@ def torchdojo(*args: str, cwd: Path, input: str = "") -> subprocess.CompletedPro
     return subprocess.run([sys.executable, "-m", "torchdojo", *args], cwd=cwd, text=True,
                           input=input, capture_output=True, timeout=300,
                           env={**os.environ, "NO_COLOR": "1", "COLUMNS": "120"})
-
-
-@pytest.fixture
-def course_dir(tmp_path) -> Path:
-    for folder in ("exercises", "solutions", "graders"):
-        shutil.copytree(ROOT / folder, tmp_path / folder,
-                        ignore=shutil.ignore_patterns("__pycache__"))
-    return tmp_path
 
 
 def checks_of(*names: str, points: int = 1) -> tuple[Check, ...]:

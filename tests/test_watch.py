@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import queue
-import shutil
 import subprocess
 import sys
 import threading
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from tests.conftest import ROOT, solution
+from tests.conftest import solution
 from tests.corpus import cases
 from torchdojo import course as course_mod
 from torchdojo.engine.report import CheckResult, Status, TopicResult
@@ -27,14 +26,6 @@ from torchdojo.learn.watch import Watch
 
 WRONG_SCALAR = next(c for c in cases("wrong", "tensors")
                     if c.path.stem == "T01_tensor_ctor_for_scalar")
-
-
-@pytest.fixture
-def course_dir(tmp_path) -> Path:
-    for folder in ("exercises", "solutions", "graders"):
-        shutil.copytree(ROOT / folder, tmp_path / folder,
-                        ignore=shutil.ignore_patterns("__pycache__"))
-    return tmp_path
 
 
 @pytest.fixture
