@@ -136,11 +136,9 @@ class GradingPlugin:
         if excinfo is None or not isinstance(excinfo, pytest.ExceptionInfo) or \
                 excinfo.errisinstance(pytest.skip.Exception):
             return None
-        sections = [(f"Captured {key} {when}", content)
-                    for when, key, content in item._report_sections]
         return pytest.TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1),
                                  "failed", f"{excinfo.typename}: {excinfo.value}", call.when,
-                                 sections, call.duration, call.start, call.stop,
+                                 (), call.duration, call.start, call.stop,
                                  user_properties=item.user_properties)
 
     @pytest.hookimpl(wrapper=True)

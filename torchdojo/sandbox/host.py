@@ -291,10 +291,14 @@ class _OutputTail:
         threading.Thread(target=self._drain, args=(conn, at_fd), daemon=True).start()
 
     def _drain(self, conn: Any, at_fd: bool) -> None:
-        fd = conn.fileno() if at_fd else None
         try:
-            while chunk := (os.read(fd, 65536) if at_fd else conn.recv_bytes()):
-                self._keep(chunk)
+            if at_fd:
+                fd = conn.fileno()
+                while chunk := os.read(fd, 65536):
+                    self._keep(chunk)
+            else:  # one message per write; a larger one ends the capture (OSError)
+                while True:
+                    self._keep(conn.recv_bytes(OUTPUT_LIMIT * 64))
         except (OSError, EOFError):
             pass
         finally:
