@@ -115,3 +115,13 @@ def test_grade_plot_without_matplotlib_stops_before_grading():
     assert run.stdout == ""
     assert run.stderr.strip().splitlines() == [
         "Error: --plot needs matplotlib, which is not installed: pip install 'torchdojo[plot]'"]
+
+
+def test_report_plots_says_where_each_png_went(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    from torchdojo.learn.plots import report_plots
+
+    written = report_plots(synthetic_report(), tmp_path)
+    assert capsys.readouterr().err == f"plot: {written[0]}\n"
+    report_plots(Report(seed=1, tier="local"), tmp_path)
+    assert capsys.readouterr().err == "plot: no check recorded a loss curve\n"

@@ -268,3 +268,12 @@ def test_terminal_keys_arrive_one_at_a_time_and_escape_sequences_are_ignored():
                 assert next(keys) == expected
         assert termios.tcgetattr(slave) == before  # the terminal is given back as it was
     os.close(master)
+
+
+def test_watch_plot_writes_the_curves_of_the_latest_grade(session, tmp_path):
+    pytest.importorskip("matplotlib")
+    session.result = TopicResult("tensors", "Tensors", [CheckResult(
+        "loss_decreases", Status.FAILED, 0, 2, data={"loss_curve": [3.0, 2.0, 1.0]})])
+    loop = Watch(session, Console(file=io.StringIO()), Inputs(), single_keys=True,
+                 plots=tmp_path / "plots")
+    assert [p.name for p in loop._plot()] == ["tensors.loss_decreases.png"]
