@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,19 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def course():
     return course_mod.load(ROOT)
+
+
+def copy_course(folder: Path) -> Path:
+    """A private copy of the course in ``folder``, so progress and edits stay out of the
+    repository."""
+    for name in ("exercises", "solutions", "graders"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+@pytest.fixture
+def course_dir(tmp_path) -> Path:
+    return copy_course(tmp_path)
 
 
 @pytest.fixture

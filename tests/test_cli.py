@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, solution
+from tests.conftest import ROOT, copy_course, solution
 from tests.corpus import cases
 
 
@@ -23,11 +22,7 @@ def torchdojo(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subproce
 @pytest.fixture(scope="module")
 def course_copy(tmp_path_factory) -> Path:
     """A private copy of the course, so progress and edits never touch the repository."""
-    root = tmp_path_factory.mktemp("course")
-    for folder in ("exercises", "solutions", "graders"):
-        shutil.copytree(ROOT / folder, root / folder,
-                        ignore=shutil.ignore_patterns("__pycache__"))
-    return root
+    return copy_course(tmp_path_factory.mktemp("course"))
 
 
 def test_reference_solutions_get_full_marks():

@@ -12,7 +12,6 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from torchdojo import course as course_mod
 from torchdojo.course import Course, CourseError
@@ -68,27 +67,23 @@ def main() -> None:
 
 
 @main.command("list")
+@click.argument("topic", required=False)
 @friendly
-def list_topics() -> None:
-    """Topics in learning order, with their status and points."""
-    from torchdojo.engine import catalog
+def list_topics(topic: str | None) -> None:
+    """Topics in learning order with your progress; with TOPIC, its checks."""
+    from torchdojo.learn import overview
     from torchdojo.progress import Progress
 
     course = load_course()
     progress = Progress.load(course.root)
-    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-    for column in ("#", "topic", "status", "points", "about"):
-        table.add_column(column, no_wrap=column != "about", overflow="ellipsis")
-    for number, topic in enumerate(course.topics, 1):
-        checks = catalog.checks(course, topic)
-        done = [c for c in checks if progress.passed(topic.name, c.name)]
-        state = ("done" if checks and len(done) == len(checks)
-                 else "started" if any(progress.status(topic.name, c.name) for c in checks)
-                 else "new")
-        table.add_row(str(number), topic.name, state,
-                      f"{sum(c.points for c in done)}/{sum(c.points for c in checks)}",
-                      topic.summary)
-    Console(highlight=False).print(table)
+    console = Console(highlight=False)
+    if topic is not None:
+        console.print(overview.checks_table(course, progress, course.topic(topic)))
+        return
+    rows = overview.topics(course, progress)
+    console.print(overview.course_line(rows, console.encoding))
+    console.print()
+    console.print(overview.table(rows, console.encoding))
 
 
 @main.command()
@@ -102,18 +97,28 @@ def list_topics() -> None:
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Replay a run's inputs.")
 @click.option("--threads", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Threads torch may use while grading.")
+@click.option("--plot", is_flag=True,
+              help="Also draw recorded loss curves as PNG files in .torchdojo/plots/.")
 @friendly
 def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Path | None,
-          seed: int | None, threads: int) -> None:
+          seed: int | None, threads: int, plot: bool) -> None:
     """Grade TOPICS (default: all) and report every check."""
     forkserver.start()  # its torch import overlaps with ours
     from torchdojo.engine.run import grade as run_grade
+    from torchdojo.learn.plots import plots_folder, report_plots, require_plotting
+    from torchdojo.reporters.live import LiveProgress
 
     course = load_course()
-    report = run_grade(course, topics, submission=submission, seed=seed, threads=threads)
+    if plot:
+        require_plotting()
+    with LiveProgress.for_topics(course, topics) as live:
+        report = run_grade(course, topics, submission=submission, seed=seed, threads=threads,
+                           listener=live)
     if submission is None or Path(submission).resolve() == course.exercises.resolve():
         _remember(course, report)
     _emit(report, fmt, output)
+    if plot:
+        report_plots(report, plots_folder(course))
     sys.exit(report.exit_code)
 
 
@@ -152,6 +157,7 @@ def hint(topic: str, check: str | None) -> None:
     """Show the next hint for the first unpassed check of TOPIC (or for CHECK)."""
     from torchdojo.engine import catalog
     from torchdojo.engine.run import grade as run_grade
+    from torchdojo.learn import hints
     from torchdojo.progress import Progress
 
     course = load_course()
@@ -167,21 +173,26 @@ def hint(topic: str, check: str | None) -> None:
             names = ", ".join(c.name for c in checks)
             raise Failure(f"topic {chosen.name} has no check {check!r} (checks: {names})")
     else:
-        target = next((c for c in checks if not progress.passed(chosen.name, c.name)), None)
+        target = hints.first_unpassed(progress, chosen.name, checks)
         if target is None:
             click.echo(f"Every check of {chosen.name} has passed. Nothing left to hint!")
             return
-    level = progress.next_hint(chosen.name, target.name, len(target.hints))
-    progress.save()
-    console = Console(highlight=False)
-    console.print(f"[bold]{chosen.name} · {target.name}[/bold] ({target.concept}), "
-                  f"hint {level} of {len(target.hints)}:")
-    for number, text in enumerate(target.hints[:level], 1):
-        style = "" if number == level else "dim"
-        console.print(f"  {number}. {text}", style=style, highlight=False)
-    if level < len(target.hints):
-        console.print(f"Run `torchdojo hint {chosen.name}` again for a stronger hint.",
-                      style="dim")
+    level = hints.reveal(progress, chosen.name, target)
+    with contextlib.suppress(OSError):  # a read-only course still hints; progress is a nicety
+        progress.save()
+    again = f"Run `torchdojo hint {chosen.name}` again for a stronger hint."
+    Console(highlight=False).print(hints.render(chosen.name, target, level, again))
+
+
+def _register_learner_commands() -> None:
+    from torchdojo.learn import commands
+
+    for command in (commands.watch, commands.reset, commands.solution):
+        command.callback = friendly(command.callback)
+        main.add_command(command)
+
+
+_register_learner_commands()
 
 
 @main.group()

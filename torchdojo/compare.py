@@ -47,13 +47,14 @@ class Mismatch(AssertionError):
     """
 
     def __init__(self, detail: str, advice: str = "", prop: str = "values",
-                 subject: str | None = None, path: str = "") -> None:
+                 subject: str | None = None, path: str = "", diff: str = "") -> None:
         super().__init__(detail)
         self.detail = detail
         self.advice = advice
         self.prop = prop
         self.subject = subject
         self.path = path
+        self.diff = diff  # a few lines setting got beside expected, shown under the detail
 
     def describe(self, default_subject: str) -> str:
         return f"{self.subject or default_subject}{self.path} {self.detail}"
@@ -113,8 +114,8 @@ class _Comparer:
         self.rtol, self.atol = rtol, atol
         self.storage, self.contiguity, self.grad = storage, contiguity, grad
 
-    def fail(self, prop: str, path: str, detail: str) -> None:
-        raise Mismatch(detail, self._advice(prop, path), prop, self.name, path)
+    def fail(self, prop: str, path: str, detail: str, diff: str = "") -> None:
+        raise Mismatch(detail, self._advice(prop, path), prop, self.name, path, diff)
 
     def _advice(self, prop: str, path: str) -> str:
         """Advice keyed by path (longest matching prefix), then by property, then the default."""
@@ -166,11 +167,13 @@ class _Comparer:
     def tensor(self, got: TensorData, want: TensorData, path: str) -> None:
         if got.shape != want.shape:
             self.fail("shape", path, f"has shape {show_shape(got.shape)}; "
-                                     f"expected {show_shape(want.shape)}.")
+                                     f"expected {show_shape(want.shape)}.", summaries(got, want))
         if got.dtype != want.dtype:
-            self.fail("dtype", path, f"has dtype {got.dtype}; expected {want.dtype}.")
+            self.fail("dtype", path, f"has dtype {got.dtype}; expected {want.dtype}.",
+                      summaries(got, want))
         if got.device_type != want.device_type:
-            self.fail("device", path, f"is on device {got.device}; expected {want.device}.")
+            self.fail("device", path, f"is on device {got.device}; expected {want.device}.",
+                      summaries(got, want))
         if got.requires_grad != want.requires_grad:
             state = "requires" if got.requires_grad else "does not require"
             self.fail("requires_grad", path,
@@ -206,14 +209,86 @@ class _Comparer:
             close = g == w
         if bool(close.all()):
             return
-        index = tuple(torch.nonzero(~close)[0].tolist())
+        differing = torch.nonzero(~close)
+        index = tuple(differing[0].tolist())
         at = f" at index {index}" if index else ""
         wrong = int((~close).sum())
         self.fail("values", path, f"differs from the expected values in {wrong} of "
                                   f"{close.numel()} elements; first{at}: got {_item(g, index)}, "
-                                  f"expected {_item(w, index)}.")
+                                  f"expected {_item(w, index)}.", side_by_side(g, w, differing))
 
 
 def _item(t: torch.Tensor, index: tuple) -> str:
     value = t[index].item() if index else t.item()
     return f"{value:.6g}" if isinstance(value, float) else repr(value)
+
+
+# ----------------------------------------------------------------------------- diffs
+# A few lines under a mismatch that set what came back beside what was expected. They stay
+# short: a learner reads them in a terminal, and a report may hold one per check.
+
+DIFF_ROWS = 3
+PREVIEW_ITEMS = 4
+
+
+def summaries(got: TensorData, want: TensorData) -> str:
+    """'got' and 'expected' lines: shape, dtype, device and the first few values of each."""
+    rows = [("got", got), ("expected", want)]
+    return "\n".join(f"  {label:<9} {_summary(t)}" for label, t in rows)
+
+
+def _summary(t: TensorData) -> str:
+    kind = "array" if t.kind == "ndarray" else "tensor"
+    dtype = str(t.dtype).removeprefix("torch.")
+    text = f"{kind} {show_shape(t.shape)} {dtype} on {t.device}"
+    if t.values is not None and t.values.ndim == 0:
+        text += f"  {_number_text(t.values.item())}"
+    elif t.values is not None and t.values.numel():
+        flat = t.values.reshape(-1)[:PREVIEW_ITEMS].tolist()
+        more = ", …" if t.values.numel() > PREVIEW_ITEMS else ""
+        text += f"  [{', '.join(_number_text(v) for v in flat)}{more}]"
+    return text
+
+
+def side_by_side(got: torch.Tensor, want: torch.Tensor, differing: torch.Tensor) -> str:
+    """A small table of the first differing elements, with the largest difference below."""
+    if len(differing) <= 1:
+        return ""  # the detail line already shows the one value
+    numeric = got.dtype != torch.bool
+    rows = [("index", "got", "expected", "difference")[: 3 + numeric]]
+    for position in differing[:DIFF_ROWS].tolist():
+        index = tuple(position)
+        cells = (str(index), _number_text(got[index].item()), _number_text(want[index].item()))
+        rows.append(cells + ((_difference(got[index], want[index]),) if numeric else ()))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    rest = len(differing) - DIFF_ROWS
+    if rest > 0:
+        lines.append(f"  … {rest} more differ{_largest(got, want, differing)}")
+    return "\n".join(lines)
+
+
+def _difference(got: torch.Tensor, want: torch.Tensor) -> str:
+    delta = (got.double() - want.double()).item()
+    if not math.isfinite(delta):
+        return str(delta)
+    return f"{delta:+.3g}" if got.dtype.is_floating_point else f"{int(delta):+d}"
+
+
+def _largest(got: torch.Tensor, want: torch.Tensor, differing: torch.Tensor) -> str:
+    if got.dtype == torch.bool:
+        return ""
+    delta = (got.double() - want.double()).abs().nan_to_num(nan=math.inf)
+    index = tuple(torch.nonzero(delta == delta.max())[0].tolist())
+    if index in [tuple(p) for p in differing[:DIFF_ROWS].tolist()]:
+        return ""
+    return (f"; largest difference at {index}: got {_number_text(got[index].item())}, "
+            f"expected {_number_text(want[index].item())}")
+
+
+def _number_text(value: object) -> str:
+    """Floats keep a decimal point (0.0, not 0), so a dtype difference shows in the values."""
+    if not isinstance(value, float):
+        return repr(value)
+    return f"{value:.1f}" if value.is_integer() and abs(value) < 1e6 else f"{value:.4g}"

@@ -5,11 +5,33 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from torchdojo.engine.report import Report, Status
+
+if TYPE_CHECKING:
+    from torchdojo.checks import Check
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    """Where a learner stands in one topic, from the checks it declares."""
+
+    points: int
+    max_points: int
+    passed: int
+    checks: int
+    complete: bool  # every check passed, or was skipped for hardware this machine lacks
+    started: bool  # some check was graded
+    last: str | None  # when a check of the topic was last graded (ISO 8601, UTC)
+
+    @property
+    def fraction(self) -> float:
+        return self.points / self.max_points if self.max_points else 0.0
 
 
 @dataclass
@@ -43,6 +65,22 @@ class Progress:
 
     def passed(self, topic: str, check: str) -> bool:
         return self.status(topic, check) == "passed"
+
+    def topic(self, topic: str, checks: Sequence[Check]) -> TopicProgress:
+        statuses = [self.status(topic, c.name) for c in checks]
+        passed = [c for c, s in zip(checks, statuses, strict=True) if s == "passed"]
+        stamps = [self.checks.get(f"{topic}/{c.name}", {}).get("graded_at") for c in checks]
+        return TopicProgress(
+            points=sum(c.points for c in passed), max_points=sum(c.points for c in checks),
+            passed=len(passed), checks=len(checks),
+            complete=bool(passed) and all(s in ("passed", "skipped") for s in statuses),
+            started=any(statuses), last=max((s for s in stamps if s), default=None))
+
+    def forget(self, topic: str) -> None:
+        """Drop a topic's results and hint levels (its exercise was reset to the stub)."""
+        prefix = f"{topic}/"
+        self.checks = {k: v for k, v in self.checks.items() if not k.startswith(prefix)}
+        self.hints = {k: v for k, v in self.hints.items() if not k.startswith(prefix)}
 
     def next_hint(self, topic: str, check: str, available: int) -> int:
         """Reveal one more hint level for this check; returns the level now shown (1-based)."""

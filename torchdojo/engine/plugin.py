@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 import torch
@@ -36,6 +36,14 @@ from torchdojo.sandbox.host import (
 _RECORD = pytest.StashKey[dict]()
 
 
+class GradeListener(Protocol):
+    """Told as checks start and finish, so a long grade can show its progress."""
+
+    def check_started(self, topic: str, check: str) -> None: ...
+
+    def check_finished(self, topic: str, result: CheckResult) -> None: ...
+
+
 @dataclass
 class GradeConfig:
     course: Course
@@ -45,6 +53,7 @@ class GradeConfig:
     threads: int = 1
     strict: bool = False
     timeout_scale: float = 1.0
+    listener: GradeListener | None = None
 
 
 @dataclass
@@ -109,8 +118,28 @@ class GradingPlugin:
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         spec = spec_of(item.function)
+        if self.config.listener is not None:
+            self.config.listener.check_started(self._topic_of(item.path).name, spec.name)
         if spec.requires == "cuda" and not torch.cuda.is_available():
             pytest.skip("needs a CUDA GPU, which this machine does not have")
+
+    @pytest.hookimpl(tryfirst=True, specname="pytest_runtest_makereport")
+    def pytest_runtest_makereport_lightly(self, item: pytest.Item, call: Any) -> Any:
+        """pytest's report of a failure, without the traceback pytest would format for it.
+
+        The verdict and message come from the exception itself (``_verdict``); formatting a
+        traceback parses the source of every frame, about 35 ms per failing check, which is
+        most of a re-grade's time while a learner's checks still fail. Passes and skips
+        (returning None) get pytest's own report.
+        """
+        excinfo = call.excinfo
+        if excinfo is None or not isinstance(excinfo, pytest.ExceptionInfo) or \
+                excinfo.errisinstance(pytest.skip.Exception):
+            return None
+        return pytest.TestReport(item.nodeid, item.location, dict.fromkeys(item.keywords, 1),
+                                 "failed", f"{excinfo.typename}: {excinfo.value}", call.when,
+                                 (), call.duration, call.start, call.stop,
+                                 user_properties=item.user_properties)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: Any) -> Any:
@@ -134,16 +163,20 @@ class GradingPlugin:
         else:
             status, message = self._verdict(spec, state, call.excinfo.value)
         points = 0 if status is Status.SKIPPED else spec.points
-        state.result.checks.append(CheckResult(
+        result = CheckResult(
             name=spec.name, status=status, score=points if status is Status.PASSED else 0,
             max_score=points, message=message, concept=spec.concept,
-            seconds=round(call.duration, 4), data=item.stash.get(_RECORD, {})))
+            seconds=round(call.duration, 4), data=item.stash.get(_RECORD, {}))
+        state.result.checks.append(result)
+        if self.config.listener is not None:
+            self.config.listener.check_finished(state.topic.name, result)
 
     def _verdict(self, spec: Check, state: _TopicState, exc: BaseException
                  ) -> tuple[Status, str]:
         label = state.learner.last_call or "your code"
         if isinstance(exc, Mismatch):
-            return Status.FAILED, f"{exc.describe(label)}\n{spec.concept}: {exc.advice}".strip()
+            lines = [exc.describe(label), exc.diff, f"{spec.concept}: {exc.advice}"]
+            return Status.FAILED, "\n".join(line for line in lines if line).strip()
         if isinstance(exc, ImportFailed):
             state.result.error = exc.message
             return Status.ERROR, "not run: the module failed to import (see the topic error)"

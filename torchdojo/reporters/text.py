@@ -7,6 +7,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
+from torchdojo.reporters.curves import curves_of, sparkline_text
 
 MARKS = {
     Status.PASSED: ("✓", "green"),
@@ -57,6 +58,10 @@ def _check(check: CheckResult, console: Console) -> None:
         console.print(Padding(Text(first, style=style), (0, 0, 0, 11), expand=False))
         if rest:
             console.print(Padding(Text(rest), (0, 0, 0, 11), expand=False))
+    curves = curves_of(check)
+    if curves is not None:
+        console.print(Padding(sparkline_text(curves, console.encoding), (0, 0, 0, 11),
+                              expand=False))
 
 
 def _total(report: Report) -> Text:

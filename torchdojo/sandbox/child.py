@@ -7,7 +7,9 @@ this process (patching torch, exiting, hanging, printing) stays inside it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import os
 import sys
 import time
@@ -32,6 +34,7 @@ class ChildSpec:
     threads: int = 1
     strict: bool = False
     uid: int | None = None  # strict mode run as this user when started as root
+    output_fd: bool = True  # capture output at the file descriptors (POSIX) or at sys.stdout
 
 
 def serve(conn: Any, out: Any, spec: ChildSpec) -> None:
@@ -66,11 +69,7 @@ def _settle(out: Any, spec: ChildSpec) -> None:
     if hasattr(os, "setsid"):
         os.setsid()
     if out is not None:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.dup2(out.fileno(), 1)
-        os.dup2(out.fileno(), 2)
-        out.close()
+        _capture(out, spec.output_fd)
     os.chdir(spec.workdir)
     torch.set_num_threads(spec.threads)
     _deterministic()
@@ -79,6 +78,39 @@ def _settle(out: Any, spec: ChildSpec) -> None:
 
         limits.confine(spec)
     sys.path.insert(0, str(Path(spec.path).parent))
+
+
+def _capture(out: Any, at_fd: bool) -> None:
+    """Send everything the learner prints to the grader, which keeps it as feedback.
+
+    On POSIX the pipe replaces file descriptors 1 and 2, so output from C code is caught too.
+    Elsewhere (Windows) a connection has a handle, not a descriptor: Python-level output is
+    sent as messages instead.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if at_fd:
+        os.dup2(out.fileno(), 1)
+        os.dup2(out.fileno(), 2)
+        out.close()
+        return
+    stream = io.TextIOWrapper(_ConnectionWriter(out), encoding="utf-8", errors="replace",
+                              write_through=True)
+    sys.stdout = sys.stderr = stream
+
+
+class _ConnectionWriter(io.RawIOBase):
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        with contextlib.suppress(OSError, ValueError):  # output is only feedback
+            self._conn.send_bytes(chunk)
+        return len(chunk)
 
 
 def _deterministic() -> None:

@@ -8,19 +8,25 @@ imports run side by side. Where fork servers do not exist (Windows), sandboxes a
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 PRELOAD = ["torch", "numpy", "safetensors.torch", "torchdojo.sandbox.child"]
+# TORCHDOJO_START_METHOD=spawn grades as Windows does, to try that path on any machine.
+METHODS = ("forkserver", "spawn")
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
+    available = multiprocessing.get_all_start_methods()
+    wanted = os.environ.get("TORCHDOJO_START_METHOD", "")
+    method = wanted if wanted in METHODS and wanted in available else (
+        "forkserver" if "forkserver" in available else "spawn")
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
         ctx.set_forkserver_preload(PRELOAD)
-        return ctx
-    return multiprocessing.get_context("spawn")
+    return ctx
 
 
 CONTEXT = _context()

@@ -22,6 +22,8 @@ from torchdojo.sandbox import child, forkserver, wire
 
 OUTPUT_LIMIT = 16 * 1024
 _CTX = forkserver.CONTEXT
+# A POSIX child's output is caught at its file descriptors; elsewhere as messages (see child).
+OUTPUT_AT_FD = os.name == "posix"
 
 
 # ----------------------------------------------------------------------------- outcomes
@@ -124,7 +126,7 @@ class Sandbox:
             return
         self._workdir = tempfile.mkdtemp(prefix=f"torchdojo-{self.topic}-")
         spec = child.ChildSpec(topic=self.topic, path=self.path, workdir=self._workdir,
-                               threads=self.threads, strict=self.strict)
+                               threads=self.threads, strict=self.strict, output_fd=OUTPUT_AT_FD)
         parent_conn, child_conn = _CTX.Pipe()
         out_r, out_w = _CTX.Pipe(duplex=False)
         self._proc = _CTX.Process(target=child.serve, args=(child_conn, out_w, spec),
@@ -134,7 +136,7 @@ class Sandbox:
         child_conn.close()
         out_w.close()
         self._conn = parent_conn
-        self.output.follow(out_r)
+        self.output.follow(out_r, at_fd=OUTPUT_AT_FD)
         _LIVE.add(self)
         try:
             header, _ = self._receive(self.budget.start, f"importing {_name(self.path)}")
@@ -285,20 +287,27 @@ class _OutputTail:
         self.data = bytearray()
         self.dropped = 0
 
-    def follow(self, conn: Any) -> None:
-        threading.Thread(target=self._drain, args=(conn,), daemon=True).start()
+    def follow(self, conn: Any, at_fd: bool = True) -> None:
+        threading.Thread(target=self._drain, args=(conn, at_fd), daemon=True).start()
 
-    def _drain(self, conn: Any) -> None:
-        fd = conn.fileno()
+    def _drain(self, conn: Any, at_fd: bool) -> None:
         try:
-            while chunk := os.read(fd, 65536):
-                room = OUTPUT_LIMIT - len(self.data)
-                self.data += chunk[: max(room, 0)]
-                self.dropped += max(len(chunk) - max(room, 0), 0)
-        except OSError:
+            if at_fd:
+                fd = conn.fileno()
+                while chunk := os.read(fd, 65536):
+                    self._keep(chunk)
+            else:  # one message per write; a larger one ends the capture (OSError)
+                while True:
+                    self._keep(conn.recv_bytes(OUTPUT_LIMIT * 64))
+        except (OSError, EOFError):
             pass
         finally:
             conn.close()
+
+    def _keep(self, chunk: bytes) -> None:
+        room = OUTPUT_LIMIT - len(self.data)
+        self.data += chunk[: max(room, 0)]
+        self.dropped += max(len(chunk) - max(room, 0), 0)
 
     def text(self) -> str:
         text = self.data.decode("utf-8", "replace")

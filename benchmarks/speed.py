@@ -1,0 +1,300 @@
+"""How fast and how lean grading is. A benchmark, not a test: it prints figures, never fails.
+
+    python -m benchmarks.speed [--runs 5] [--topics tensors reshape_view] [--skip memory ...]
+
+Sections (each prints the median of several runs, every sample, and ratios measured in the
+same run, so a busy machine slows both sides of a comparison alike):
+
+- full: ``torchdojo grade --submission solutions`` over every topic, as a learner or CI runs
+  it (a new process: interpreter, torch import, fork server, every check). Beside it, the same
+  grade repeated inside one warm process, and (``--spawn``) with sandboxes spawned instead of
+  forked from the fork server, as on Windows.
+- watch: save-to-verdict latency of ``torchdojo watch`` per topic, with a real file write and
+  the real file watcher: from just before the write until the new verdict is read from the
+  command's output. Beside it, the grade's own time (printed on the screen) and a cold
+  ``torchdojo grade TOPIC`` of the same file, which is what a learner pays without watch.
+- memory: peak memory of a full grade: the grading process, the fork server and every
+  sandbox, sampled from /proc (Linux only). RSS counts pages shared by forked processes once
+  per process; PSS shares them out, so it is the honest total.
+- batch: 50 submissions graded in one batch, against ``nbgrader autograde`` of the same
+  answers as notebooks. A placeholder until batch grading and the nbgrader export land.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMAND = [sys.executable, "-m", "torchdojo"]
+GRADED_IN = re.compile(r"graded in (\d+) ms \(run (\d+),")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def median_line(label: str, samples: list[float], unit: str = "s") -> float:
+    middle = statistics.median(samples)
+    scale = 1000 if unit == "ms" else 1
+    shown = ", ".join(f"{s * scale:.{0 if unit == 'ms' else 2}f}" for s in samples)
+    print(f"  {label:<46} median {middle * scale:8.{0 if unit == 'ms' else 2}f} {unit}"
+          f"   ({len(samples)} runs: {shown})")
+    return middle
+
+
+def ratio_line(label: str, slow: float, fast: float) -> None:
+    print(f"  {label:<46} {slow / fast:8.1f}x")
+
+
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
+    started = time.perf_counter()
+    run = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
+                         env={**os.environ, **(env or {})})
+    seconds = time.perf_counter() - started
+    if run.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({run.returncode}): {run.stderr.strip()}")
+    return seconds
+
+
+# ----------------------------------------------------------------------------- full grade
+
+
+def bench_full(args: argparse.Namespace) -> None:
+    cmd = [*COMMAND, "grade", "--submission", "solutions", "--format", "json"]
+    print(f"full grade of the references, every topic ({', '.join(topic_names())})")
+    forked, spawned = [], []
+    for seed in range(args.runs):  # interleaved, so a busy machine slows both alike
+        forked.append(timed([*cmd, "--seed", str(seed)], ROOT))
+        if args.spawn:
+            spawned.append(timed([*cmd, "--seed", str(seed)], ROOT,
+                                 {"TORCHDOJO_START_METHOD": "spawn"}))
+    cold = median_line("torchdojo grade --submission solutions", forked)
+    warm = median_line("the same grade again in one warm process", warm_full(args.runs))
+    ratio_line("a new process / a warm one", cold, warm)
+    if args.spawn:
+        slow = median_line("new process, sandboxes spawned (as on Windows)", spawned)
+        ratio_line("spawned sandboxes / forked from the fork server", slow, cold)
+    print(f"  target: under 8 s for a new process -> {'met' if cold < 8 else 'NOT met'}")
+
+
+def warm_full(runs: int) -> list[float]:
+    code = ("import json, sys, time\n"
+            "from torchdojo import course\n"
+            "from torchdojo.engine.run import grade\n"
+            "c = course.load()\n"
+            "grade(c, submission=c.solutions, seed=0)\n"
+            "times = []\n"
+            f"for seed in range({runs}):\n"
+            "    t = time.perf_counter(); r = grade(c, submission=c.solutions, seed=seed)\n"
+            "    times.append(time.perf_counter() - t)\n"
+            "    assert r.score == r.max_score, r.fault\n"
+            "print(json.dumps(times))\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def topic_names() -> list[str]:
+    from torchdojo import course
+
+    return [t.name for t in course.load(ROOT).topics]
+
+
+# ----------------------------------------------------------------------------- watch
+
+
+class WatchProcess:
+    """``torchdojo watch TOPIC`` with its output read line by line, each with its arrival."""
+
+    def __init__(self, course: Path, topic: str) -> None:
+        self.proc = subprocess.Popen([*COMMAND, "watch", topic, "--seed", "1"], cwd=course,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True,
+                                     env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})
+        self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.put((time.perf_counter(), line))
+
+    def verdict(self, run: int, timeout: float = 300) -> tuple[float, float]:
+        """When the screen of grade number ``run`` arrived, and the grade's own seconds."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            try:
+                arrived, line = self.lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            found = GRADED_IN.search(line)
+            if found and int(found[2]) >= run:
+                return arrived, int(found[1]) / 1000
+        raise SystemExit(f"watch printed no verdict for run {run} in {timeout} s")
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.write("q\n")
+            self.proc.stdin.flush()
+            self.proc.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+
+
+def failing_source(topic: str) -> str:
+    """A submission that never completes the topic (so watch stays on it): a real mistake
+    from the topic's corpus, or the stub when it has none."""
+    from tests.corpus import cases
+
+    wrong = cases("wrong", topic)
+    return wrong[0].source() if wrong else (ROOT / "exercises" / f"{topic}.py").read_text()
+
+
+def bench_watch(args: argparse.Namespace) -> None:
+    from tests.conftest import copy_course
+
+    print("watch: save-to-verdict latency (real write, real watcher, output read back)")
+    for topic in args.topics or topic_names():
+        with tempfile.TemporaryDirectory() as tmp:
+            course = copy_course(Path(tmp))
+            exercise = course / "exercises" / f"{topic}.py"
+            source = failing_source(topic)
+            exercise.write_text(source)
+            watch = WatchProcess(course, topic)
+            try:
+                watch.verdict(1)
+                latencies, grading = [], []
+                for run in range(2, args.runs * 2 + 2):
+                    time.sleep(0.3)  # a learner does not save twice within a grade
+                    started = time.perf_counter()
+                    exercise.write_text(f"{source}\n# save {run}\n")
+                    arrived, seconds = watch.verdict(run)
+                    latencies.append(arrived - started)
+                    grading.append(seconds)
+            finally:
+                watch.close()
+            cold = [timed([*COMMAND, "grade", topic, "--seed", "1", "--format", "json"], course)
+                    for _ in range(max(1, args.runs // 2))]
+        print(f" {topic}")
+        total = median_line("save -> verdict on screen", latencies, "ms")
+        inner = median_line("of which grading (as the screen reports it)", grading, "ms")
+        slow = median_line("a cold `torchdojo grade TOPIC` instead", cold, "ms")
+        ratio_line("cold grade / watch latency", slow, total)
+        print(f"  watcher, drawing and pipe: {1000 * (total - inner):.0f} ms; "
+              f"target under 300 ms -> {'met' if total < 0.3 else 'NOT met'}")
+
+
+# ----------------------------------------------------------------------------- memory
+
+
+def bench_memory(args: argparse.Namespace) -> None:
+    print("memory: peak of a full grade (grading process + fork server + sandboxes)")
+    if not Path("/proc/self/smaps_rollup").exists():
+        print("  skipped: needs Linux /proc")
+        return
+    rss, pss = [], []
+    for seed in range(args.runs):
+        peak_rss, peak_pss = peak_memory([*COMMAND, "grade", "--submission", "solutions",
+                                          "--format", "json", "--seed", str(seed)])
+        rss.append(peak_rss)
+        pss.append(peak_pss)
+    mib = 2**20
+    print(f"  {'peak PSS, summed over the process tree':<46} median "
+          f"{statistics.median(pss) / mib:8.0f} MiB   ({', '.join(f'{p / mib:.0f}' for p in pss)})")
+    print(f"  {'peak RSS, summed (shared pages counted twice)':<46} median "
+          f"{statistics.median(rss) / mib:8.0f} MiB   ({', '.join(f'{r / mib:.0f}' for r in rss)})")
+
+
+def peak_memory(cmd: list[str], interval: float = 0.01) -> tuple[int, int]:
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak_rss = peak_pss = 0
+    while proc.poll() is None:
+        rss = pss = 0
+        for pid in tree(proc.pid):
+            sizes = rollup(pid)
+            rss += sizes.get("Rss", 0)
+            pss += sizes.get("Pss", 0)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        time.sleep(interval)
+    return peak_rss, peak_pss
+
+
+def tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def rollup(pid: int) -> dict[str, int]:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return {}
+    sizes = {}
+    for line in text.splitlines()[1:]:
+        key, _, rest = line.partition(":")
+        parts = rest.split()
+        if parts and parts[0].isdigit():
+            sizes[key] = int(parts[0]) * 1024
+    return sizes
+
+
+# ----------------------------------------------------------------------------- batch
+
+
+def bench_batch(args: argparse.Namespace) -> None:
+    """PLACEHOLDER for the lead: batch grading against nbgrader autograde.
+
+    To fill in once batch grading and the nbgrader export exist: make 50 submissions (the
+    references and corpus cases of every topic), grade them in one batch and time it; export
+    the same answers as notebooks and time ``nbgrader autograde`` over them; print both
+    medians with ``median_line`` and their ratio with ``ratio_line`` (target: at least 5x).
+    """
+    print("batch: 50 submissions in one batch vs nbgrader autograde")
+    print("  not measured yet: batch grading and the nbgrader export are being built")
+
+
+SECTIONS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "full": bench_full, "watch": bench_watch, "memory": bench_memory, "batch": bench_batch}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement")
+    parser.add_argument("--topics", nargs="*", help="topics for the watch section")
+    parser.add_argument("--only", nargs="*", choices=SECTIONS, help="sections to run")
+    parser.add_argument("--spawn", action="store_true",
+                        help="also time a full grade with spawned sandboxes (slow)")
+    args = parser.parse_args()
+    load = f" · load average {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
+    print(f"torchdojo benchmarks · {os.cpu_count()} cores · python {sys.version.split()[0]}{load}")
+    for name in args.only or SECTIONS:
+        print()
+        SECTIONS[name](args)
+        if hasattr(os, "getloadavg"):
+            print(f"  (load average now {os.getloadavg()[0]:.2f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The learner's loop: watch mode, progress, hints, reset and solutions."""
