@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from rich.table import Table
 
 from torchdojo import course as course_mod
 from torchdojo.course import Course, CourseError
+from torchdojo.files import write_atomically
 from torchdojo.sandbox import forkserver
 
 
@@ -57,8 +59,7 @@ def load_course() -> Course:
 def console_for(output: Path | None) -> Console:
     if output is None:
         return Console(highlight=False)
-    return Console(file=open(output, "w", encoding="utf-8"), no_color=True, width=100,
-                   highlight=False)
+    return Console(file=io.StringIO(), no_color=True, width=100, highlight=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,15 +103,21 @@ def list_topics() -> None:
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Replay a run's inputs.")
 @click.option("--threads", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Threads torch may use while grading.")
+@click.option("--strict", is_flag=True,
+              help="Authoritative grading for CI and instructors: confined sandboxes (limits, "
+                   "own user, no network, nothing of the course in sight).")
 @friendly
 def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Path | None,
-          seed: int | None, threads: int) -> None:
+          seed: int | None, threads: int, strict: bool) -> None:
     """Grade TOPICS (default: all) and report every check."""
+    if output is not None and not output.resolve().parent.is_dir():
+        raise Failure(f"cannot write the report to {output}: its folder does not exist")
     forkserver.start()  # its torch import overlaps with ours
     from torchdojo.engine.run import grade as run_grade
 
     course = load_course()
-    report = run_grade(course, topics, submission=submission, seed=seed, threads=threads)
+    report = run_grade(course, topics, submission=submission, seed=seed, threads=threads,
+                       strict=strict, private=[output.resolve()] if output else [])
     if submission is None or Path(submission).resolve() == course.exercises.resolve():
         _remember(course, report)
     _emit(report, fmt, output)
@@ -125,14 +132,14 @@ def _emit(report: Any, fmt: str, output: Path | None) -> None:
         if output is None:
             click.echo(text, nl=False)
         else:
-            output.write_text(text, encoding="utf-8")
+            write_atomically(output, text)
         return
     from torchdojo.reporters import text as text_reporter
 
     console = console_for(output)
     text_reporter.render(report, console)
     if output is not None:
-        console.file.close()
+        write_atomically(output, console.file.getvalue())
 
 
 def _remember(course: Course, report: Any) -> None:
