@@ -57,13 +57,14 @@ def build(root: str, *, code: dict[str, bytes], sizes: Sizes, owner: tuple[int, 
     notes: list[str] = []
     syscalls.mount("tmpfs", root, "tmpfs", syscalls.MS_NOSUID | syscalls.MS_NODEV,
                    "size=4m,mode=0755")
+    _tmp(root, sizes)  # first: Python itself may live under /tmp (a venv made there)
     for folder in SYSTEM:
         _place(root, folder)
     for folder in python_paths():
         _place(root, folder)
     _devices(root, sizes, notes)
     _proc(root, hide_processes, notes)
-    _tmp(root, sizes, owner)
+    _work(root, owner)
     _code(root, code)
     os.mkdir(os.path.join(root, _OLD))
     syscalls.pivot_root(root, os.path.join(root, _OLD))
@@ -142,11 +143,14 @@ def _proc(root: str, hide_processes: bool, notes: list[str]) -> None:
         notes.append(f"/sys is not shown ({os.strerror(exc.errno)})")
 
 
-def _tmp(root: str, sizes: Sizes, owner: tuple[int, int] | None) -> None:
+def _tmp(root: str, sizes: Sizes) -> None:
     tmp = root + "/tmp"
     os.mkdir(tmp)
     syscalls.mount("tmpfs", tmp, "tmpfs", syscalls.MS_NOSUID | syscalls.MS_NODEV,
                    f"size={sizes.tmp},mode=1777")
+
+
+def _work(root: str, owner: tuple[int, int] | None) -> None:
     work = root + WORK
     os.mkdir(work, 0o700)
     if owner is not None:
