@@ -6,7 +6,9 @@ A benchmark, not a test: it prints figures and never fails.
 
 - overhead: ``torchdojo grade --submission solutions`` over every topic, as CI runs it (a new
   process each time), with and without ``--strict``, alternating so a busy machine slows both
-  alike. Prints the median of each, every sample, and the ratio.
+  alike. Prints the median of each, every sample, and the ratio. Then the same grades inside
+  one warm process (torch imported, fork server running), where the confinement's own cost
+  (namespaces, mounts, a user per sandbox, teardown) is not hidden behind imports.
 - memory: the smallest RLIMIT_AS (found by bisection, in this process) under which every
   topic's reference gets the same verdicts in strict mode as with 8 GiB (full marks for a
   finished course), and each sandbox's peak address space (VmPeak, read just before
@@ -43,11 +45,36 @@ def overhead(course: Path, runs: int) -> None:
             report = json.loads(run.stdout or "{}")
             if run.returncode != 0 or report.get("score") != report.get("max_score"):
                 print(f"  ! {tier} run did not give full marks (exit {run.returncode})")
+    _summary(samples)
+    warm(course, runs)
+
+
+def warm(course_root: Path, runs: int) -> None:
+    from torchdojo import course as course_mod
+    from torchdojo.engine.run import grade
+
+    course = course_mod.load(course_root)
+    print(f"overhead in one warm process, {runs} runs each (after one unmeasured run)")
+    samples: dict[str, list[float]] = {"local": [], "strict": []}
+    for number in range(runs + 1):
+        for tier in samples:
+            started = time.perf_counter()
+            report = grade(course, submission=course.solutions, seed=number,
+                           strict=tier == "strict")
+            if number:
+                samples[tier].append(time.perf_counter() - started)
+            if report.score != report.max_score:
+                print(f"  ! {tier} run did not give full marks")
+    _summary(samples)
+
+
+def _summary(samples: dict[str, list[float]]) -> None:
     for tier, values in samples.items():
         shown = ", ".join(f"{v:.2f}" for v in values)
         print(f"  {tier:<8} median {statistics.median(values):6.2f} s   ({shown})")
     ratio = statistics.median(samples["strict"]) / statistics.median(samples["local"])
-    print(f"  strict / local: {ratio:.2f}x")
+    extra = statistics.median(samples["strict"]) - statistics.median(samples["local"])
+    print(f"  strict / local: {ratio:.2f}x ({extra:+.2f} s)")
 
 
 def memory(course_root: Path) -> None:
