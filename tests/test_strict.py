@@ -238,3 +238,21 @@ def _grade_as_nobody(python_home: Path, out: Path) -> subprocess.CompletedProces
                           cwd=ROOT, capture_output=True, text=True, timeout=600,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
+
+
+@pytest.mark.skipif(not _unprivileged_ok(), reason="needs root, unshare and setpriv")
+def test_strict_without_namespaces_degrades_and_says_so(tmp_path):
+    """Root without CAP_SYS_ADMIN (a container's default): no namespaces, so the file system
+    and the network are reported as not available; the user of its own, the limits and the
+    teardown still hold, and grading still works."""
+    run = subprocess.run(
+        ["setpriv", "--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin", sys.executable,
+         "-m", "torchdojo", "grade", "tensors", "--strict", "--submission", "solutions",
+         "--format", "json"], cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout)
+    assert report["score"] == report["max_score"] > 0 and not report["fault"]
+    confinement = report["confinement"]
+    assert set(confinement["not_available"]) == {"file system", "network"}
+    assert {"user", "processes", "teardown", "memory"} <= set(confinement["in_force"])

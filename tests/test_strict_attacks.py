@@ -153,6 +153,17 @@ def test_fork_bomb_is_capped_and_cleaned_up(topic, tmp_path):
     assert int(forks[1]) < limits.Policy.processes and forks[2] != "cap reached"
 
 
+@pytest.mark.parametrize("topic", TOPICS)
+def test_daemons_are_dead_before_grading_returns(topic, tmp_path):
+    """The report is built from what grade() returns, so every sandbox process (a daemon that
+    double-forked and left the session included) must be gone by the time it returns."""
+    scene = Scene(tmp_path, "F2_F4_forge_the_report", topic)
+    attacked = _in_process(scene)
+    daemon = int(re.search(r"DAEMON (\d+)", attacked["output"])[1])
+    assert not _alive(daemon)
+    assert scene.markers_left() == [] and not scene.output.exists()
+
+
 class Listener:
     """A TCP listener on every address of this machine that counts what reaches it."""
 
@@ -296,6 +307,7 @@ def test_learner_modules_in_the_working_directory_are_never_imported(tmp_path):
 
 def test_every_attack_has_a_test():
     tested = {"T6_read_solutions_from_disk", "B4_steal_from_memory", "F6_F8_injected_files",
+              "F2_F4_forge_the_report",
               "L3_memory_bomb", "L7_file_size_bomb", "L5_fork_bomb", "N1_network", *ON_THE_RUN}
     assert {a.id for a in attacks()} == tested
 

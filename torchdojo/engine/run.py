@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import secrets
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -34,6 +35,8 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
     ``strict`` confines every sandbox (see ``sandbox.limits``) and keeps the course's secrets and
     the ``private`` paths (where results go) out of its sight; the report is authoritative.
     """
+    if strict and not sys.platform.startswith("linux"):
+        raise CourseError("strict grading needs Linux (namespaces and resource limits)")
     selected = course.select(topics)
     folder = Path(submission) if submission is not None else course.exercises
     if not folder.is_dir():

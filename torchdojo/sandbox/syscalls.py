@@ -1,14 +1,15 @@
 """The Linux system calls strict mode needs and Python 3.11 does not wrap (through libc).
 
 Each raises ``OSError`` with the call's name on failure, so callers can report exactly which
-confinement the operating system refused.
+confinement the operating system refused. Importing this module is safe on every platform;
+only calling it needs Linux.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import fcntl
+import functools
 import os
 import platform
 import socket
@@ -37,12 +38,16 @@ PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 
 # statvfs flag -> mount flag: a remount inside a user namespace must keep the locked ones.
-_KEPT_FLAGS = {os.ST_NOSUID: MS_NOSUID, os.ST_NODEV: MS_NODEV, os.ST_NOEXEC: MS_NOEXEC,
-               os.ST_NOATIME: MS_NOATIME, os.ST_NODIRATIME: MS_NODIRATIME,
-               os.ST_RELATIME: MS_RELATIME}
+_KEPT_FLAGS = {getattr(os, name, 0): flag for name, flag in (
+    ("ST_NOSUID", MS_NOSUID), ("ST_NODEV", MS_NODEV), ("ST_NOEXEC", MS_NOEXEC),
+    ("ST_NOATIME", MS_NOATIME), ("ST_NODIRATIME", MS_NODIRATIME),
+    ("ST_RELATIME", MS_RELATIME))}
 _PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "ppc64le": 203, "s390x": 217, "riscv64": 41}
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
 
 
 def _check(result: int, what: str) -> None:
@@ -59,12 +64,12 @@ def unshare(flags: int) -> None:
     if hasattr(os, "unshare"):  # Python 3.12+
         os.unshare(flags)
         return
-    _check(_libc.unshare(ctypes.c_int(flags)), "unshare")
+    _check(_libc().unshare(ctypes.c_int(flags)), "unshare")
 
 
 def mount(source: str | None, target: str, fstype: str | None, flags: int = 0,
           data: str | None = None) -> None:
-    _check(_libc.mount(_text(source), _text(target), _text(fstype), ctypes.c_ulong(flags),
+    _check(_libc().mount(_text(source), _text(target), _text(fstype), ctypes.c_ulong(flags),
                        _text(data)), f"mount {target}")
 
 
@@ -78,18 +83,18 @@ def bind(source: str, target: str, *, readonly: bool = True) -> None:
 
 
 def umount(target: str) -> None:
-    _check(_libc.umount2(_text(target), ctypes.c_int(MNT_DETACH)), f"umount {target}")
+    _check(_libc().umount2(_text(target), ctypes.c_int(MNT_DETACH)), f"umount {target}")
 
 
 def pivot_root(new_root: str, put_old: str) -> None:
     number = _PIVOT_ROOT.get(platform.machine())
     if number is None:
         raise OSError(0, f"pivot_root: unknown syscall number on {platform.machine()}")
-    _check(_libc.syscall(ctypes.c_long(number), _text(new_root), _text(put_old)), "pivot_root")
+    _check(_libc().syscall(ctypes.c_long(number), _text(new_root), _text(put_old)), "pivot_root")
 
 
 def prctl(option: int, value: int) -> None:
-    _check(_libc.prctl(ctypes.c_int(option), ctypes.c_ulong(value), ctypes.c_ulong(0),
+    _check(_libc().prctl(ctypes.c_int(option), ctypes.c_ulong(value), ctypes.c_ulong(0),
                        ctypes.c_ulong(0), ctypes.c_ulong(0)), f"prctl {option}")
 
 
@@ -105,11 +110,13 @@ class _CapData(ctypes.Structure):
 def drop_capabilities() -> None:
     """Clear every capability of this process (its user namespace's included)."""
     header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
-    _check(_libc.capset(ctypes.byref(header), (_CapData * 2)()), "capset")
+    _check(_libc().capset(ctypes.byref(header), (_CapData * 2)()), "capset")
 
 
 def loopback_up() -> None:
     """Bring up ``lo`` in a fresh network namespace (it starts down)."""
+    import fcntl
+
     siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         request = struct.pack("16sh22x", b"lo", 0)
