@@ -61,12 +61,14 @@ class Policy:
     @classmethod
     def for_budget(cls, seconds: float, threads: int = 1, private: tuple[str, ...] = ()
                    ) -> Policy:
-        """A topic's policy: CPU time to match its wall-clock budget on every thread."""
+        """A topic's policy: CPU time to match its wall-clock budget on every thread, and room
+        for every torch thread in each process it may start."""
         import torch
 
         memory = None if torch.cuda.is_available() else MEMORY
-        return cls(cpu_seconds=math.ceil(seconds * max(threads, 1)) + 2, memory=memory,
-                   private=tuple(private))
+        threads = max(threads, 1)
+        return cls(cpu_seconds=math.ceil(seconds * threads) + 2, memory=memory,
+                   processes=cls.processes + 16 * (threads - 1), private=tuple(private))
 
 
 Facts = dict[str, list]  # confinement -> [in force?, what it is or why it is missing]
