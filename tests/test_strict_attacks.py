@@ -3,7 +3,8 @@ the other topic is graded normally, the report is well-formed, and the concrete 
 (no marker outside the sandbox, no connection to the listener, no process left, no secret).
 
 Each attack is graded on a submission holding the attacked topic (its stub plus the attack)
-and the next topic of the course (its reference), so new topics are covered without changes.
+and one other topic (its reference), so new topics are covered without changes. The other topic
+is the course's first (the second for the first): cheap to grade however many topics follow.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ SEED = 4321
 
 
 def _neighbour(topic: str) -> str | None:
-    others = TOPICS[TOPICS.index(topic) + 1:] + TOPICS[:TOPICS.index(topic)]
+    others = [t for t in TOPICS[:2] if t != topic]
     return others[0] if others else None
 
 
