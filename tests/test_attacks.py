@@ -17,11 +17,12 @@ def _other_topic(course, topic: str) -> str:
     return next(t.name for t in course.topics if t.name != topic)
 
 
+@pytest.mark.parametrize("strict", [False, True], ids=["local", "strict"])
 @pytest.mark.parametrize("case", ATTACKS, ids=[c.id for c in ATTACKS])
-def test_attack_gains_nothing(case, course, grade_files):
+def test_attack_gains_nothing(case, strict, course, grade_files):
     other = _other_topic(course, case.topic)
     report = grade_files({case.topic: case.source(), other: solution(other)},
-                         topics=[case.topic, other], timeout_scale=0.3)
+                         topics=[case.topic, other], timeout_scale=0.3, strict=strict)
     assert json.loads(json.dumps(report.to_dict(), allow_nan=False))["seed"] == 1234
     assert not report.fault
     topics = {t.name: t for t in report.topics}

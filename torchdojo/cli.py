@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from rich.console import Console
 
 from torchdojo import course as course_mod
 from torchdojo.course import Course, CourseError
+from torchdojo.files import write_atomically
 from torchdojo.sandbox import forkserver
 
 
@@ -56,8 +58,7 @@ def load_course() -> Course:
 def console_for(output: Path | None) -> Console:
     if output is None:
         return Console(highlight=False)
-    return Console(file=open(output, "w", encoding="utf-8"), no_color=True, width=100,
-                   highlight=False)
+    return Console(file=io.StringIO(), no_color=True, width=100, highlight=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,10 +100,15 @@ def list_topics(topic: str | None) -> None:
               help="Threads torch may use while grading.")
 @click.option("--plot", is_flag=True,
               help="Also draw recorded loss curves as PNG files in .torchdojo/plots/.")
+@click.option("--strict", is_flag=True,
+              help="Authoritative grading for CI and instructors: confined sandboxes (limits, "
+                   "own user, no network, nothing of the course in sight).")
 @friendly
 def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Path | None,
-          seed: int | None, threads: int, plot: bool) -> None:
+          seed: int | None, threads: int, plot: bool, strict: bool) -> None:
     """Grade TOPICS (default: all) and report every check."""
+    if output is not None and not output.resolve().parent.is_dir():
+        raise Failure(f"cannot write the report to {output}: its folder does not exist")
     forkserver.start()  # its torch import overlaps with ours
     from torchdojo.engine.run import grade as run_grade
     from torchdojo.learn.plots import plots_folder, report_plots, require_plotting
@@ -113,7 +119,8 @@ def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Pa
         require_plotting()
     with LiveProgress.for_topics(course, topics) as live:
         report = run_grade(course, topics, submission=submission, seed=seed, threads=threads,
-                           listener=live)
+                           listener=live, strict=strict,
+                           private=[output.resolve()] if output else [])
     if submission is None or Path(submission).resolve() == course.exercises.resolve():
         _remember(course, report)
     _emit(report, fmt, output)
@@ -130,14 +137,14 @@ def _emit(report: Any, fmt: str, output: Path | None) -> None:
         if output is None:
             click.echo(text, nl=False)
         else:
-            output.write_text(text, encoding="utf-8")
+            write_atomically(output, text)
         return
     from torchdojo.reporters import text as text_reporter
 
     console = console_for(output)
     text_reporter.render(report, console)
     if output is not None:
-        console.file.close()
+        write_atomically(output, console.file.getvalue())
 
 
 def _remember(course: Course, report: Any) -> None:

@@ -24,6 +24,7 @@ from torchdojo.explain import explain
 from torchdojo.sandbox.host import (
     BadReply,
     Budget,
+    ConfinementFailed,
     ImportFailed,
     LearnerRaised,
     NotAttempted,
@@ -32,6 +33,7 @@ from torchdojo.sandbox.host import (
     SandboxProblem,
     SandboxTimeout,
 )
+from torchdojo.sandbox.limits import Policy
 
 _RECORD = pytest.StashKey[dict]()
 
@@ -54,6 +56,7 @@ class GradeConfig:
     strict: bool = False
     timeout_scale: float = 1.0
     listener: GradeListener | None = None
+    private: tuple[str, ...] = ()  # strict: paths no sandbox may see (course secrets, results)
 
 
 @dataclass
@@ -177,6 +180,9 @@ class GradingPlugin:
         if isinstance(exc, Mismatch):
             lines = [exc.describe(label), exc.diff, f"{spec.concept}: {exc.advice}"]
             return Status.FAILED, "\n".join(line for line in lines if line).strip()
+        if isinstance(exc, ConfinementFailed):
+            self.fault = self.fault or exc.message
+            return Status.ERROR, f"not graded: {exc.message}"
         if isinstance(exc, ImportFailed):
             state.result.error = exc.message
             return Status.ERROR, "not run: the module failed to import (see the topic error)"
@@ -214,11 +220,15 @@ class GradingPlugin:
             learner = Learner(None, missing=f"{file.name} is not in the submission")
             return _TopicState(topic, result, learner)
         scale = self.config.timeout_scale
+        budget = Budget(call=topic.call_timeout * scale, topic=topic.time_budget * scale)
+        policy = Policy.for_budget(budget.topic, self.config.threads, self.config.private) \
+            if self.config.strict else None
         sandbox = Sandbox(topic.name, str(file), threads=self.config.threads,
-                          strict=self.config.strict,
-                          budget=Budget(call=topic.call_timeout * scale,
-                                        topic=topic.time_budget * scale))
+                          strict=self.config.strict, budget=budget, policy=policy)
         return _TopicState(topic, result, Learner(sandbox), sandbox)
+
+    def sandboxes(self) -> list[Sandbox]:
+        return [s.sandbox for s in self._states.values() if s.sandbox is not None]
 
     def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
         if nextitem is None or Path(nextitem.path) != Path(item.path):

@@ -71,6 +71,7 @@ class Report:
     seconds: float = 0.0
     fault: str = ""  # a grader fault: the run itself is not trustworthy
     environment: dict = field(default_factory=dict)
+    confinement: dict = field(default_factory=dict)  # strict: {"in_force", "not_available"}
 
     @property
     def score(self) -> float:
@@ -106,6 +107,7 @@ class Report:
             "counts": {s.value: self.count(s) for s in Status},
             "fault": self.fault or None,
             "environment": self.environment,
+            "confinement": self.confinement if self.tier == "strict" else None,
             "topics": [],
         }
         for topic in self.topics:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 import platform
 import secrets
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from torchdojo.course import Course, CourseError
+from torchdojo.engine import strict as strict_mode
 from torchdojo.engine.plugin import GradeConfig, GradeListener, GradingPlugin
 from torchdojo.engine.report import Report
 from torchdojo.sandbox import forkserver
@@ -27,18 +29,23 @@ def new_seed() -> int:
 def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
           submission: Path | None = None, seed: int | None = None, threads: int = 1,
           strict: bool = False, timeout_scale: float = 1.0,
-          listener: GradeListener | None = None) -> Report:
+          listener: GradeListener | None = None, private: Iterable[Path | str] = ()) -> Report:
     """Grade ``submission`` (a folder of ``<topic>.py`` files; default the course's exercises).
 
     ``listener`` hears of each check as it starts and finishes (a progress display).
+    ``strict`` confines every sandbox (see ``sandbox.limits``) and keeps the course's secrets and
+    the ``private`` paths (where results go) out of its sight; the report is authoritative.
     """
+    if strict and not sys.platform.startswith("linux"):
+        raise CourseError("strict grading needs Linux (namespaces and resource limits)")
     selected = course.select(topics)
     folder = Path(submission) if submission is not None else course.exercises
     if not folder.is_dir():
         raise CourseError(f"submission folder {folder} does not exist")
     config = GradeConfig(course=course, topics=selected, submission=folder.resolve(),
                          seed=new_seed() if seed is None else seed, threads=threads,
-                         strict=strict, timeout_scale=timeout_scale, listener=listener)
+                         strict=strict, timeout_scale=timeout_scale, listener=listener,
+                         private=strict_mode.private_paths(course, private) if strict else ())
     forkserver.start()
     started = time.perf_counter()
     import torch
@@ -48,9 +55,13 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
     with _quiet_pytest():
         code = pytest.main(_pytest_args(course, selected), plugins=[plugin])
     fault = plugin.fault or _pytest_fault(int(code))
+    confinement: dict = {}
+    if strict:  # every sandbox is closed by now; make sure none of their processes is left
+        confinement, leftover = strict_mode.summarize(plugin.sandboxes())
+        fault = fault or leftover
     return Report(seed=config.seed, tier="strict" if strict else "local",
                   topics=[plugin.results[t.name] for t in selected],
-                  seconds=time.perf_counter() - started, fault=fault,
+                  seconds=time.perf_counter() - started, fault=fault, confinement=confinement,
                   environment={"torch": torch.__version__, "python": platform.python_version(),
                                "threads": threads, "cuda": torch.cuda.is_available()})
 

@@ -21,6 +21,8 @@ MARKS = {
 
 def render(report: Report, console: Console) -> None:
     console.print(_banner(report))
+    if report.tier == "strict":
+        console.print(_confinement(report.confinement))
     for topic in report.topics:
         console.print()
         _topic(topic, console)
@@ -32,6 +34,14 @@ def _banner(report: Report) -> Text:
     tier = ("strict grading (authoritative)" if report.tier == "strict"
             else "local grading (advisory: only a course's strict grading is authoritative)")
     return Text.assemble(("torchdojo", "bold"), f" · {tier} · seed {report.seed}")
+
+
+def _confinement(confinement: dict) -> Text:
+    held = confinement.get("in_force") or {}
+    text = Text("In force: " + (", ".join(held) or "nothing"), style="dim")
+    for name, why in (confinement.get("not_available") or {}).items():
+        text.append(f"\nNot available: {name} ({why})", style="yellow")
+    return text
 
 
 def _topic(topic: TopicResult, console: Console) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from torchdojo.sandbox import wire
+from torchdojo.sandbox import limits, wire
 
 MAX_TEXT = 2000
 
@@ -35,11 +35,18 @@ class ChildSpec:
     strict: bool = False
     uid: int | None = None  # strict mode run as this user when started as root
     output_fd: bool = True  # capture output at the file descriptors (POSIX) or at sys.stdout
+    policy: limits.Policy | None = None  # strict mode: the limits and what must stay hidden
 
 
 def serve(conn: Any, out: Any, spec: ChildSpec) -> None:
     """Entry point of the sandbox process (a multiprocessing target)."""
-    _settle(out, spec)
+    try:
+        spec, facts = _settle(out, spec)
+    except limits.ConfinementFailed as exc:
+        _send(conn, {"status": "confinement_failed", "message": str(exc)})
+        return
+    if spec.strict:  # said before any learner code runs, so learner code cannot forge it
+        _send(conn, {"status": "confined", "facts": facts})
     module, failure = _load(spec)
     if failure is not None:
         _send(conn, {"status": "import_error", "error": failure})
@@ -64,20 +71,23 @@ def _send(conn: Any, header: dict) -> None:
     conn.send_bytes(wire.to_bytes(wire.Message(header)))
 
 
-def _settle(out: Any, spec: ChildSpec) -> None:
-    """Detach from the grader: own process group, captured output, private cwd, fixed threads."""
+def _settle(out: Any, spec: ChildSpec) -> tuple[ChildSpec, limits.Facts]:
+    """Detach from the grader: own process group, captured output, private cwd, fixed threads.
+
+    Strict mode confines the process first, while it is still single-threaded.
+    """
     if hasattr(os, "setsid"):
         os.setsid()
     if out is not None:
         _capture(out, spec.output_fd)
+    facts: limits.Facts = {}
+    if spec.strict:
+        spec, facts = limits.confine(spec)
     os.chdir(spec.workdir)
     torch.set_num_threads(spec.threads)
     _deterministic()
-    if spec.strict:
-        from torchdojo.sandbox import limits
-
-        limits.confine(spec)
     sys.path.insert(0, str(Path(spec.path).parent))
+    return spec, facts
 
 
 def _capture(out: Any, at_fd: bool) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,14 +42,43 @@ def start() -> None:
             forkserver.ensure_running()
 
 
+# What the fork server (and so every sandbox) inherits of the environment: what Python, torch and
+# the hardware need, and nothing that could be a credential (CI tokens, cloud keys).
+_INHERITED = ("LANG", "LC_", "TZ", "PATH", "LD_LIBRARY_PATH", "PYTHON", "VIRTUAL_ENV", "CONDA_",
+              "CUDA_", "NVIDIA_", "CUDNN_", "CUBLAS_", "NCCL_", "TORCH", "PYTORCH_", "OMP_",
+              "MKL_", "KMP_", "OPENBLAS_", "GOMP_", "TMPDIR", "HOME", "USER", "TERM", "NO_COLOR")
+_SECRET = re.compile("TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|KEY|COOKIE|SESSION", re.IGNORECASE)
+
+
+def sandbox_environment(environ: dict[str, str]) -> dict[str, str]:
+    """What a fork server started now gets: the safe variables, ``PYTHONSAFEPATH``, and a path
+    on which torchdojo is found."""
+    kept = {k: v for k, v in environ.items()
+            if k.startswith(_INHERITED) and not _SECRET.search(k)}
+    home = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    path = [p for p in kept.get("PYTHONPATH", "").split(os.pathsep) if p]
+    kept["PYTHONPATH"] = os.pathsep.join(path if home in path else [*path, home])
+    kept["PYTHONSAFEPATH"] = "1"
+    return kept
+
+
 @contextmanager
 def main_hidden() -> Iterator[None]:
-    """Start processes without re-running our ``__main__`` in them (multiprocessing would)."""
+    """Start processes without re-running our ``__main__`` in them (multiprocessing would),
+    without the grader's secrets in their environment (a fork server started here passes its
+    environment on to every sandbox, which could read it back from its own memory), and with
+    ``PYTHONSAFEPATH``: the fork server is a ``python -c`` process, which would otherwise look
+    for torch, numpy and safetensors in the working directory first (a learner's folder)."""
     main = sys.modules["__main__"]
     saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
     main.__dict__.pop("__file__", None)
     main.__spec__ = None
+    environ = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(sandbox_environment(environ))
     try:
         yield
     finally:
         main.__dict__.update(saved)
+        os.environ.clear()
+        os.environ.update(environ)

@@ -18,7 +18,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from torchdojo.sandbox import child, forkserver, wire
+from torchdojo.sandbox import child, forkserver, limits, users, wire
 
 OUTPUT_LIMIT = 16 * 1024
 _CTX = forkserver.CONTEXT
@@ -81,6 +81,10 @@ class BadReply(SandboxProblem):
     """The sandbox answered with something that is not a well-formed value."""
 
 
+class ConfinementFailed(SandboxProblem):
+    """Strict mode could not confine the sandbox: the grading run itself is not trustworthy."""
+
+
 @dataclass
 class Reply:
     value: Any
@@ -103,18 +107,24 @@ class Sandbox:
     """One learner module in its own process, kept alive for all of a topic's calls."""
 
     def __init__(self, topic: str, path: str, *, budget: Budget | None = None,
-                 threads: int = 1, strict: bool = False) -> None:
+                 threads: int = 1, strict: bool = False,
+                 policy: limits.Policy | None = None) -> None:
         self.topic = topic
         self.path = path
         self.budget = budget or Budget()
         self.threads = threads
-        self.strict = strict
+        self.strict = strict or policy is not None
+        self.policy = policy or (limits.Policy.for_budget(self.budget.topic, threads)
+                                 if self.strict else None)
+        self.confinement: limits.Facts = {}  # strict: what the sandbox says it put in force
+        self.survivors: list[int] = []  # strict: processes of its user alive after teardown
+        self._lease: users.Lease | None = None
         self.spent = 0.0
         self.output = _OutputTail()
         self._proc: Any = None
         self._conn: Any = None
         self._workdir: str | None = None
-        self._import_failure: ImportFailed | None = None
+        self._import_failure: SandboxProblem | None = None  # import or confinement failure
 
     # -- lifecycle
 
@@ -125,8 +135,11 @@ class Sandbox:
         if self._proc is not None:
             return
         self._workdir = tempfile.mkdtemp(prefix=f"torchdojo-{self.topic}-")
+        if self.strict:
+            self._lease = users.lease()
         spec = child.ChildSpec(topic=self.topic, path=self.path, workdir=self._workdir,
-                               threads=self.threads, strict=self.strict, output_fd=OUTPUT_AT_FD)
+                               threads=self.threads, strict=self.strict, output_fd=OUTPUT_AT_FD,
+                               uid=self._lease.uid if self._lease else None, policy=self.policy)
         parent_conn, child_conn = _CTX.Pipe()
         out_r, out_w = _CTX.Pipe(duplex=False)
         self._proc = _CTX.Process(target=child.serve, args=(child_conn, out_w, spec),
@@ -138,6 +151,8 @@ class Sandbox:
         self._conn = parent_conn
         self.output.follow(out_r, at_fd=OUTPUT_AT_FD)
         _LIVE.add(self)
+        if self.strict:
+            self._confined()
         try:
             header, _ = self._receive(self.budget.start, f"importing {_name(self.path)}")
         except SandboxProblem as problem:
@@ -151,12 +166,35 @@ class Sandbox:
             self._import_failure = failure
             raise failure
 
+    def _confined(self) -> None:
+        """Read what the sandbox put in force; it reports before any learner code runs."""
+        try:
+            header, _ = self._receive(self.budget.start, "confining the sandbox")
+        except SandboxProblem as problem:
+            header = {"status": "confinement_failed", "message": problem.message}
+        if header.get("status") != "confined":
+            self.close()
+            self._import_failure = ConfinementFailed(
+                f"strict mode could not confine the sandbox for {self.topic}: "
+                f"{header.get('message')}")
+            raise self._import_failure
+        facts = header.get("facts") or {}
+        self.confinement = {str(k): [bool(v[0]), str(v[1])] for k, v in facts.items()}
+        self.confinement["teardown"] = [True, "every process of the sandbox user is killed "
+                                              "before the report is written"] if self._lease \
+            else [False, "only the sandbox's process group is killed; a process that leaves "
+                         "it (setsid) may outlive the sandbox"]
+
     def close(self) -> None:
         """Kill the child and everything it started, then remove its working directory."""
         proc, self._proc = self._proc, None
         if proc is not None:
             _kill_tree(proc)
             proc.join(timeout=5)
+        lease, self._lease = self._lease, None
+        if lease is not None:
+            self.survivors = users.kill_all(lease.uid)
+            lease.release()
         if self._conn is not None:
             self._conn.close()
             self._conn = None
