@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import csv
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -98,6 +100,57 @@ def test_learner_over_budget_is_stopped_without_holding_up_others(course, tmp_pa
     assert batch.errors == ["b-hangs"]
 
 
+ESCAPES = {
+    # F4: a double-forked daemon leaves the sandbox's process group and would live on.
+    "daemon": """
+import os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        open({pids!r} + "/daemon", "w").write(str(os.getpid()))
+        while True:
+            time.sleep(0.05)
+    os._exit(0)
+""",
+    # C7 then C1: kill the grading worker, then spin; the sandbox is orphaned.
+    "killer_spins": """
+import os, signal
+open({pids!r} + "/killer_spins", "w").write(str(os.getpid()))
+with open(f"/proc/{{os.getppid()}}/stat") as stat:
+    os.kill(int(stat.read().rsplit(")", 1)[1].split()[1]), signal.SIGKILL)
+while True:
+    pass
+""",
+}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_processes_left_behind_by_learners_are_killed(course, tmp_path):
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    submissions = tmp_path / "submissions"
+    for name, source in ESCAPES.items():
+        (submissions / name).mkdir(parents=True)
+        (submissions / name / "tensors.py").write_text(source.format(pids=str(pids)))
+    (submissions / "right").mkdir()
+    (submissions / "right" / "tensors.py").write_text(solution("tensors"))
+    batch = grade_batch(course, submissions, tmp_path / "out", workers=2, seed=1,
+                        timeout_scale=0.3)
+    rows = {row["learner"]: row for row in _gradebook(batch.output)}
+    assert rows["right"]["status"] == rows["daemon"]["status"] == "graded"
+    assert rows["killer_spins"]["status"].startswith("error:")
+    for name in ESCAPES:
+        pid = int((pids / name).read_text())
+        assert not _alive(pid), f"{name} (pid {pid}) outlived the batch"
+
+
 def test_cli_grades_a_batch_and_prints_one_line_per_learner(tmp_path):
     submissions = tmp_path / "class"
     for name, topic in [("ada", "tensors"), ("bo", "reshape_view")]:
@@ -115,6 +168,34 @@ def test_cli_grades_a_batch_and_prints_one_line_per_learner(tmp_path):
     assert rows["ada"]["tensors"] == rows["cy"]["tensors"] != "0"
     assert rows["ada"]["reshape_view"] == "0" and rows["bo"]["reshape_view"] != "0"
     assert {row["seed"] for row in rows.values()} == {"9"}
+
+
+def test_interrupted_batch_keeps_what_it_graded(tmp_path):
+    submissions, output = tmp_path / "subs", tmp_path / "out"
+    for name in ("a-right", "b-hangs", "c-right"):
+        (submissions / name).mkdir(parents=True)
+    (submissions / "a-right" / "tensors.py").write_text(solution("tensors"))
+    (submissions / "c-right" / "tensors.py").write_text(solution("tensors"))
+    (submissions / "b-hangs" / "tensors.py").write_text(
+        f"import os\nopen({str(tmp_path / 'pid')!r}, 'w').write(str(os.getpid()))\n"
+        "while True:\n    pass\n")
+    proc = subprocess.Popen([sys.executable, "-m", "torchdojo", "grade-batch", str(submissions),
+                             "--output", str(output), "--workers", "1"], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while not (tmp_path / "pid").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)  # wait until b-hangs is being graded (a-right is done by then)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 2 and "interrupted" in stderr, stderr
+    assert "Traceback" not in stderr
+    rows = {row["learner"]: row for row in _gradebook(output)}
+    assert rows["a-right"]["status"] == "graded" and rows["a-right"]["tensors"] != "0"
+    assert rows["b-hangs"]["status"] == rows["c-right"]["status"] == "pending"
+    assert (output / "reports" / "a-right.json").is_file()
+    pid = int((tmp_path / "pid").read_text())
+    time.sleep(1)
+    assert not _alive(pid), "the hanging sandbox outlived the interrupted batch"
 
 
 @pytest.mark.parametrize("layout, says", [

@@ -59,6 +59,7 @@ class _Display:
         self.console = console
         self.total = total
         self.finished = 0
+        self.busy: list[str] = []
         self.bar: Progress | None = None
         if console.is_terminal:
             self.bar = Progress(TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(),
@@ -76,15 +77,25 @@ class _Display:
             self.bar.stop()
 
     def event(self, kind: str, learner: str, report: Report | None) -> None:
+        if kind == "start":
+            self.busy.append(learner)
+            self._describe()
         if kind != "done" or report is None:
             return
+        if learner in self.busy:
+            self.busy.remove(learner)
         self.finished += 1
         line = f"[{self.finished}/{self.total}] {learner}: {_outcome(report)}"
         if self.bar is None:
             self.console.print(line, highlight=False, markup=False)
             return
         self.bar.console.print(line, highlight=False, markup=False)
-        self.bar.update(self.task, advance=1, description=learner)
+        self.bar.update(self.task, advance=1)
+        self._describe()
+
+    def _describe(self) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, description="now: " + ", ".join(self.busy))
 
 
 def _outcome(report: Report) -> str:

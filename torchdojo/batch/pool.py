@@ -17,6 +17,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
+from torchdojo.batch.orphans import Orphans
 from torchdojo.batch.worker import Settings, serve
 from torchdojo.engine.report import Report
 from torchdojo.sandbox import forkserver
@@ -90,25 +91,31 @@ class Pool:
     def run(self, jobs: list[Job], done: Callable[[Job, Report], None],
             begun: Callable[[Job], None] = lambda job: None) -> None:
         pending = deque(jobs)
-        workers = [self._spawn() for _ in range(min(self.size, len(jobs)))]
-        try:
-            while workers and (pending or any(w.job for w in workers)):
+        with Orphans() as orphans:
+            workers = [self._spawn() for _ in range(min(self.size, len(jobs)))]
+            try:
+                self._loop(workers, pending, done, begun, orphans)
+            finally:
                 for worker in workers:
-                    if worker.ready and worker.job is None and pending:
-                        job = pending.popleft()
-                        begun(job)
-                        worker.give(job, self.budget)
-                self._wait(workers)
-                for worker in list(workers):
-                    if not self._service(worker, done):
-                        workers.remove(worker)
-                        if self._failed_starts >= START_ATTEMPTS:
-                            self._give_up(pending, done)
-                        elif pending or worker.job:
-                            workers.append(self._spawn())
-        finally:
+                    worker.stop(gently=worker.job is None)
+
+    def _loop(self, workers: list[_Worker], pending: deque, done: Callable[[Job, Report], None],
+              begun: Callable[[Job], None], orphans: Orphans) -> None:
+        while workers and (pending or any(w.job for w in workers)):
             for worker in workers:
-                worker.stop(gently=worker.job is None)
+                if worker.ready and worker.job is None and pending:
+                    job = pending.popleft()
+                    begun(job)
+                    worker.give(job, self.budget)
+            self._wait(workers)
+            for worker in list(workers):
+                if not self._service(worker, done):
+                    workers.remove(worker)
+                    if self._failed_starts >= START_ATTEMPTS:
+                        self._give_up(pending, done)
+                    elif pending or worker.job:
+                        workers.append(self._spawn())
+            orphans.sweep(w.proc.pid for w in workers)
 
     def _spawn(self) -> _Worker:
         self._started += 1

@@ -29,6 +29,7 @@ def serve(conn: Any, settings: Settings) -> None:
     """Entry point of a worker process: answer ("grade", learner, folder) until told to stop."""
     _redirect(settings.log)
     signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
     from torchdojo.sandbox import forkserver
 
     forkserver.start()  # its torch import runs beside ours
