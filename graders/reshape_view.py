@@ -108,7 +108,7 @@ def flatten_smaller_last_batch(learner, ref, draw):
     for n in (32, draw.integer(2, 31), 1):
         images = draw.tensor(n, c, h, w)
         expect(learner.flatten_batch(images), ref.flatten_batch(images), advice=advice)
-    channels_last = draw.tensor(5, h, w, c).permute(0, 3, 1, 2)
+    channels_last = draw.tensor(5, h, w, c + 1).permute(0, 3, 1, 2)
     expect(learner.flatten_batch(channels_last), ref.flatten_batch(channels_last),
            advice=advice)
 

@@ -17,6 +17,7 @@ from rich.console import Console
 from torchdojo import course as course_mod
 from torchdojo.course import Course, CourseError
 from torchdojo.files import write_atomically
+from torchdojo.reporters import FORMATS, renderer
 from torchdojo.sandbox import forkserver
 
 
@@ -91,8 +92,9 @@ def list_topics(topic: str | None) -> None:
 @click.argument("topics", nargs=-1)
 @click.option("--submission", type=click.Path(path_type=Path),
               help="Folder of <topic>.py files laid out like exercises/ (default: exercises/).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for people; json, junit (CI test reports), gradescope (results.json), "
+                   "exercism (exercism v3 / GitHub Classroom results.json).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of the terminal.")
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Replay a run's inputs.")
@@ -130,10 +132,8 @@ def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Pa
 
 
 def _emit(report: Any, fmt: str, output: Path | None) -> None:
-    if fmt == "json":
-        from torchdojo.reporters import json as json_reporter
-
-        text = json_reporter.render(report)
+    if fmt != "text":
+        text = renderer(fmt)(report)
         if output is None:
             click.echo(text, nl=False)
         else:
@@ -231,7 +231,15 @@ def dev_check() -> None:
     click.echo("✓ course is consistent")
 
 
-# Commands that live in their own modules (they import the helpers above).
-from torchdojo.notebooks.cli import nbgrader  # noqa: E402
+def _register_commands() -> None:
+    """Commands that live in their own modules (they import the helpers above)."""
+    from torchdojo.batch.command import grade_batch
+    from torchdojo.ci.command import export
+    from torchdojo.notebooks.cli import nbgrader
 
-main.add_command(nbgrader)
+    main.add_command(grade_batch)
+    main.add_command(export)
+    main.add_command(nbgrader)
+
+
+_register_commands()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from torchdojo.engine.report import Report, Status
+from torchdojo.files import write_atomically
 
 if TYPE_CHECKING:
     from torchdojo.checks import Check
@@ -91,9 +90,5 @@ class Progress:
 
     def save(self) -> None:
         """Write atomically, so an interrupted save never loses earlier progress."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"checks": self.checks, "hints": self.hints}, indent=2, sort_keys=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".progress-")
-        with os.fdopen(fd, "w") as handle:
-            handle.write(data + "\n")
-        os.replace(tmp, self.path)
+        write_atomically(self.path, data + "\n")

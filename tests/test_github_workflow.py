@@ -1,0 +1,149 @@
+"""The instructor-side GitHub Actions workflow: its shape keeps learner code away from secrets
+and write tokens (grader-attacks E1-E3), and its steps, run here in order on fake learner
+checkouts, grade them with the instructor's hidden checks."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, solution
+from tests.corpus import cases
+from torchdojo.ci import strict_available
+from torchdojo.ci.bundle import TEMPLATES
+
+WORKFLOW = TEMPLATES / "github" / "torchdojo-grade.yml"
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict:
+    data = yaml.safe_load(WORKFLOW.read_text())
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as True
+    return data
+
+
+def step(workflow: dict, job: str, name: str) -> dict:
+    return next(s for s in workflow["jobs"][job]["steps"] if s.get("name", "").startswith(name)
+                or s.get("id") == name)
+
+
+def sh(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    bin_dir = Path(sys.executable).parent
+    full = {**os.environ, "PATH": f"{cwd / 'bin'}:{bin_dir}:{os.environ['PATH']}", **env}
+    return subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=cwd, env=full,
+                          capture_output=True, text=True, timeout=900)
+
+
+def test_no_privileged_job_runs_learner_code(workflow):
+    assert set(workflow["on"]) <= {"workflow_dispatch", "schedule"}  # no pull_request_target
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert jobs["grade"]["permissions"] == {"contents": "read"}
+    assert jobs["fetch"]["permissions"] == {}
+    for name, job in jobs.items():
+        text = json.dumps(job)
+        assert ("secrets." in text) == (name == "fetch"), name
+        assert "actions/cache" not in text  # no cache shared with a scoring job (C3)
+        for s in job["steps"]:
+            if s.get("uses", "").startswith("actions/checkout"):
+                assert s["with"]["persist-credentials"] is False, (name, s)
+    # The job that holds the token only copies files: it never runs Python or learner code.
+    fetch_runs = " ".join(s.get("run", "") for s in jobs["fetch"]["steps"])
+    assert not re.search(r"\b(python|pip|torchdojo|pytest|bash|sh|source)\b", fetch_runs)
+    token_steps = [s for s in jobs["fetch"]["steps"] if "secrets." in json.dumps(s)]
+    assert [s["uses"] for s in token_steps] == ["actions/checkout@v4"]
+    assert "--strict" in step(workflow, "grade", "Grade")["run"]
+
+
+def _learner_checkout(root: Path, tensors: str) -> Path:
+    """What actions/checkout leaves for a learner: their code and their own CI files."""
+    repo = root / "learner"
+    (repo / "exercises").mkdir(parents=True)
+    (repo / "exercises" / "tensors.py").write_text(tensors)
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".github" / "workflows" / "grade.yml").write_text("on: push\n")
+    (repo / "conftest.py").write_text("raise SystemExit('learner conftest ran')\n")
+    (repo / "pytest.ini").write_text("[pytest]\naddopts = -x\n")
+    return repo
+
+
+def test_workflow_steps_grade_learner_repositories(workflow, tmp_path, course):
+    shim = tmp_path / "bin" / "torchdojo"  # the installed command, as `pip install .` provides
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m torchdojo "$@"\n')
+    shim.chmod(0o755)
+
+    output = tmp_path / "github_output"
+    plan = sh(step(workflow, "plan", "roster")["run"], ROOT, GITHUB_OUTPUT=str(output),
+              REPOSITORIES="class/alice class/bob@pull/3/head class/carol")
+    assert plan.returncode == 0, plan.stderr
+    matrix = json.loads(output.read_text().removeprefix("matrix="))
+    names = [entry["name"] for entry in matrix["learner"]]
+    assert names == ["class__alice", "class__bob__refs-pull-3-head", "class__carol"]
+    assert matrix["learner"][1]["ref"] == "refs/pull/3/head"
+
+    wrong = cases("wrong", "tensors")[0]
+    keep = step(workflow, "fetch", "Keep the code only")["run"]
+    for entry, source in zip(matrix["learner"][:2], [solution("tensors"), wrong.source()],
+                             strict=False):  # carol's repository could not be fetched
+        job = tmp_path / "fetch" / entry["name"]
+        _learner_checkout(job, source)
+        kept = sh(keep, job, ORIGIN=f"{entry['repository']}@{entry['ref']}")
+        assert kept.returncode == 0, kept.stderr
+        assert sorted(p.name for p in (job / "upload").iterdir()) == ["SUBMISSION.txt",
+                                                                      "tensors.py"]
+        shutil.copytree(job / "upload", tmp_path / "submissions" / f"learner-{entry['name']}")
+
+    grade = step(workflow, "grade", "Grade")["run"]
+    if not strict_available():  # strict confinement ships separately; grade without it here
+        grade = grade.replace(" --strict", "")
+    graded = sh(grade, tmp_path, SEED="4", TORCHDOJO_COURSE=str(ROOT))
+    assert graded.returncode == 0, graded.stderr
+    with open(tmp_path / "grades" / "gradebook.csv", newline="") as handle:
+        rows = {row["learner"]: row for row in csv.DictReader(handle)}
+    alice, bob = rows["learner-class__alice"], rows["learner-class__bob__refs-pull-3-head"]
+    assert alice["seed"] == bob["seed"] == "4"
+    assert float(alice["tensors"]) > float(bob["tensors"]) > 0
+
+    summary = sh(step(workflow, "grade", "Summary")["run"].replace(
+        ' >> "$GITHUB_STEP_SUMMARY"', ""), tmp_path, MATRIX=json.dumps(matrix),
+        PYTHONPATH=str(ROOT))  # the workflow installs torchdojo; here it is the checkout
+    assert summary.returncode == 0, summary.stderr
+    assert "| learner-class__alice |" in summary.stdout
+    assert "could not be fetched" in summary.stdout and "class__carol" in summary.stdout
+
+
+@pytest.mark.parametrize("roster, says", [("", "no learner repositories"),
+                                          ("alice", "not a repository"),
+                                          ("a/b@$(reboot)", "not a repository")])
+def test_roster_mistakes_stop_the_plan(roster, says, tmp_path):
+    run = sh("PYTHONPATH=. python3 -m torchdojo.ci.github matrix", ROOT,
+             REPOSITORIES=roster, GITHUB_OUTPUT=str(tmp_path / "out"))
+    assert run.returncode == 2 and says in run.stderr  # "" reads ci/roster.txt: absent here
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_export_github_writes_the_workflow_once(tmp_path):
+    def export(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "torchdojo", "export", "github",
+                               str(tmp_path), *extra], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120)
+
+    first = export()
+    assert first.returncode == 0, first.stderr
+    written = tmp_path / ".github" / "workflows" / "torchdojo-grade.yml"
+    assert written.read_text() == WORKFLOW.read_text()
+    assert (tmp_path / "ci" / "roster.txt").is_file()
+    again = export()
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert len(again.stderr.strip().splitlines()) == 1
+    assert export("--force").returncode == 0

@@ -1,0 +1,1 @@
+"""Batch grading: many learners' submissions graded in parallel by long-lived workers."""

@@ -1,0 +1,165 @@
+"""A pool of batch workers with a deadline per learner, replacing any worker that dies.
+
+``concurrent.futures`` would give up on the whole pool when one worker dies; here a dead or
+overrunning worker costs only the learner it was grading, who gets a report saying why (an
+error row in the gradebook, never a missing one), and a fresh worker takes its place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Any
+
+from torchdojo.batch.orphans import Orphans
+from torchdojo.batch.worker import Settings, serve
+from torchdojo.engine.report import Report
+from torchdojo.sandbox import forkserver
+from torchdojo.sandbox.host import _exit_text
+
+_CTX = multiprocessing.get_context("spawn")  # a clean interpreter: no state from this process
+START_TIMEOUT = 300.0  # importing torch on a busy machine
+START_ATTEMPTS = 3  # workers that fail to start in a row before the batch gives up
+STOP_GRACE = 5.0
+
+
+@dataclass(frozen=True)
+class Job:
+    learner: str
+    folder: Path
+
+
+Fault = Callable[[str], Report]  # builds the report of a learner that could not be graded
+
+
+class _Worker:
+    def __init__(self, number: int, settings: Settings, log_dir: Path | None) -> None:
+        log = str(log_dir / f"worker-{number}.log") if log_dir else None
+        self.conn, child_conn = _CTX.Pipe()
+        self.proc = _CTX.Process(target=serve, args=(child_conn, replace(settings, log=log)),
+                                 name=f"torchdojo-batch-worker-{number}")
+        with forkserver.main_hidden():
+            self.proc.start()
+        child_conn.close()
+        self.ready = False
+        self.job: Job | None = None
+        self.deadline = time.monotonic() + START_TIMEOUT
+
+    def give(self, job: Job, budget: float) -> None:
+        self.job = job
+        self.deadline = time.monotonic() + budget
+        self.conn.send((job.learner, str(job.folder)))
+
+    def stop(self, gently: bool = True) -> None:
+        """Ask first (the worker then kills its sandboxes), then insist."""
+        if gently:
+            with contextlib.suppress(OSError, ValueError):
+                self.conn.send(None)
+            self.proc.join(STOP_GRACE)
+        if self.proc.is_alive():
+            self.proc.terminate()  # SIGTERM: the worker closes its sandboxes and exits
+            self.proc.join(STOP_GRACE)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(STOP_GRACE)
+        self.conn.close()
+
+    def exit_text(self) -> str:
+        self.proc.join(1)
+        return _exit_text(self.proc.exitcode)
+
+
+class Pool:
+    """Grade ``jobs`` with ``size`` workers; each learner gets at most ``budget`` seconds."""
+
+    def __init__(self, settings: Settings, size: int, budget: float, fault: Fault,
+                 log_dir: Path | None = None) -> None:
+        self.settings = settings
+        self.size = max(1, size)
+        self.budget = budget
+        self.fault = fault
+        self.log_dir = log_dir
+        self._started = 0
+        self._failed_starts = 0
+
+    def run(self, jobs: list[Job], done: Callable[[Job, Report], None],
+            begun: Callable[[Job], None] = lambda job: None) -> None:
+        pending = deque(jobs)
+        with Orphans() as orphans:
+            workers = [self._spawn() for _ in range(min(self.size, len(jobs)))]
+            try:
+                self._loop(workers, pending, done, begun, orphans)
+            finally:
+                for worker in workers:
+                    worker.stop(gently=worker.job is None)
+
+    def _loop(self, workers: list[_Worker], pending: deque, done: Callable[[Job, Report], None],
+              begun: Callable[[Job], None], orphans: Orphans) -> None:
+        while workers and (pending or any(w.job for w in workers)):
+            for worker in workers:
+                if worker.ready and worker.job is None and pending:
+                    job = pending.popleft()
+                    begun(job)
+                    worker.give(job, self.budget)
+            self._wait(workers)
+            for worker in list(workers):
+                if not self._service(worker, done):
+                    workers.remove(worker)
+                    if self._failed_starts >= START_ATTEMPTS:
+                        self._give_up(pending, done)
+                    elif pending or worker.job:
+                        workers.append(self._spawn())
+            orphans.sweep(w.proc.pid for w in workers)
+
+    def _spawn(self) -> _Worker:
+        self._started += 1
+        return _Worker(self._started, self.settings, self.log_dir)
+
+    @staticmethod
+    def _wait(workers: list[_Worker]) -> None:
+        nearest = min(w.deadline for w in workers)
+        objects: list[Any] = [w.conn for w in workers] + [w.proc.sentinel for w in workers]
+        wait(objects, timeout=max(0.0, nearest - time.monotonic()))
+
+    def _service(self, worker: _Worker, done: Callable[[Job, Report], None]) -> bool:
+        """Handle what the worker said or did; False when it is gone and must be replaced."""
+        try:
+            while worker.conn.poll():
+                message = worker.conn.recv()
+                if message[0] == "ready":
+                    worker.ready = True
+                    self._failed_starts = 0
+                elif message[0] == "done" and worker.job is not None:
+                    job, worker.job = worker.job, None
+                    done(job, message[2])
+        except (EOFError, OSError):
+            pass
+        if not worker.proc.is_alive():
+            self._lost(worker, f"its grading worker {worker.exit_text()}", done)
+            return False
+        if time.monotonic() > worker.deadline:
+            doing = "grading" if worker.job else "starting"
+            worker.stop(gently=False)
+            self._lost(worker, f"{doing} took longer than its budget of "
+                               f"{self.budget if worker.job else START_TIMEOUT:.0f} s", done)
+            return False
+        return True
+
+    def _lost(self, worker: _Worker, why: str, done: Callable[[Job, Report], None]) -> None:
+        if not worker.ready:
+            self._failed_starts += 1
+        if worker.job is not None:
+            job, worker.job = worker.job, None
+            done(job, self.fault(f"{why}; regrade this learner alone with `torchdojo grade "
+                                 f"--submission {job.folder}`"))
+        worker.conn.close()
+
+    def _give_up(self, pending: deque, done: Callable[[Job, Report], None]) -> None:
+        while pending:
+            done(pending.popleft(), self.fault("no grading worker could start"))

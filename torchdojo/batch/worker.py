@@ -1,0 +1,76 @@
+"""A batch worker: a grading process that imports torch once and grades learner after learner.
+
+It is an ordinary grading process (learner code only ever runs in the sandboxes it forks from
+its own fork server), so a learner's crash, hang or exit costs that learner's topics only. The
+pool kills and replaces a worker that dies or overruns a learner's budget.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: str  # the course folder
+    seed: int
+    strict: bool = False
+    timeout_scale: float = 1.0
+    threads: int = 1
+    log: str | None = None  # where this worker's own stdout and stderr go
+
+
+def serve(conn: Any, settings: Settings) -> None:
+    """Entry point of a worker process: answer ("grade", learner, folder) until told to stop."""
+    _redirect(settings.log)
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
+    from torchdojo.sandbox import forkserver
+
+    forkserver.start()  # its torch import runs beside ours
+    from torchdojo import course as course_mod
+    from torchdojo.engine.run import grade
+
+    course = course_mod.load(Path(settings.root))
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        learner, folder = job
+        try:
+            report = grade(course, submission=Path(folder), seed=settings.seed,
+                           threads=settings.threads, strict=settings.strict,
+                           timeout_scale=settings.timeout_scale)
+        except Exception as exc:  # a grader bug must cost this learner only
+            from torchdojo.batch.faults import fault_report
+
+            report = fault_report(course, settings.seed, settings.strict,
+                                  f"grading raised {type(exc).__name__}: {exc}")
+        conn.send(("done", learner, report))
+
+
+def _redirect(log: str | None) -> None:
+    """Keep the parent's terminal for its progress display; our own output goes to a log."""
+    target = os.open(log or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(target, 1)
+    os.dup2(target, 2)
+    os.close(target)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    """Asked to stop (a learner overran its budget): kill our sandboxes first, then exit."""
+    from torchdojo.sandbox import host
+
+    host._close_all()
+    os._exit(128 + signum)

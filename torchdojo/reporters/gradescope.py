@@ -1,0 +1,94 @@
+"""Gradescope's ``results.json``: one test per check with its score, status and lesson.
+
+Gradescope colours a test by its ``status`` when given, else by score; every test carries an
+explicit status so a skipped check (0 of 0 points) can never show as passed. A grader fault
+follows otter-grader's pattern: a visible "Autograder failed" test for the learner, a hidden
+one with the details for the instructor, and no per-check scores at all.
+"""
+
+from __future__ import annotations
+
+import json
+
+from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
+from torchdojo.reporters.common import (
+    FAULT_FOR_LEARNER,
+    check_id,
+    check_text,
+    clip,
+    number,
+    summary,
+    topic_output,
+)
+
+OUTPUT_LIMIT = 20_000  # per test; Gradescope pages stay readable
+
+
+def render(report: Report) -> str:
+    return json.dumps(results(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def results(report: Report) -> dict:
+    if report.fault:
+        return failure(report.fault, report.seconds)
+    tests = [_test(number_, topic, index, check)
+             for number_, topic in enumerate(report.topics, 1)
+             for index, check in enumerate(topic.checks, 1)]
+    return {
+        "score": number(report.score),
+        "execution_time": round(report.seconds, 3),
+        "output": _output(report),
+        "output_format": "text",
+        "test_output_format": "text",
+        "test_name_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "extra_data": {"seed": report.seed, "tier": report.tier,
+                       "counts": {s.value: report.count(s) for s in Status},
+                       "max_score": number(report.max_score)},
+        "tests": tests,
+    }
+
+
+def failure(detail: str, seconds: float = 0.0) -> dict:
+    """Results for a run that cannot be trusted: no score for any check."""
+    return {
+        "score": 0,
+        "execution_time": round(seconds, 3),
+        "output": FAULT_FOR_LEARNER,
+        "output_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [
+            {"name": "Autograder failed", "status": "failed", "visibility": "visible",
+             "output": FAULT_FOR_LEARNER},
+            {"name": "Autograder exception", "status": "failed", "visibility": "hidden",
+             "output": clip(f"torchdojo grader fault (not visible to students):\n{detail}",
+                            OUTPUT_LIMIT)},
+        ],
+    }
+
+
+def _test(topic_number: int, topic: TopicResult, index: int, check: CheckResult) -> dict:
+    text = check_text(check)
+    if index == 1 and topic.error:
+        text = f"{topic.name} could not be imported: {topic.error}\n{text}"
+    return {
+        "name": check_id(topic, check),
+        "number": f"{topic_number}.{index}",
+        "score": number(check.score),
+        "max_score": number(check.max_score),
+        "status": "passed" if check.status is Status.PASSED else "failed",
+        "output": clip(text, OUTPUT_LIMIT),
+        "output_format": "text",
+        "visibility": "visible",
+        "tags": [topic.name, check.status.value],
+        "extra_data": {"status": check.status.value, "concept": check.concept,
+                       "seconds": round(check.seconds, 4)},
+    }
+
+
+def _output(report: Report) -> str:
+    parts = [summary(report)]
+    parts += [text for t in report.topics if (text := topic_output(t, 2000))]
+    return clip("\n\n".join(parts), OUTPUT_LIMIT)
