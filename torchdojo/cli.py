@@ -80,7 +80,9 @@ def list_topics() -> None:
     for column in ("#", "topic", "status", "points", "about"):
         table.add_column(column, no_wrap=column != "about", overflow="ellipsis")
     for number, topic in enumerate(course.topics, 1):
-        checks = catalog.checks(course, topic)
+        # checks last skipped here (they need a GPU) are not counted, as in a grade report
+        checks = [c for c in catalog.checks(course, topic)
+                  if not progress.skipped(topic.name, c.name)]
         done = [c for c in checks if progress.passed(topic.name, c.name)]
         state = ("done" if checks and len(done) == len(checks)
                  else "started" if any(progress.status(topic.name, c.name) for c in checks)
@@ -167,9 +169,14 @@ def hint(topic: str, check: str | None) -> None:
             names = ", ".join(c.name for c in checks)
             raise Failure(f"topic {chosen.name} has no check {check!r} (checks: {names})")
     else:
-        target = next((c for c in checks if not progress.passed(chosen.name, c.name)), None)
+        target = next((c for c in checks if not progress.passed(chosen.name, c.name)
+                       and not progress.skipped(chosen.name, c.name)), None)
         if target is None:
-            click.echo(f"Every check of {chosen.name} has passed. Nothing left to hint!")
+            skipped = sum(progress.skipped(chosen.name, c.name) for c in checks)
+            click.echo(f"Every check of {chosen.name} has passed. Nothing left to hint!"
+                       if not skipped else
+                       f"Every check of {chosen.name} this machine can run has passed; "
+                       f"{skipped} need hardware it lacks and were skipped.")
             return
     level = progress.next_hint(chosen.name, target.name, len(target.hints))
     progress.save()

@@ -44,6 +44,10 @@ class Progress:
     def passed(self, topic: str, check: str) -> bool:
         return self.status(topic, check) == "passed"
 
+    def skipped(self, topic: str, check: str) -> bool:
+        """Last graded as skipped: it needs hardware this machine lacks."""
+        return self.status(topic, check) == "skipped"
+
     def next_hint(self, topic: str, check: str, available: int) -> int:
         """Reveal one more hint level for this check; returns the level now shown (1-based)."""
         key = f"{topic}/{check}"
