@@ -139,11 +139,15 @@ def probe_amp(m, spec):
             "optimizer": fresh_optimizer.state_dict()["param_groups"]}
 
 
-def amp(learner, ref, what, spec, **options):
-    """Run the probe on both sides and compare; ``what`` names the situation in messages."""
-    got, want = learner.run(probe_amp, spec, label=what), ref.run(probe_amp, spec)
-    expect(got, want, **options)
-    return got, want
+def both(learner, ref, what, case):
+    """The probe's results for ``case`` from the learner and from the reference; ``what``
+    names the situation in messages."""
+    return learner.run(probe_amp, case, label=what), ref.run(probe_amp, case)
+
+
+def amp(learner, ref, what, case, **options):
+    """Run ``case`` on both sides and compare the results."""
+    expect(*both(learner, ref, what, case), **options)
 
 
 def spec(setup, mode, dtype, device="cpu", **extra):
@@ -165,7 +169,7 @@ def forward_results(learner, ref, draw, device="cpu"):
     for dtype in (BF16, FP16):
         what = f"autocast_forward(model, inputs, labels, {device!r}, {dtype})"
         case = spec(setup, "forward", dtype, device)
-        yield what, learner.run(probe_amp, case, label=what), ref.run(probe_amp, case)
+        yield what, *both(learner, ref, what, case)
 
 
 @check(points=2, concept="autocast runs layers in low precision", hints=[
@@ -209,8 +213,10 @@ def zero_fraction(gradients):
     return sum(int((v == 0).sum()) for v in values) / total if total else 0.0
 
 
-def expect_no_underflow(got, want, key, what):
-    """Gradients that underflowed in float16 are exactly 0; say so before comparing values."""
+def expect_no_underflow(learner, ref, what, case, key, **options):
+    """Run a float16 case with a tiny loss. Gradients that underflowed are exactly 0: say so
+    before comparing everything else."""
+    got, want = both(learner, ref, what, case)
     share = zero_fraction(got[key]) if isinstance(got, dict) and key in got else 0.0
     expect_true(share <= zero_fraction(want[key]) + 0.25,
                 f"{share:.0%} of the first layer's gradients are exactly 0: they underflowed "
@@ -218,6 +224,7 @@ def expect_no_underflow(got, want, key, what):
                     "Scale the loss before backward() with an enabled GradScaler for your device "
                     "(scaler.scale(loss).backward()): the scale lifts small float16 gradients "
                     "above the smallest float16 number, and unscale_/step divide it back out."))
+    expect(got, want, **options)
 
 
 @check(points=2, concept="a GradScaler for float16", hints=[
@@ -228,11 +235,10 @@ def expect_no_underflow(got, want, key, what):
 ])
 def scaler_for_float16(learner, ref, draw):
     setup = draw_setup(draw, count=2)
-    what = "make_scaler('cpu', torch.float16) in float16 training with a small loss"
-    case = spec(setup, "scaler", FP16, loss_factor=1e-8)
-    got, want = learner.run(probe_amp, case, label=what), ref.run(probe_amp, case)
-    expect_no_underflow(got, want, "unscaled_gradients", what)
-    expect(got, want, **PARAMS)
+    expect_no_underflow(learner, ref,
+                        "make_scaler('cpu', torch.float16) in float16 training with a small loss",
+                        spec(setup, "scaler", FP16, loss_factor=1e-8), "unscaled_gradients",
+                        **PARAMS)
     what = "make_scaler('cpu', torch.bfloat16) in bfloat16 training"
     amp(learner, ref, what, spec(setup, "scaler", BF16), **PARAMS)
 
@@ -329,11 +335,9 @@ def clips_unscaled_gradients(learner, ref, draw):
 ])
 def float16_gradients_survive(learner, ref, draw):
     setup = draw_setup(draw, count=1)
-    what = "train_step in float16 with a small loss, loss × 1e-8"
-    case = spec(setup, "step", FP16, loss_factor=1e-8, watch=True)
-    got, want = learner.run(probe_amp, case, label=what), ref.run(probe_amp, case)
-    expect_no_underflow(got, want, "scaled_gradients", what)
-    expect(got, want, rtol=1e-3, atol=1e-9, advice=STEP_ADVICE)
+    expect_no_underflow(learner, ref, "train_step in float16 with a small loss, loss × 1e-8",
+                        spec(setup, "step", FP16, loss_factor=1e-8, watch=True),
+                        "scaled_gradients", rtol=1e-3, atol=1e-9, advice=STEP_ADVICE)
 
 
 # ----------------------------------------------------------------------------- checkpoints
@@ -401,11 +405,9 @@ def cuda_float16_autocast(learner, ref, draw):
 ])
 def cuda_float16_scaler_steps(learner, ref, draw):
     setup = draw_setup(draw, count=2)
-    what = "make_scaler('cuda', torch.float16) with a small loss"
-    case = spec(setup, "scaler", FP16, "cuda", loss_factor=1e-8)
-    got, want = learner.run(probe_amp, case, label=what), ref.run(probe_amp, case)
-    expect_no_underflow(got, want, "unscaled_gradients", what)
-    expect(got, want, rtol=1e-3, atol=1e-6)
+    expect_no_underflow(learner, ref, "make_scaler('cuda', torch.float16) with a small loss",
+                        spec(setup, "scaler", FP16, "cuda", loss_factor=1e-8),
+                        "unscaled_gradients", rtol=1e-3, atol=1e-6)
     amp(learner, ref, 'train_step on cuda in float16 with GradScaler("cuda"), first step inf',
         spec(setup, "step", FP16, "cuda", inf_steps=(0,)), advice=STEP_ADVICE,
         rtol=1e-3, atol=1e-6)

@@ -26,6 +26,12 @@ def on(value, device):
     return value.to(device) if isinstance(value, torch.Tensor) else value
 
 
+def run_both(learner, ref, probe, *args, label, **options):
+    """Run ``probe`` on the learner's and the reference's module and compare the results;
+    ``label`` names the call in messages."""
+    expect(learner.run(probe, *args, label=label), ref.run(probe, *args), **options)
+
+
 def draw_model(draw):
     """Weights of a small classifier Linear(F, H) -> ReLU -> Linear(H, C), and its sizes."""
     features, hidden, classes = draw.integer(3, 6), draw.integer(4, 8), draw.integer(3, 5)
@@ -151,13 +157,12 @@ MACHINES = [(False, False, "no GPU"), (False, True, "Apple's MPS only"),
 ])
 def chooses_best_device(learner, ref, draw):
     for cuda, mps, machine in MACHINES:
-        label = f"choose_device() on a machine with {machine}"
-        expect(learner.run(probe_choose_device, cuda, mps, label=label),
-               ref.run(probe_choose_device, cuda, mps), advice={
-                   "values": "Check availability in order: CUDA, then MPS, then the CPU; "
-                             "never hard-code a device.",
-                   "type": "Return a torch.device (or a device string such as 'cuda').",
-               })
+        run_both(learner, ref, probe_choose_device, cuda, mps,
+                 label=f"choose_device() on a machine with {machine}", advice={
+                     "values": "Check availability in order: CUDA, then MPS, then the CPU; "
+                               "never hard-code a device.",
+                     "type": "Return a torch.device (or a device string such as 'cuda').",
+                 })
 
 
 @check(points=1, concept="comparing devices by type", hints=[
@@ -209,8 +214,7 @@ def training_on(learner, ref, draw, device, mode, rtol=None, atol=None):
     args = (mode, weights, batches, torch.device(device), 0.1)
     label = (f"prepare(model, device={device!r}, lr=0.1) and two SGD steps" if mode == "prepare"
              else f"train_step(model, batch, optimizer, device={device!r}) on two batches")
-    expect(learner.run(probe_training, *args, label=label), ref.run(probe_training, *args),
-           rtol=rtol, atol=atol, advice={
+    run_both(learner, ref, probe_training, *args, label=label, rtol=rtol, atol=atol, advice={
                "device": f"The model and everything it meets must be on {device}: move the "
                          "model with model.to(device) and each batch before the forward pass.",
                "type": "Return the loss tensor (loss.detach()), not loss.item(): .item() "
@@ -239,12 +243,12 @@ def standardize_on(learner, ref, draw, device):
     features = draw.integer(3, 6)
     mean, std = draw.tensor(features), draw.tensor(features).abs() + 0.5
     inputs = draw.tensor(draw.integer(2, 5), features)
-    args = (mean, std, inputs, torch.device(device))
-    expect(learner.run(probe_standardize, *args, label=f"Standardize(mean, std).to({device!r})(x)"),
-           ref.run(probe_standardize, *args), advice={
-               "device": "Register mean and std with self.register_buffer(...): buffers move "
-                         "with module.to(device), plain tensor attributes stay where they were.",
-           })
+    run_both(learner, ref, probe_standardize, mean, std, inputs, torch.device(device),
+             label=f"Standardize(mean, std).to({device!r})(x)", advice={
+                 "device": "Register mean and std with self.register_buffer(...): buffers move "
+                           "with module.to(device), plain tensor attributes stay where they "
+                           "were.",
+             })
 
 
 @check(points=2, concept="buffers move with the module", hints=[
@@ -267,13 +271,13 @@ def buffers_move_with_module(learner, ref, draw):
 def buffers_saved_in_state_dict(learner, ref, draw):
     features = draw.integer(3, 6)
     mean, std = draw.tensor(features), draw.tensor(features).abs() + 0.5
-    expect(learner.run(probe_standardize_state, mean, std, label="Standardize(mean, std)"),
-           ref.run(probe_standardize_state, mean, std), advice={
-               "['state_dict']": "The state_dict must hold 'mean' and 'std': register them "
-                                 "as buffers, so checkpoints save and restore them.",
-               "['trainable']": "mean and std are fixed statistics: register them as "
-                                "buffers, not as trainable parameters.",
-           })
+    run_both(learner, ref, probe_standardize_state, mean, std, label="Standardize(mean, std)",
+             advice={
+                 "['state_dict']": "The state_dict must hold 'mean' and 'std': register them "
+                                   "as buffers, so checkpoints save and restore them.",
+                 "['trainable']": "mean and std are fixed statistics: register them as "
+                                  "buffers, not as trainable parameters.",
+             })
 
 
 def causal_on(learner, ref, draw, device):
@@ -343,13 +347,11 @@ def checkpoint_on(learner, ref, draw, device):
     checkpoint = {"model": dict(zip(["0.weight", "0.bias", "2.weight", "2.bias"], weights,
                                     strict=True)),
                   "step": draw.integer(1, 1000)}
-    args = (checkpoint, torch.device(device))
-    expect(learner.run(probe_load_checkpoint, *args,
-                       label=f"load_checkpoint(path, device={device!r}) of a GPU checkpoint"),
-           ref.run(probe_load_checkpoint, *args), advice={
-               "device": "Load straight onto the device you were given: "
-                         "torch.load(path, map_location=device).",
-           })
+    run_both(learner, ref, probe_load_checkpoint, checkpoint, torch.device(device),
+             label=f"load_checkpoint(path, device={device!r}) of a GPU checkpoint", advice={
+                 "device": "Load straight onto the device you were given: "
+                           "torch.load(path, map_location=device).",
+             })
 
 
 @check(points=2, concept="loading a checkpoint with map_location", hints=[
