@@ -98,9 +98,9 @@ def train_step(model: nn.Module, batch, optimizer: torch.optim.Optimizer,
 
     `model` is already on `device`; `batch` is `(inputs, labels)` on the CPU, as a DataLoader
     yields it. Move both to `device`, compute the cross-entropy of `model(inputs)` against the
-    labels, backpropagate and step the optimizer (zero the gradients first). Return the loss
-    as a tensor on `device`, detached from the graph: do not call `.item()`, which copies to
-    the host, waits for the device and fails on meta.
+    labels, backpropagate and step the optimizer; gradients of an earlier step must not leak
+    into this one. Return the loss as a tensor on `device`, detached from the graph: do not
+    call `.item()`, which copies to the host, waits for the device and fails on meta.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

@@ -168,8 +168,10 @@ def forward_results(learner, ref, draw, device="cpu"):
     setup = draw_setup(draw, count=1)
     for dtype in (BF16, FP16):
         what = f"autocast_forward(model, inputs, labels, {device!r}, {dtype})"
-        case = spec(setup, "forward", dtype, device)
-        yield what, *both(learner, ref, what, case)
+        got, want = both(learner, ref, what, case=spec(setup, "forward", dtype, device))
+        if not isinstance(got, dict) or got.keys() != want.keys():  # a subverted sandbox
+            expect(got, want, name=what)
+        yield what, got, want
 
 
 @check(points=2, concept="autocast runs layers in low precision", hints=[

@@ -30,6 +30,13 @@ _KNOWN: list[tuple[str, str, str]] = [
      "dtypes must match",
      "Both operands need the same dtype. NumPy arrays default to float64; convert with "
      ".float() (float32) before mixing them with a model's float32 tensors."),
+    (r"on device (cpu|meta) is not on the expected device (cpu|meta)",
+     "tensors on the same device",
+     "The check ran your code on 'meta', a device that stands in for a GPU, and one tensor "
+     "was still on the CPU: a batch or label not moved, a tensor made without device=, or a "
+     "constant that is not a buffer. Every tensor in an operation must be on one device: "
+     "x = x.to(device) (Tensor.to returns a new tensor), and create new tensors with "
+     "device=x.device or torch.zeros_like(x)."),
     (r"is not on the expected device|Expected all tensors to be on the same device",
      "tensors on the same device",
      "Every tensor in an operation must be on one device. Tensor.to(device) returns a new "
