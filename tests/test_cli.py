@@ -35,7 +35,8 @@ def test_reference_solutions_get_full_marks():
         assert {"name", "score", "max_score", "checks"} <= topic.keys()
         for check in topic["checks"]:
             assert {"name", "status", "score", "max_score", "message"} <= check.keys()
-            assert check["status"] == "passed"
+            needs_gpu = check["status"] == "skipped" and not report["environment"]["cuda"]
+            assert check["status"] == "passed" or needs_gpu, check
 
 
 def test_untouched_exercises_score_zero_all_not_attempted():
@@ -44,7 +45,8 @@ def test_untouched_exercises_score_zero_all_not_attempted():
     report = json.loads(run.stdout)
     assert report["score"] == 0 and report["max_score"] > 0
     statuses = {c["status"] for t in report["topics"] for c in t["checks"]}
-    assert statuses == {"not_attempted"}
+    assert statuses == {"not_attempted"} | ({"skipped"} & statuses)
+    assert report["counts"]["not_attempted"] >= 8 * len(report["topics"])
 
 
 def test_same_seed_replays_the_same_inputs(course_copy, tmp_path):

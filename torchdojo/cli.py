@@ -182,7 +182,11 @@ def hint(topic: str, check: str | None) -> None:
     else:
         target = hints.first_unpassed(progress, chosen.name, checks)
         if target is None:
-            click.echo(f"Every check of {chosen.name} has passed. Nothing left to hint!")
+            skipped = sum(progress.skipped(chosen.name, c.name) for c in checks)
+            click.echo(f"Every check of {chosen.name} has passed. Nothing left to hint!"
+                       if not skipped else
+                       f"Every check of {chosen.name} this machine can run has passed; "
+                       f"{skipped} need hardware it lacks and were skipped.")
             return
     level = hints.reveal(progress, chosen.name, target)
     with contextlib.suppress(OSError):  # a read-only course still hints; progress is a nicety

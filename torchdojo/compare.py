@@ -57,7 +57,10 @@ class Mismatch(AssertionError):
         self.diff = diff  # a few lines setting got beside expected, shown under the detail
 
     def describe(self, default_subject: str) -> str:
-        return f"{self.subject or default_subject}{self.path} {self.detail}"
+        subject = self.subject or default_subject
+        # "f(x)[0]" reads as indexing a call; a described subject needs a colon before its path
+        glue = ": " if self.path and not subject.endswith((")", "]")) else ""
+        return f"{subject}{glue}{self.path} {self.detail}"
 
 
 def expect(got: Any, want: Any, *, name: str | None = None, advice: str | dict[str, str] = "",

@@ -30,14 +30,27 @@ _KNOWN: list[tuple[str, str, str]] = [
      "dtypes must match",
      "Both operands need the same dtype. NumPy arrays default to float64; convert with "
      ".float() (float32) before mixing them with a model's float32 tensors."),
+    (r"on device (cpu|meta) is not on the expected device (cpu|meta)",
+     "tensors on the same device",
+     "The check ran your code on 'meta', a device that stands in for a GPU, and one tensor "
+     "was still on the CPU: a batch or label not moved, a tensor made without device=, or a "
+     "constant that is not a buffer. Every tensor in an operation must be on one device: "
+     "x = x.to(device) (Tensor.to returns a new tensor), and create new tensors with "
+     "device=x.device or torch.zeros_like(x)."),
     (r"is not on the expected device|Expected all tensors to be on the same device",
      "tensors on the same device",
      "Every tensor in an operation must be on one device. Tensor.to(device) returns a new "
      "tensor (assign it); create new tensors with device=x.device or torch.zeros_like(x)."),
     (r"Torch not compiled with CUDA enabled|Found no NVIDIA driver|No CUDA GPUs are available",
      "device-agnostic code",
-     "The code assumes a GPU. Take the device as a parameter and use .to(device) instead of "
-     ".cuda() or the string 'cuda'."),
+     "The code assumes a GPU, and this machine has none: .cuda() and device='cuda' only work "
+     "where CUDA exists. Take the device as a parameter and write x.to(device) and "
+     "model.to(device) instead of .cuda() or the string 'cuda'."),
+    (r"Attempting to deserialize object on a CUDA device",
+     "loading a checkpoint with map_location",
+     "The checkpoint was saved from a GPU, and torch.load puts each tensor back on the device "
+     "it was saved from. Choose the device when loading: torch.load(path, "
+     "map_location=device)."),
     (r"Only Tensors of floating point and complex dtype can require gradients",
      "requires_grad needs floating point",
      "Gradients exist only for floating-point tensors: create it with dtype=torch.float32."),
@@ -91,6 +104,10 @@ _KNOWN: list[tuple[str, str, str]] = [
     (r"No inf checks were recorded",
      "GradScaler.step()",
      "Step through the scaler: scaler.step(optimizer), not optimizer.step()."),
+    (r"unscale_\(\) is being called after step\(\)",
+     "GradScaler.update()",
+     "Call scaler.update() at the end of every iteration: until it runs, the scaler still "
+     "counts the last step() as this iteration's."),
     (r"unscale_\(\) has already been called",
      "GradScaler.unscale_()",
      "Call scaler.unscale_(optimizer) at most once per iteration, before clipping."),

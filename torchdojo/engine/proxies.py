@@ -41,10 +41,16 @@ def _short(value: Any) -> str:
 
     if isinstance(value, torch.Tensor):
         layout = "" if value.is_contiguous() else ", non-contiguous"
+        where = "" if value.device.type == "cpu" else f" on {value.device}"
         shape = "x".join(map(str, value.shape)) or "0-d"
-        return f"<{shape} {str(value.dtype).removeprefix('torch.')} tensor{layout}>"
+        return f"<{shape} {str(value.dtype).removeprefix('torch.')} tensor{where}{layout}>"
     if isinstance(value, np.ndarray):
         return f"<{'x'.join(map(str, value.shape))} {value.dtype} array>"
+    if isinstance(value, (list, tuple)) and value:  # a batch: show its tensors, not their values
+        inner = ", ".join(_short(v) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' * (len(value) == 1)})"
+    if isinstance(value, dict) and value:
+        return "{" + ", ".join(f"{k!r}: {_short(v)}" for k, v in value.items()) + "}"
     text = repr(value)
     return text if len(text) <= 30 else text[:27] + "..."
 
@@ -77,9 +83,14 @@ class Learner:
         return self.last_reply
 
     def run(self, probe: Callable, *args: Any, timeout: float | None = None,
-            **kwargs: Any) -> Any:
-        """Run a probe against the learner's module and return what it returned."""
-        self.last_call = f"{probe.__name__.removeprefix('probe_')}({describe_args(args, kwargs)})"
+            label: str | None = None, **kwargs: Any) -> Any:
+        """Run a probe against the learner's module and return what it returned.
+
+        ``label`` is how messages name what ran (``"train_step(..., device='meta')"``); by
+        default the probe's name without ``probe_`` and its arguments.
+        """
+        self.last_call = label or \
+            f"{probe.__name__.removeprefix('probe_')}({describe_args(args, kwargs)})"
         box = self._sandbox()
         self.last_reply = box.probe(probe, args, kwargs, source=probe_source(probe),
                                     timeout=timeout or self.timeout)
@@ -131,7 +142,8 @@ class Reference:
         """Like ``Learner.call``: the value plus the inputs as they are after the call."""
         return self._answer(name, None, args, kwargs, keep_after=True)
 
-    def run(self, probe: Callable, *args: Any, **kwargs: Any) -> Any:
+    def run(self, probe: Callable, *args: Any, label: str | None = None, **kwargs: Any) -> Any:
+        """Like ``Learner.run``; ``label`` only names the call in the learner's messages."""
         namespace: dict[str, Any] = {"__name__": "torchdojo_probe"}
         exec(compile(probe_source(probe), f"<probe {probe.__name__}>", "exec"), namespace)
         fn = namespace[probe.__name__]

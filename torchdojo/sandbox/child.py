@@ -211,13 +211,25 @@ def _describe_exception(exc: BaseException, learner_path: str) -> dict:
         "frames": [[Path(f.filename).name, f.lineno, f.name, (f.line or "")[:200]]
                    for f in mine[-5:]],
         "raised_here": bool(frames) and _same_file(frames[-1].filename, learner_path),
-        "function": mine[-1].name if mine else "",
+        "function": _learner_function(exc, learner_path) if mine else "",
     }
     if isinstance(exc, SyntaxError):
         info["frames"] = [[Path(exc.filename or learner_path).name, exc.lineno or 0, "<module>",
                            (exc.text or "").strip()[:200]]]
         info["message"] = exc.msg
     return info
+
+
+def _learner_function(exc: BaseException, learner_path: str) -> str:
+    """The qualified name of the innermost learner function (``Model.__init__``, not
+    ``__init__``), so a message can say which class's method it was."""
+    name, tb = "", exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if _same_file(code.co_filename, learner_path):
+            name = getattr(code, "co_qualname", code.co_name)
+        tb = tb.tb_next
+    return name
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -14,7 +14,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-PRELOAD = ["torch", "numpy", "safetensors.torch", "torchdojo.sandbox.child"]
+# torch._dynamo: every optimizer imports it on first use (its methods are wrapped by
+# torch._disable_dynamo), about 3 s in each sandbox of a topic that trains; paid here once.
+PRELOAD = ["torch", "torch._dynamo", "numpy", "safetensors.torch", "torchdojo.sandbox.child"]
 # TORCHDOJO_START_METHOD=spawn grades as Windows does, to try that path on any machine.
 METHODS = ("forkserver", "spawn")
 
