@@ -14,7 +14,6 @@ still running after ``DEADLINE``; the sandbox's own call timeout is the last res
 the check reports a timeout that says which collective to look at, never a hung grader.
 """
 
-import re
 from dataclasses import dataclass
 
 import pytest
@@ -24,30 +23,22 @@ from torch import nn
 from torch.utils.data import DistributedSampler
 
 from torchdojo.checks import (
+    GROUP_TIMEOUT,
     Draw,
     Mismatch,
-    SandboxCrashed,
-    SandboxTimeout,
     TensorData,
     as_data,
     check,
     derive_seed,
     expect,
     expect_true,
-    learner_problem,
+    job_part,
+    rank_records,
+    ranks_that_wrote,
 )
 
 WORLD = 2
-GROUP_TIMEOUT = 5.0  # seconds a collective waits for the other rank in a job's process group
-DEADLINE = 20.0  # seconds a job's ranks may run before they are killed (call_timeout is 30)
 TOL = {"rtol": 1e-4, "atol": 1e-5}  # float32 sums in another order, nothing more
-
-COLLECTIVE_FAILED = re.compile(r"Timed out|timed out|Connection (closed|reset)|Broken pipe|"
-                               r"Socket Timeout|collective mismatch", re.IGNORECASE)
-GLOO_PLACE = re.compile(r"^\[[^\]]*\.cc:\d+\]\s*")  # "[.../pair.cc:537] " before gloo's text
-COLLECTIVE_ADVICE = ("Every rank must enter every collective (all_reduce, barrier, a DDP "
-                     "forward and backward) in the same order. Keep only side effects such as "
-                     "logging or saving under `if rank == 0`, never the collective itself.")
 
 
 # ----------------------------------------------------------------------------- the jobs' inputs
@@ -170,6 +161,13 @@ def recorded_passes(found: list[dict], plan: Plan) -> list | None:
     return passes
 
 
+def replayed(found: list[dict], plan: Plan, shuffled: list) -> tuple[list, Trained]:
+    """One process on the batches the ranks really took, so a shuffling mistake counts once."""
+    passes = recorded_passes(found, plan) or shuffled
+    return passes, one_process(mlp(plan.state), plan.x, plan.y, batch_size=plan.batch_size,
+                               lr=plan.lr, passes=passes)
+
+
 def losses_seen(found: list[dict], plan: Plan, passes: list) -> list[float] | None:
     """Each pass's mean loss per sample over both ranks, from the outputs the model really gave.
 
@@ -268,40 +266,51 @@ def probe_loader(m, n, batch_size, seed):
     return run(rank_main, learner_file=m.__file__)
 
 
-def probe_wrap(m, states, xs, ys, devices):
+def probe_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
     """Each rank builds its model (different weights per rank), wraps it with the learner's
-    wrap, and runs one forward and backward on its half of a batch."""
+    wrap on its device, and runs one forward and backward on its half of a batch. With a
+    `backend` (nccl), the ranks join with the learner's setup and leave with its cleanup;
+    without one, they join a trusted gloo group."""
+    from datetime import timedelta
+
     import torch
     import torch.nn.functional as F
 
     from torchdojo.sandbox.ranks import run
 
     def rank_main(rank):
+        device = torch.device(devices[rank.rank])
+        if device.type == "cuda":
+            torch.cuda.set_device(device)
         state = states[rank.rank]
         model = torch.nn.Sequential(torch.nn.Linear(*state["0.weight"].shape[::-1]),
                                     torch.nn.Tanh(),
                                     torch.nn.Linear(*state["2.weight"].shape[::-1]))
         model.load_state_dict(state)
-        device = torch.device(devices[rank.rank])
-        rank.join("wrap", backend="gloo")
-        wrapped, error = rank.attempt(m.wrap, model, device)
-        found = {"type": type(wrapped).__name__}
-        if error is None and isinstance(wrapped, torch.nn.Module):
-            def step():
-                params = [p.detach().cpu().clone() for p in wrapped.parameters()]
-                out = wrapped(xs[rank.rank].to(device))
-                F.mse_loss(out, ys[rank.rank].to(device)).backward()
-                grads = [None if p.grad is None else p.grad.detach().cpu().clone()
-                         for p in wrapped.parameters()]
-                return {"params": params, "grads": grads}
 
-            done, error = rank.attempt(step)
-            found.update(done or {})
-        rank.record("wrap", error=error, **found)
+        def step():
+            if backend:
+                m.setup(rank.rank, rank.world_size, rank.url("wrap"),
+                        timedelta(seconds=timeout_s), backend=backend)
+            wrapped = m.wrap(model, device)
+            if not isinstance(wrapped, torch.nn.Module):
+                return {"type": type(wrapped).__name__}
+            params = [p.detach().cpu().clone() for p in wrapped.parameters()]
+            F.mse_loss(wrapped(xs[rank.rank].to(device)), ys[rank.rank].to(device)).backward()
+            grads = [None if p.grad is None else p.grad.detach().cpu().clone()
+                     for p in wrapped.parameters()]
+            if backend:
+                m.cleanup()
+            return {"type": type(wrapped).__name__, "params": params, "grads": grads}
+
+        if not backend:
+            rank.join("wrap")
+        found, error = rank.attempt(step)
+        rank.record("wrap", error=error, **(found or {}))
 
     import torch._dynamo  # noqa: F401  DDP imports it on first use: once here, not per rank
 
-    return run(rank_main, learner_file=m.__file__)
+    return run(rank_main, learner_file=m.__file__, group_timeout=timeout_s)
 
 
 def probe_metric(m, totals, counts):
@@ -491,89 +500,14 @@ def probe_torchrun(m, config):
     return {"ranks": ranks, "written": [p.exists() for p in paths], "saved": saved}
 
 
-def probe_nccl(m, state, xs, ys, backend, devices, timeout_s):
-    """Each rank joins with the learner's setup on `backend`, wraps with the learner's wrap on
-    its own device, runs one forward and backward on its half of a batch, and leaves the group."""
-    from datetime import timedelta
-
-    import torch
-    import torch.nn.functional as F
-
-    from torchdojo.sandbox.ranks import run
-
-    def rank_main(rank):
-        device = torch.device(devices[rank.rank])
-        if device.type == "cuda":
-            torch.cuda.set_device(device)
-        model = torch.nn.Sequential(torch.nn.Linear(*state["0.weight"].shape[::-1]),
-                                    torch.nn.Tanh(),
-                                    torch.nn.Linear(*state["2.weight"].shape[::-1]))
-        model.load_state_dict(state)
-
-        def step():
-            m.setup(rank.rank, rank.world_size, rank.url("nccl"), timedelta(seconds=timeout_s),
-                    backend=backend)
-            wrapped = m.wrap(model, device)
-            F.mse_loss(wrapped(xs[rank.rank].to(device)), ys[rank.rank].to(device)).backward()
-            grads = [p.grad.detach().cpu().clone() for p in wrapped.parameters()]
-            m.cleanup()
-            return grads
-
-        grads, error = rank.attempt(step)
-        rank.record("nccl", error=error, grads=grads)
-
-    import torch._dynamo  # noqa: F401  DDP imports it on first use: once here, not per rank
-
-    return run(rank_main, learner_file=m.__file__, group_timeout=timeout_s)
-
-
 # ----------------------------------------------------------------------------- reading the jobs
 
 
-def records(ranks, step: str, learner, name: str) -> list[dict]:
-    """What every rank recorded for `step`, or raise the problem that stopped it.
-
-    Priority: a learner exception that is not a failed collective (the cause), then a failed
-    collective or a rank past the deadline (timeout), then a rank that died (crash).
-    """
-    if not isinstance(ranks, list) or len(ranks) != WORLD or \
-            not all(isinstance(r, dict) and isinstance(r.get("steps"), dict) for r in ranks):
-        raise SandboxCrashed("the ranks' records are malformed")
-    found = [r["steps"].get(step) for r in ranks]
-    errors = [(i, rec.get("error")) for i, rec in enumerate(found)
-              if isinstance(rec, dict) and isinstance(rec.get("error"), dict)]
-    errors += [(i, r.get("error")) for i, r in enumerate(ranks)
-               if r.get("status") == "raised" and isinstance(r.get("error"), dict)]
-    for rank, error in sorted(errors, key=lambda e: _collective(e[1])):
-        learner.last_call = f"{name} on rank {rank}"
-        if not _collective(error):
-            raise learner_problem(error, learner.last_call)
-        raise SandboxTimeout(
-            f"rank {rank} waited in a collective that the other rank never entered "
-            f"({error.get('type')}: {_first_line(error.get('message'), strip=GLOO_PLACE)})",
-            COLLECTIVE_ADVICE)
-    for rank, (rec, r) in enumerate(zip(found, ranks, strict=True)):
-        if not isinstance(rec, dict) and r.get("status") == "killed":
-            raise SandboxTimeout(f"rank {rank} was still running {name} after {DEADLINE:g} s "
-                                 "and was stopped", COLLECTIVE_ADVICE)
-        if not isinstance(rec, dict):
-            raise SandboxCrashed(f"rank {rank} ended ({r.get('exit')}) while running {name}: "
-                                 f"{_first_line(r.get('output'), last=True)}".rstrip(": "))
-    learner.last_call = name
-    return found
-
-
-def _collective(error: dict) -> bool:
-    return bool(COLLECTIVE_FAILED.search(str(error.get("message", ""))))
-
-
-def _first_line(text: object, last: bool = False, strip: re.Pattern | None = None) -> str:
-    lines = [line for line in str(text or "").splitlines() if line.strip()]
-    if not lines:
-        return ""
-    line = lines[-1] if last else lines[0]
-    line = strip.sub("", line) if strip else line
-    return line if len(line) <= 200 else line[:197] + "..."
+def loader_batches(job, learner) -> list[list[list[int]]]:
+    """Every rank's batches (sample indices) from one epoch of the learner's loader."""
+    batches = [rec.get("batches") for rec in rank_records(job, "loader", learner, "make_loader")]
+    per_rank(batches, "batches")
+    return batches
 
 
 def per_rank(values: list, what: str) -> None:
@@ -628,7 +562,7 @@ def checkpoint_job(learner, plan):
     "world_size=world_size, timeout=timeout)",
 ])
 def setup_joins_the_group(learner, group_job):
-    states = records(group_job, "setup", learner, "setup")
+    states = rank_records(group_job, "setup", learner, "setup")
     for rank, state in enumerate(states):
         expect_true(state.get("initialized") is True, f"on rank {rank} left no process group",
                     "setup must call dist.init_process_group; afterwards "
@@ -657,7 +591,7 @@ def setup_joins_the_group(learner, group_job):
     "dist.destroy_process_group()",
 ])
 def cleanup_leaves_the_group(learner, group_job):
-    for rank, state in enumerate(records(group_job, "cleanup", learner, "cleanup")):
+    for rank, state in enumerate(rank_records(group_job, "cleanup", learner, "cleanup")):
         expect_true(state.get("initialized") is False,
                     f"on rank {rank} left the process group in place",
                     "Call dist.destroy_process_group(): the group must be gone after cleanup().")
@@ -672,8 +606,7 @@ def cleanup_leaves_the_group(learner, group_job):
     "num_replicas=world_size, rank=rank, shuffle=True, seed=seed))",
 ])
 def sampler_gives_each_rank_its_shard(learner, loader_job, plan):
-    batches = [rec.get("batches") for rec in records(loader_job, "loader", learner, "make_loader")]
-    per_rank(batches, "batches")
+    batches = loader_batches(loader_job, learner)
     seen = [[i for batch in b for i in batch] for b in batches]
     want = shard_orders(len(plan.x), plan.seed, 0)
     for rank, order in enumerate(seen):
@@ -700,8 +633,7 @@ def sampler_gives_each_rank_its_shard(learner, loader_job, plan):
     "DataLoader(dataset, batch_size=global_batch_size // dist.get_world_size(), sampler=...)",
 ])
 def batch_size_is_per_rank(learner, loader_job, plan):
-    batches = [rec.get("batches") for rec in records(loader_job, "loader", learner, "make_loader")]
-    per_rank(batches, "batches")
+    batches = loader_batches(loader_job, learner)
     size = plan.batch_size // WORLD
     for rank, found in enumerate(batches):
         sizes = [len(b) for b in found]
@@ -727,7 +659,7 @@ def wrap_averages_gradients(learner, plan):
 
 
 def check_wrap(ranks, learner, plan) -> None:
-    found = records(ranks, "wrap", learner, "wrap")
+    found = rank_records(ranks, "wrap", learner, "wrap")
     want_params = as_data([p.detach() for p in mlp(plan.state).parameters()])
     want_grads = full_batch_gradients(plan)
     for rank, rec in enumerate(found):
@@ -755,7 +687,7 @@ def check_wrap(ranks, learner, plan) -> None:
 ])
 def global_mean_all_reduces(learner, plan):
     ranks = learner.run(probe_metric, list(plan.totals), list(plan.counts))
-    found = records(ranks, "global_mean", learner, "global_mean")
+    found = rank_records(ranks, "global_mean", learner, "global_mean")
     want = sum(plan.totals) / sum(plan.counts)
     for rank, rec in enumerate(found):
         learner.last_call = (f"global_mean({plan.totals[rank]}, {plan.counts[rank]}) "
@@ -773,7 +705,7 @@ def global_mean_all_reduces(learner, plan):
     "loader.sampler.set_epoch(epoch) at the start of every epoch",
 ])
 def each_epoch_reshuffles(learner, train_job, plan, shuffled):
-    found = records(train_job, "train", learner, "train")
+    found = rank_records(train_job, "train", learner, "train")
     per_rank([rec.get("orders") for rec in found], "sample orders")
     for rank, rec in enumerate(found):
         orders = rec["orders"]
@@ -799,11 +731,8 @@ def each_epoch_reshuffles(learner, train_job, plan, shuffled):
     "loss = F.mse_loss(model(x), y); loss.backward(); optimizer.step()",
 ])
 def training_matches_one_process(learner, train_job, plan, shuffled):
-    found = records(train_job, "train", learner, "train")
-    # Replay the batches the ranks really took, so a shuffling mistake counts only once.
-    passes = recorded_passes(found, plan) or shuffled
-    want = one_process(mlp(plan.state), plan.x, plan.y, batch_size=plan.batch_size, lr=plan.lr,
-                       passes=passes)
+    found = rank_records(train_job, "train", learner, "train")
+    _, want = replayed(found, plan, shuffled)
     for rank, rec in enumerate(found):
         expect(rec.get("params"), want.params, grad=False, **TOL,
                name=f"train on rank {rank}: the parameters after training", advice=(
@@ -819,11 +748,9 @@ def training_matches_one_process(learner, train_job, plan, shuffled):
     "mean = global_mean(total, count); if dist.get_rank() == 0: log(epoch, mean)",
 ])
 def rank0_logs_the_global_loss(learner, train_job, plan, shuffled):
-    found = records(train_job, "train", learner, "train")
-    passes = recorded_passes(found, plan) or shuffled
-    want = losses_seen(found, plan, passes) or one_process(
-        mlp(plan.state), plan.x, plan.y, batch_size=plan.batch_size, lr=plan.lr,
-        passes=passes).losses
+    found = rank_records(train_job, "train", learner, "train")
+    passes, trained = replayed(found, plan, shuffled)
+    want = losses_seen(found, plan, passes) or trained.losses
     logged = found[0].get("logged") or []
     values = [entry[-1] for entry in logged if isinstance(entry, list) and entry]
     expect_true(len(values) == len(want),
@@ -843,7 +770,7 @@ def rank0_logs_the_global_loss(learner, train_job, plan, shuffled):
     "if dist.get_rank() == 0: log(epoch, mean)",
 ])
 def only_rank0_logs(learner, train_job, plan):
-    found = records(train_job, "train", learner, "train")
+    found = rank_records(train_job, "train", learner, "train")
     per_rank([rec.get("logged") for rec in found], "log calls")
     expect_true(not found[1]["logged"], f"logged {len(found[1]['logged'])} times on rank 1",
                 "Guard the log call with `if dist.get_rank() == 0:` (keep the all_reduce "
@@ -860,10 +787,10 @@ def only_rank0_logs(learner, train_job, plan):
     "if dist.get_rank() == 0: torch.save(model.module.state_dict(), path)",
 ])
 def only_rank0_saves(learner, checkpoint_job):
-    records(checkpoint_job.get("ranks"), "checkpoint", learner, "save_checkpoint")
-    written = checkpoint_job.get("written")
+    rank_records(checkpoint_job, "checkpoint", learner, "save_checkpoint")
+    written = job_part(checkpoint_job, "written")
     expect_true(written == [True, False],
-                f"wrote the file on ranks {[r for r, w in enumerate(written or []) if w]}; "
+                f"wrote the file on ranks {ranks_that_wrote(written)}; "
                 "only rank 0 should write it",
                 "Save on rank 0 only: if dist.get_rank() == 0: torch.save(...).")
 
@@ -875,8 +802,8 @@ def only_rank0_saves(learner, checkpoint_job):
     "torch.save(model.module.state_dict(), path)",
 ])
 def checkpoint_holds_module_state(learner, checkpoint_job, plan):
-    records(checkpoint_job.get("ranks"), "checkpoint", learner, "save_checkpoint")
-    saved = checkpoint_job.get("saved")
+    rank_records(checkpoint_job, "checkpoint", learner, "save_checkpoint")
+    saved = job_part(checkpoint_job, "saved")
     learner.last_call = "the checkpoint rank 0 saved"
     expect_true(saved is not None, "does not exist: rank 0 wrote no file at the path it got",
                 "Rank 0 saves with torch.save(model.module.state_dict(), path).")
@@ -905,7 +832,7 @@ def checkpoint_holds_module_state(learner, checkpoint_job, plan):
 def runs_under_torchrun(learner, ref, plan):
     config = plan.config
     job = learner.run(probe_torchrun, config)
-    found = records(job.get("ranks"), "main", learner, "main")
+    found = rank_records(job, "main", learner, "main")
     with torch.random.fork_rng(devices=[]):  # make_model seeds the global generator
         model = ref.module.make_model(config["seed"])
     dataset = ref.module.make_dataset(config["seed"], config["samples"])
@@ -916,12 +843,13 @@ def runs_under_torchrun(learner, ref, plan):
     for rank, rec in enumerate(found):
         expect_true(rec.get("left") is True, f"left rank {rank} in the process group",
                     "Leave the group at the end of main (cleanup()).")
-    expect_true(job.get("written") == [True, False],
+    written = job_part(job, "written")
+    expect_true(written == [True, False],
                 f"wrote the checkpoint on ranks "
-                f"{[r for r, w in enumerate(job.get('written') or []) if w]}; expected rank 0",
+                f"{ranks_that_wrote(written)}; expected rank 0",
                 "Join the group with the rank torchrun gives each process (RANK), and save "
                 "with save_checkpoint(model, config['checkpoint']).")
-    expect(job.get("saved"), want.state, **TOL, name="the checkpoint main saved", advice=(
+    expect(job_part(job, "saved"), want.state, **TOL, name="the checkpoint main saved", advice=(
         "Build the model and data from config as the docstring says, wrap the model, and "
         "train with the config's batch size, learning rate and epochs."))
     expect([e[-1] for e in found[0].get("logged") or [] if isinstance(e, list) and e],
@@ -951,11 +879,6 @@ def nccl_on_two_gpus(learner, plan):
     if torch.cuda.device_count() < WORLD:
         pytest.skip(f"needs {WORLD} CUDA GPUs, this machine has {torch.cuda.device_count()}")
     xs, ys = halves(plan)
-    ranks = learner.run(probe_nccl, plan.state, xs, ys, "nccl",
-                        [f"cuda:{r}" for r in range(WORLD)], GROUP_TIMEOUT)
-    found = records(ranks, "nccl", learner, "setup and wrap with nccl")
-    want = full_batch_gradients(plan)
-    for rank, rec in enumerate(found):
-        expect(rec.get("grads"), want, grad=False, **TOL,
-               name=f"the gradients on rank {rank} (cuda:{rank}, nccl)",
-               advice="Join with the backend you are given and wrap on the rank's own GPU.")
+    ranks = learner.run(probe_wrap, [plan.state, plan.other], xs, ys,
+                        [f"cuda:{r}" for r in range(WORLD)], "nccl", GROUP_TIMEOUT)
+    check_wrap(ranks, learner, plan)

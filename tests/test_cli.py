@@ -40,7 +40,9 @@ def test_reference_solutions_get_full_marks():
         assert {"name", "score", "max_score", "checks"} <= topic.keys()
         for check in topic["checks"]:
             assert {"name", "status", "score", "max_score", "message"} <= check.keys()
-            assert check["status"] == "passed"
+            # GPU-only checks are skipped (not counted) on a machine without CUDA.
+            assert check["status"] == "passed" or (
+                check["status"] == "skipped" and "GPU" in check["message"]), check
 
 
 def test_untouched_exercises_score_zero_all_not_attempted():
@@ -49,7 +51,7 @@ def test_untouched_exercises_score_zero_all_not_attempted():
     report = json.loads(run.stdout)
     assert report["score"] == 0 and report["max_score"] > 0
     statuses = {c["status"] for t in report["topics"] for c in t["checks"]}
-    assert statuses == {"not_attempted"}
+    assert statuses - {"skipped"} == {"not_attempted"}  # skipped: GPU-only checks, no CUDA here
 
 
 def test_same_seed_replays_the_same_inputs(course_copy, tmp_path):

@@ -106,10 +106,10 @@ def list_topics() -> None:
 def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Path | None,
           seed: int | None, threads: int) -> None:
     """Grade TOPICS (default: all) and report every check."""
-    forkserver.start()  # its torch import overlaps with ours
+    course = load_course()
+    forkserver.start(course.preload(topics))  # its torch import overlaps with ours
     from torchdojo.engine.run import grade as run_grade
 
-    course = load_course()
     report = run_grade(course, topics, submission=submission, seed=seed, threads=threads)
     if submission is None or Path(submission).resolve() == course.exercises.resolve():
         _remember(course, report)

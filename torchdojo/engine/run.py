@@ -35,7 +35,7 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
     config = GradeConfig(course=course, topics=selected, submission=folder.resolve(),
                          seed=new_seed() if seed is None else seed, threads=threads,
                          strict=strict, timeout_scale=timeout_scale)
-    forkserver.start()
+    forkserver.start(course.preload([t.name for t in selected]))
     started = time.perf_counter()
     import torch
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 PRELOAD = ["torch", "numpy", "safetensors.torch", "torchdojo.sandbox.child"]
@@ -26,13 +26,27 @@ def _context() -> multiprocessing.context.BaseContext:
 CONTEXT = _context()
 
 
-def start() -> None:
-    """Start the fork server now (it keeps running for later grade runs in this process)."""
+def start(preload: Sequence[str] = ()) -> None:
+    """Start the fork server now (it keeps running for later grade runs in this process).
+
+    ``preload`` adds modules that the topics being graded import lazily and expensively
+    (``torch._dynamo``, which DDP imports, takes a second): imported once here, they are in
+    every sandbox forked later. A server that is already running keeps what it has.
+    """
     if CONTEXT.get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
+        extra = [name for name in preload if name not in PRELOAD]
         with main_hidden():
+            if extra and not _running():
+                CONTEXT.set_forkserver_preload([*PRELOAD, *extra])
             forkserver.ensure_running()
+
+
+def _running() -> bool:
+    from multiprocessing import forkserver
+
+    return getattr(forkserver._forkserver, "_forkserver_pid", None) is not None
 
 
 @contextmanager

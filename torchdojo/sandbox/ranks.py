@@ -33,6 +33,8 @@ from torchdojo.sandbox import wire
 from torchdojo.sandbox.child import describe_exception
 
 OUTPUT_TAIL = 2000
+DEADLINE = 20.0  # seconds a job's ranks may run before they are killed
+GROUP_TIMEOUT = 5.0  # seconds a collective waits in a group that ``Rank.join`` starts
 
 
 @dataclass
@@ -87,7 +89,7 @@ class Rank:
 
 
 def run(target: Callable[[Rank], Any], *, learner_file: str, world_size: int = 2,
-        deadline: float = 20.0, group_timeout: float = 5.0,
+        deadline: float = DEADLINE, group_timeout: float = GROUP_TIMEOUT,
         envs: list[dict[str, str]] | None = None) -> list[dict]:
     """Run ``target(rank)`` on ``world_size`` forked ranks and return what each recorded.
 
@@ -118,6 +120,8 @@ def _fork_rank(target: Callable[[Rank], Any], rank: Rank, env: dict[str, str]) -
                       os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         os.dup2(out, 1)
         os.dup2(out, 2)
+        sys.stdout = os.fdopen(1, "w", buffering=1, errors="replace", closefd=False)
+        sys.stderr = os.fdopen(2, "w", buffering=1, errors="replace", closefd=False)
         os.environ.update(env)
         _prefer_loopback()
         _keep_shut_down_groups()
