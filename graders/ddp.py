@@ -260,7 +260,8 @@ def probe_loader(m, n, batch_size, seed):
                                      seed)
         batches = None
         if error is None:
-            batches, error = rank.attempt(lambda: [batch[0].tolist() for batch in loader])
+            batches, error = rank.attempt(
+                lambda: [torch.as_tensor(batch[0]).reshape(-1).tolist() for batch in loader])
         rank.record("loader", error=error, batches=batches)
 
     return run(rank_main, learner_file=m.__file__)

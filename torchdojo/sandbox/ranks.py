@@ -80,12 +80,14 @@ class Rank:
             data = wire.to_bytes(wire.pack_call((values,), {}))
         except wire.WireError as exc:
             data = wire.to_bytes(wire.pack_call(({"unreadable": str(exc)},), {}))
-        path = Path(self.folder, f"rank{self.rank}-{len(self.recorded)}.rec")
-        partial = path.with_suffix(".part")
-        partial.write_bytes(data)
-        partial.rename(path)  # a rank killed mid-write leaves no half record
+        self._write(f"rank{self.rank}-{len(self.recorded)}.rec", data)
         self.recorded.append(step)
-        Path(self.folder, f"rank{self.rank}-steps.txt").write_text("\n".join(self.recorded))
+        self._write(f"rank{self.rank}-steps.txt", "\n".join(self.recorded).encode())
+
+    def _write(self, name: str, data: bytes) -> None:
+        partial = Path(self.folder, f"{name}.part")
+        partial.write_bytes(data)
+        partial.rename(Path(self.folder, name))  # a rank killed mid-write leaves no half file
 
 
 def run(target: Callable[[Rank], Any], *, learner_file: str, world_size: int = 2,
