@@ -20,7 +20,7 @@ run the whole script on 2 processes with ``torchrun --nproc_per_node 2 ddp.py``.
 """
 
 # Some imports are only used by the code you write (noqa keeps the linter quiet until then).
-import os  # noqa: F401
+import os
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -157,5 +157,5 @@ def main(config: dict, log: Callable[[int, float], None] = print_metric) -> None
 CONFIG = {"seed": 0, "samples": 64, "batch_size": 16, "epochs": 3, "lr": 0.1,
           "checkpoint": "ddp_checkpoint.pt"}
 
-if __name__ == "__main__":  # torchrun --nproc_per_node 2 ddp.py
+if __name__ == "__main__" and "RANK" in os.environ:  # torchrun --nproc_per_node 2 ddp.py
     main(CONFIG)
