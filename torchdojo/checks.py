@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from torchdojo.compare import Mismatch, expect, expect_true
-from torchdojo.engine.draw import Draw
+from torchdojo.engine.draw import Draw, derive_seed
+from torchdojo.engine.ranks import job_part, rank_records, ranks_that_wrote
 from torchdojo.sandbox import wire
 from torchdojo.sandbox.host import (
     LearnerRaised,
@@ -26,13 +27,16 @@ from torchdojo.sandbox.host import (
     SandboxCrashed,
     SandboxProblem,
     SandboxTimeout,
+    learner_problem,
 )
+from torchdojo.sandbox.ranks import DEADLINE, GROUP_TIMEOUT
 from torchdojo.sandbox.wire import Foreign, TensorData
 
 __all__ = [
-    "Check", "Draw", "Foreign", "LearnerRaised", "Mismatch", "NotAttempted", "SandboxCrashed",
-    "SandboxProblem", "SandboxTimeout", "TensorData", "as_data", "check", "expect",
-    "expect_inputs_kept", "expect_true", "spec_of",
+    "DEADLINE", "GROUP_TIMEOUT", "Check", "Draw", "Foreign", "LearnerRaised", "Mismatch",
+    "NotAttempted", "SandboxCrashed", "SandboxProblem", "SandboxTimeout", "TensorData", "as_data",
+    "check", "derive_seed", "expect", "expect_inputs_kept", "expect_true", "job_part",
+    "learner_problem", "rank_records", "ranks_that_wrote", "spec_of",
 ]
 
 MARK = "__torchdojo_check__"

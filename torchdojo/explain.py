@@ -145,6 +145,34 @@ _KNOWN: list[tuple[str, str, str]] = [
      "device-agnostic code",
      ".item() and .numpy() copy data to the host; keep them out of code that must run on any "
      "device."),
+    # torch.distributed
+    (r"environment variable (MASTER_ADDR|MASTER_PORT|RANK|WORLD_SIZE) expected, but not set",
+     "rendezvous (init_method)",
+     "Without init_method, init_process_group reads MASTER_ADDR, MASTER_PORT, RANK and "
+     "WORLD_SIZE from the environment (env://), and only torchrun sets them. Pass the "
+     "init_method you are given."),
+    (r"device_ids and output_device arguments only work with single-device",
+     "DDP on the CPU",
+     "device_ids=[i] is for a model on GPU i. Wrap a CPU model with DDP(model), no device_ids."),
+    (r"Default process group has not been initialized",
+     "the default process group",
+     "Collectives, get_rank() and DistributedSampler without num_replicas need a group: call "
+     "init_process_group first (and do not destroy it too early)."),
+    (r"Cannot use ReduceOp\.AVG with Gloo|ReduceOp\.AVG",
+     "all_reduce on gloo",
+     "Gloo has no AVG: all_reduce with SUM, then divide by the world size or by the summed "
+     "count."),
+    (r"Expected to have finished reduction in the prior iteration",
+     "DDP and unused parameters",
+     "Every parameter must take part in the loss, or wrap with "
+     "DDP(model, find_unused_parameters=True)."),
+    (r"Cannot re-initialize CUDA in forked subprocess",
+     "CUDA and forked processes",
+     "Do not touch CUDA when the module is imported (not even torch.cuda.is_available() in "
+     "a global); each rank sets up its own GPU."),
+    (r"Distributed package doesn't have NCCL built in",
+     "nccl needs GPUs",
+     "nccl only exists in CUDA builds; use the backend you are given (gloo on the CPU)."),
 ]
 
 _COMPILED = [(re.compile(p), Explanation(c, a)) for p, c, a in _KNOWN]

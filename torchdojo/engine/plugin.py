@@ -106,8 +106,9 @@ class GradingPlugin:
         topic = self._topic_of(request.node.path)
         return Draw(derive_seed(self.config.seed, topic.name, request.node.name))
 
-    @pytest.fixture
+    @pytest.fixture(scope="session")
     def seed(self) -> int:
+        """The run's seed; module-scoped fixtures that run one job for several checks use it."""
         return self.config.seed
 
     @pytest.fixture
@@ -189,7 +190,7 @@ class GradingPlugin:
         if isinstance(exc, NotAttempted):
             return Status.NOT_ATTEMPTED, f"not attempted: {exc.message}"
         if isinstance(exc, SandboxTimeout):
-            return Status.TIMEOUT, f"timeout: {exc.message}. Look for a loop that never ends."
+            return Status.TIMEOUT, f"timeout: {exc.message}.\n{spec.concept}: {exc.advice}"
         if isinstance(exc, LearnerRaised):
             return Status.ERROR, _raised_message(exc, spec, label)
         if isinstance(exc, (SandboxCrashed, BadReply, SandboxProblem)):

@@ -145,7 +145,7 @@ def _load(spec: ChildSpec) -> tuple[Any, dict | None]:
             warnings.simplefilter("ignore")
             module_spec.loader.exec_module(module)
     except BaseException as exc:  # the learner's import may raise anything, SystemExit included
-        return None, _describe_exception(exc, spec.path)
+        return None, describe_exception(exc, spec.path)
     return module, None
 
 
@@ -163,7 +163,7 @@ def _handle(module: Any, msg: wire.Message, spec: ChildSpec, probes: dict) -> wi
         try:
             value = target(*args, **call.kwargs)
         except BaseException as exc:  # SystemExit and KeyboardInterrupt are learner errors too
-            return wire.Message({"status": "raised", "error": _describe_exception(exc, spec.path)})
+            return wire.Message({"status": "raised", "error": describe_exception(exc, spec.path)})
     seconds = time.perf_counter() - started
     after = call.args if header.get("after") else None
     try:
@@ -198,7 +198,7 @@ def _warnings(caught: list) -> list[str]:
     return seen[:10]
 
 
-def _describe_exception(exc: BaseException, learner_path: str) -> dict:
+def describe_exception(exc: BaseException, learner_path: str) -> dict:
     frames = traceback.extract_tb(exc.__traceback__)
     mine = [f for f in frames if _same_file(f.filename, learner_path)]
     try:

@@ -70,7 +70,11 @@ class ImportFailed(SandboxProblem):
 
 
 class SandboxTimeout(SandboxProblem):
-    pass
+    """No answer in time. ``advice`` says what usually causes it in this situation."""
+
+    def __init__(self, message: str, advice: str = "Look for a loop that never ends.") -> None:
+        super().__init__(message)
+        self.advice = advice
 
 
 class SandboxCrashed(SandboxProblem):
@@ -238,11 +242,7 @@ class Sandbox:
             return Reply(value["value"], value["after"], warnings_,
                          float(header.get("seconds") or 0.0))
         if status == "raised":
-            error = header.get("error") or {}
-            if error.get("type") == "NotImplementedError" and error.get("raised_here"):
-                function = str(error.get("function") or label)[:80]
-                raise NotAttempted(f"{function}() still raises NotImplementedError")
-            raise LearnerRaised(error, label)
+            raise learner_problem(header.get("error") or {}, label)
         if status == "missing":
             raise LearnerRaised({"type": "AttributeError",
                                  "message": f"{_name(self.path)} has no function or class "
@@ -288,6 +288,14 @@ class Sandbox:
         self.close()
         how = _exit_text(code)
         return SandboxCrashed(f"the sandbox process {how} {when}")
+
+
+def learner_problem(error: dict, label: str) -> SandboxProblem:
+    """The problem an exception raised in learner code stands for, from its description."""
+    if error.get("type") == "NotImplementedError" and error.get("raised_here"):
+        function = str(error.get("function") or label)[:80]
+        return NotAttempted(f"{function}() still raises NotImplementedError")
+    return LearnerRaised(error, label)
 
 
 def _exit_text(code: int | None) -> str:

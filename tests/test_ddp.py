@@ -1,0 +1,97 @@
+"""The ddp topic against the real thing: torchrun, and the GPU tier's code path on the CPU.
+
+The grader runs a learner's ``main`` with the environment torchrun gives its workers, on ranks
+forked inside the sandbox (milliseconds), instead of launching ``torchrun`` (seconds). These
+tests launch the real ``torchrun`` once to show that the contract is the same one: the same
+variables, and the reference script it runs ends with the parameters the grader expects.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from tests.conftest import ROOT
+from torchdojo.sandbox.host import Budget, Sandbox
+from torchdojo.sandbox.ranks import torchrun_env
+
+DUMP_ENV = """
+import json, os, runpy, sys
+keys = sorted(k for k in os.environ if k.startswith(("RANK", "LOCAL_", "WORLD_", "GROUP_",
+              "ROLE_", "MASTER_", "TORCHELASTIC_")))
+with open(f"env{os.environ['RANK']}.json", "w") as f:
+    json.dump(keys, f)
+runpy.run_path(sys.argv[1], run_name="__main__")
+"""
+
+
+def grader():
+    spec = importlib.util.spec_from_file_location("ddp_grader", ROOT / "graders" / "ddp.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def reference():
+    spec = importlib.util.spec_from_file_location("ddp_reference", ROOT / "solutions" / "ddp.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(shutil.which("torchrun", path=os.path.dirname(sys.executable)) is None,
+                    reason="torchrun is not installed next to this Python")
+def test_reference_under_real_torchrun_matches_the_oracle(tmp_path):
+    (tmp_path / "dump_env.py").write_text(DUMP_ENV)
+    torchrun = str(Path(sys.executable).with_name("torchrun"))
+    run = subprocess.run([torchrun, "--standalone", "--nproc_per_node", "2", "dump_env.py",
+                          str(ROOT / "solutions" / "ddp.py")], cwd=tmp_path, text=True,
+                         capture_output=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    ref, checks = reference(), grader()
+    config = ref.CONFIG
+    with torch.random.fork_rng(devices=[]):
+        model = ref.make_model(config["seed"])
+    want = checks.one_process(
+        model, *ref.make_dataset(config["seed"], config["samples"]).tensors,
+        batch_size=config["batch_size"], lr=config["lr"],
+        passes=checks.shuffled_passes(config["samples"], config["seed"], config["epochs"]))
+    saved = torch.load(tmp_path / config["checkpoint"], weights_only=True)
+    for name, value in saved.items():
+        torch.testing.assert_close(value, want.state[name].values, rtol=1e-4, atol=1e-5)
+    logged = [line for line in run.stdout.splitlines() if line.startswith("epoch ")]
+    assert len(logged) == config["epochs"]  # rank 0 alone logs
+    for line, loss in zip(logged, want.losses, strict=True):
+        assert float(line.split()[-1]) == pytest.approx(loss, rel=1e-4)
+    with torchrun_env(2) as envs:
+        ours = sorted(envs[0])
+    for rank in range(2):
+        real = json.loads((tmp_path / f"env{rank}.json").read_text())
+        assert set(real) - {"TORCHELASTIC_ERROR_FILE", "TORCHELASTIC_SIGNALS_TO_HANDLE"} \
+            <= set(ours), "torchrun sets variables that the grader's contract lacks"
+
+
+def test_learner_setup_and_cleanup_path_of_the_nccl_check_runs_on_gloo():
+    """The nccl check joins with the learner's setup on a backend and leaves with its cleanup;
+    on a CPU machine the same path runs with gloo, so only the backend itself is untested."""
+    checks = grader()
+    plan = checks.draw_plan(3)
+    xs, ys = checks.halves(plan)
+    box = Sandbox("ddp", str(ROOT / "solutions" / "ddp.py"), budget=Budget(call=60, topic=120))
+    try:
+        from torchdojo.engine.proxies import Learner
+
+        learner = Learner(box)
+        ranks = learner.run(checks.probe_wrap, [plan.state, plan.other], xs, ys, ["cpu", "cpu"],
+                            "gloo", 5.0)
+        checks.check_wrap(ranks, learner, plan)
+    finally:
+        box.close()

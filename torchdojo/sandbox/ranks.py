@@ -1,0 +1,295 @@
+"""Run a distributed job inside a sandbox: several forked ranks, a deadline, results as data.
+
+A probe for ``torch.distributed`` calls ``run(target, ...)``. Each rank is a fork of the sandbox,
+which already imported torch, so a rank starts in milliseconds where a spawned interpreter takes
+seconds. Ranks meet through ``file://`` rendezvous files in the sandbox's private working folder
+(no port to clash with other jobs), or, like ``torchrun``, through a store that a separate agent
+process hosts on a free port (``torchrun_env``). What a rank records goes through the wire format
+(JSON + safetensors) into a file that the probe reads back: never pickle, and a rank that dies
+keeps what it recorded before. Ranks that outlive the deadline are killed; a collective that
+only some ranks enter therefore ends, at the latest, at the deadline. Everything here runs next
+to learner code, so the probe returns these records for the grading process to judge.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from torchdojo.sandbox import wire
+from torchdojo.sandbox.child import describe_exception
+
+OUTPUT_TAIL = 2000
+DEADLINE = 20.0  # seconds a job's ranks may run before they are killed
+GROUP_TIMEOUT = 5.0  # seconds a collective waits in a group that ``Rank.join`` starts
+
+
+@dataclass
+class Rank:
+    """What a rank's code sees: who it is, the job's folder, and where to record results."""
+
+    rank: int
+    world_size: int
+    folder: str
+    learner_file: str
+    group_timeout: float  # seconds a collective waits in groups that ``join`` creates
+    store_timeout: float  # seconds a rendezvous waits for the other ranks
+    recorded: list[str] = field(default_factory=list)
+
+    def url(self, name: str) -> str:
+        """A ``file://`` rendezvous URL, the same on every rank, unique to ``name``."""
+        return Path(self.folder, f"store-{name}").as_uri()
+
+    def join(self, name: str, backend: str = "gloo") -> None:
+        """Start a default process group (trusted set-up) through its own rendezvous file.
+
+        The store waits long for late ranks, so one rank's slow failure does not strand the
+        others; collectives give up after ``group_timeout``.
+        """
+        import torch.distributed as dist
+
+        store = dist.FileStore(str(Path(self.folder, f"store-{name}")), self.world_size)
+        store.set_timeout(timedelta(seconds=self.store_timeout))
+        dist.init_process_group(backend, store=store, rank=self.rank,
+                                world_size=self.world_size,
+                                timeout=timedelta(seconds=self.group_timeout))
+
+    def attempt(self, fn: Callable, *args: Any, **kwargs: Any) -> tuple[Any, dict | None]:
+        """Call learner code: ``(value, None)``, or ``(None, what it raised)``."""
+        try:
+            return fn(*args, **kwargs), None
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt are learner errors too
+            return None, describe_exception(exc, self.learner_file)
+
+    def record(self, step: str, **values: Any) -> None:
+        """Keep ``values`` (plain data and tensors) as this rank's result for ``step``, now."""
+        try:
+            data = wire.to_bytes(wire.pack_call((values,), {}))
+        except wire.WireError as exc:
+            data = wire.to_bytes(wire.pack_call(({"unreadable": str(exc)},), {}))
+        self._write(f"rank{self.rank}-{len(self.recorded)}.rec", data)
+        self.recorded.append(step)
+        self._write(f"rank{self.rank}-steps.txt", "\n".join(self.recorded).encode())
+
+    def _write(self, name: str, data: bytes) -> None:
+        partial = Path(self.folder, f"{name}.part")
+        partial.write_bytes(data)
+        partial.rename(Path(self.folder, name))  # a rank killed mid-write leaves no half file
+
+
+def run(target: Callable[[Rank], Any], *, learner_file: str, world_size: int = 2,
+        deadline: float = DEADLINE, group_timeout: float = GROUP_TIMEOUT,
+        envs: list[dict[str, str]] | None = None) -> list[dict]:
+    """Run ``target(rank)`` on ``world_size`` forked ranks and return what each recorded.
+
+    Per rank: ``{"steps": {step: values}, "status": "ok" | "killed" | "died" | "raised",
+    "exit": "ok", "exit 3", a signal name or "killed", "error": ..., "output": the tail of what
+    it printed}``. ``status`` "raised" means ``target`` itself let an exception escape.
+    ``envs`` adds environment variables per rank (see ``torchrun_env``).
+    """
+    folder = tempfile.mkdtemp(prefix="ranks-", dir=os.getcwd())
+    try:
+        pids = [_fork_rank(target, Rank(r, world_size, folder, learner_file, group_timeout,
+                                        deadline), (envs or [{}] * world_size)[r])
+                for r in range(world_size)]
+        fates = _wait(pids, deadline)
+        return [_collect(folder, r, fates[pid]) for r, pid in enumerate(pids)]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fork_rank(target: Callable[[Rank], Any], rank: Rank, env: dict[str, str]) -> int:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    try:  # the rank: never return into the sandbox's request loop
+        out = os.open(Path(rank.folder, f"rank{rank.rank}.out"),
+                      os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        sys.stdout = os.fdopen(1, "w", buffering=1, errors="replace", closefd=False)
+        sys.stderr = os.fdopen(2, "w", buffering=1, errors="replace", closefd=False)
+        os.environ.update(env)
+        _prefer_loopback()
+        _keep_shut_down_groups()
+        torch.set_num_threads(1)  # two ranks share the cores; results do not depend on threads
+        try:
+            target(rank)
+        except BaseException as exc:
+            rank.record("__rank__", error=describe_exception(exc, rank.learner_file))
+    finally:
+        with suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(0)  # skip atexit and destructors: gloo teardown can abort after an error
+
+
+def _keep_shut_down_groups() -> None:
+    """Keep every process group the rank shuts down referenced until the rank exits.
+
+    A gloo group whose last reference goes after ``destroy_process_group()`` (a DDP model
+    freed when the learner's function returns) can hang in its destructor once the other rank
+    has exited: 17 times in 40 here. The rank ends with ``os._exit``, so keeping costs nothing.
+    """
+    from torch._C._distributed_c10d import ProcessGroup
+
+    shutdown = ProcessGroup.shutdown
+    kept: list = []
+
+    def keep_then_shut_down(group: Any, *args: Any, **kwargs: Any) -> Any:
+        kept.append(group)
+        return shutdown(group, *args, **kwargs)
+
+    ProcessGroup.shutdown = keep_then_shut_down
+
+
+def _prefer_loopback() -> None:
+    """Gloo connects ranks over TCP; on one machine the loopback interface always works."""
+    if "GLOO_SOCKET_IFNAME" not in os.environ and "lo" in _interfaces():
+        os.environ["GLOO_SOCKET_IFNAME"] = "lo"
+
+
+def _interfaces() -> list[str]:
+    import socket
+
+    try:
+        return [name for _, name in socket.if_nameindex()]
+    except OSError:
+        return []
+
+
+def _wait(pids: list[int], deadline: float) -> dict[int, str]:
+    """Wait for every rank until the deadline; kill the rest. Returns each rank's fate."""
+    fates: dict[int, str] = {}
+    end = time.monotonic() + deadline
+    pause = 0.001
+    while len(fates) < len(pids) and time.monotonic() < end:
+        for pid in pids:
+            if pid not in fates:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    fates[pid] = _exit_name(status)
+        time.sleep(pause)
+        pause = min(pause * 2, 0.02)
+    for pid in pids:
+        if pid not in fates:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            fates[pid] = "killed"
+    return fates
+
+
+def _exit_name(status: int) -> str:
+    code = os.waitstatus_to_exitcode(status)
+    if code == 0:
+        return "ok"
+    if code < 0:
+        with suppress(ValueError):
+            return signal.Signals(-code).name
+        return f"signal {-code}"
+    return f"exit {code}"
+
+
+def _collect(folder: str, rank: int, fate: str) -> dict:
+    steps: dict[str, Any] = {}
+    names = Path(folder, f"rank{rank}-steps.txt")
+    recorded = names.read_text().splitlines() if names.is_file() else []
+    for index, step in enumerate(recorded):
+        path = Path(folder, f"rank{rank}-{index}.rec")
+        with suppress(OSError, wire.WireError, KeyError, IndexError):
+            steps[step] = wire.unpack_call(wire.from_bytes(path.read_bytes())).args[0]
+    result: dict[str, Any] = {"steps": steps, "status": "ok", "exit": fate, "output": ""}
+    escaped = steps.pop("__rank__", None)
+    if escaped is not None:
+        result.update(status="raised", error=escaped.get("error"))
+    elif fate == "killed":
+        result["status"] = "killed"
+    elif fate != "ok":
+        result["status"] = "died"
+    result["output"] = _output(folder, rank)
+    return result
+
+
+def _output(folder: str, rank: int) -> str:
+    """What the rank printed: echoed into the sandbox's output, and its tail kept."""
+    path = Path(folder, f"rank{rank}.out")
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    if data:
+        sys.stdout.write(data.decode("utf-8", "replace"))
+        sys.stdout.flush()
+    return data[-OUTPUT_TAIL:].decode("utf-8", "replace")
+
+
+@contextmanager
+def torchrun_env(world_size: int = 2, timeout: float = 10.0) -> Iterator[list[dict[str, str]]]:
+    """The environment ``torchrun --standalone --nproc_per_node N`` gives its workers, per rank.
+
+    As torchrun's agent does, a separate process hosts the rendezvous ``TCPStore`` on a port the
+    operating system picks (so no fixed port can clash) and the workers connect to it as
+    clients (``TORCHELASTIC_USE_AGENT_STORE=True``).
+    """
+    port, agent = _start_agent_store(timeout)
+    try:
+        common = {"MASTER_ADDR": "localhost", "MASTER_PORT": str(port),
+                  "WORLD_SIZE": str(world_size), "LOCAL_WORLD_SIZE": str(world_size),
+                  "GROUP_RANK": "0", "GROUP_WORLD_SIZE": "1", "ROLE_NAME": "default",
+                  "ROLE_WORLD_SIZE": str(world_size), "TORCHELASTIC_RESTART_COUNT": "0",
+                  "TORCHELASTIC_MAX_RESTARTS": "0", "TORCHELASTIC_RUN_ID": f"torchdojo-{port}",
+                  "TORCHELASTIC_USE_AGENT_STORE": "True", "OMP_NUM_THREADS": "1"}
+        yield [{**common, "RANK": str(r), "LOCAL_RANK": str(r), "ROLE_RANK": str(r)}
+               for r in range(world_size)]
+    finally:
+        with suppress(ProcessLookupError):
+            os.kill(agent, signal.SIGKILL)
+        os.waitpid(agent, 0)
+
+
+def _start_agent_store(timeout: float) -> tuple[int, int]:
+    read, write = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read)
+            from torch.distributed import TCPStore
+
+            store = TCPStore("localhost", 0, None, True, wait_for_workers=False,
+                             timeout=timedelta(seconds=timeout))
+            os.write(write, str(store.port).encode())
+            os.close(write)
+            while True:
+                signal.pause()
+        finally:
+            os._exit(0)
+    os.close(write)
+    try:
+        ready, _, _ = select.select([read], [], [], timeout)
+        text = os.read(read, 32).decode() if ready else ""
+    finally:
+        os.close(read)
+    if not text.isdigit():
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise RuntimeError("the rendezvous store for torchrun's environment did not start")
+    return int(text), pid
