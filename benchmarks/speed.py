@@ -1,6 +1,6 @@
 """How fast and how lean grading is. A benchmark, not a test: it prints figures, never fails.
 
-    python -m benchmarks.speed [--runs 5] [--topics tensors reshape_view] [--skip memory ...]
+    python -m benchmarks.speed [--runs 5] [--topics T ...] [--only full watch memory batch]
 
 Sections (each prints the median of several runs, every sample, and ratios measured in the
 same run, so a busy machine slows both sides of a comparison alike):
@@ -16,13 +16,17 @@ same run, so a busy machine slows both sides of a comparison alike):
 - memory: peak memory of a full grade: the grading process, the fork server and every
   sandbox, sampled from /proc (Linux only). RSS counts pages shared by forked processes once
   per process; PSS shares them out, so it is the honest total.
-- batch: 50 submissions graded in one batch, against ``nbgrader autograde`` of the same
-  answers as notebooks. A placeholder until batch grading and the nbgrader export land.
+- batch: generated learners (correct, wrong, malicious and mixed answers, from the corpora)
+  graded by ``torchdojo grade-batch``, each run's scores checked against what the generator
+  expects; against ``nbgrader autograde`` of the same answers as notebooks (needs the
+  nbgrader extra). Narrowed to ``--batch-topics``: autograde over every topic for 50 learners
+  takes most of an hour.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import queue
@@ -264,15 +268,78 @@ def rollup(pid: int) -> dict[str, int]:
 
 
 def bench_batch(args: argparse.Namespace) -> None:
-    """PLACEHOLDER for the lead: batch grading against nbgrader autograde.
+    """Generated learners (correct, wrong, malicious, mixed) graded by ``grade-batch``, against
+    ``nbgrader autograde`` of the same answers as notebooks, in the same run, interleaved."""
+    from tests import batchgen, nbcourse
+    from torchdojo import course as course_mod
 
-    To fill in once batch grading and the nbgrader export exist: make 50 submissions (the
-    references and corpus cases of every topic), grade them in one batch and time it; export
-    the same answers as notebooks and time ``nbgrader autograde`` over them; print both
-    medians with ``median_line`` and their ratio with ``ratio_line`` (target: at least 5x).
-    """
-    print("batch: 50 submissions in one batch vs nbgrader autograde")
-    print("  not measured yet: batch grading and the nbgrader export are being built")
+    course = course_mod.load(ROOT)
+    topics = args.batch_topics
+    print(f"batch: {args.learners} generated learners x {len(topics)} topics "
+          f"({', '.join(topics)}), grade-batch vs nbgrader autograde")
+    with tempfile.TemporaryDirectory(prefix="torchdojo-bench-") as scratch:
+        learners = batchgen.generate(course, Path(scratch) / "learners", args.learners, seed=3)
+        state = nbcourse.new_course(Path(scratch) / "nbgrader", course, topics)
+        left_out = notebook_learners(state, learners, topics, Path(scratch) / "notebooks")
+        if left_out:
+            print(f"  {left_out} answer(s) that kill their parent process are graded by "
+                  "grade-batch only: in a notebook they kill nbgrader autograde itself")
+        batch, autograde = [], []
+        for run in range(args.batch_runs):  # interleaved, so load hits both alike
+            batch.append(timed_batch(Path(scratch), learners, topics, run))
+            autograde.append(timed_autograde(state))
+        fast = median_line(f"torchdojo grade-batch ({args.learners} learners)", batch)
+        slow = median_line("nbgrader autograde of the same answers", autograde)
+        ratio_line("nbgrader autograde / grade-batch", slow, fast)
+        print(f"  target: at least 5x -> {'met' if slow / fast >= 5 else 'NOT met'}")
+
+
+def notebook_learners(state, learners: list, topics: list[str], scratch: Path) -> int:
+    """Submit each learner's answers as notebooks; returns how many were left out."""
+    from tests import nbcourse
+
+    left_out = 0
+    for learner in learners:
+        folder = scratch / learner.name
+        folder.mkdir(parents=True)
+        for topic in topics:
+            source = learner.folder / f"{topic}.py"
+            if not source.is_file():
+                continue
+            if learner.parts[topic].origin.startswith("X7"):
+                left_out += 1
+                continue
+            (folder / source.name).write_text(source.read_text())
+        nbcourse.add_folder(state, learner.name, folder)
+    return left_out
+
+
+def timed_batch(scratch: Path, learners: list, topics: list[str], run: int) -> float:
+    output = scratch / f"grades-{run}"
+    started = time.perf_counter()
+    done = subprocess.run([*COMMAND, "grade-batch", str(scratch / "learners"), *topics,
+                           "--output", str(output), "--seed", str(run)],
+                          cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"grade-batch failed ({done.returncode}): {done.stderr.strip()}")
+    with open(output / "gradebook.csv", newline="") as handle:
+        rows = {row["learner"]: row for row in csv.DictReader(handle)}
+    wrong = [learner.name for learner in learners for topic in topics
+             if float(rows[learner.name][topic]) != learner.parts[topic].expected]
+    if wrong:  # a fast wrong run must not count
+        raise SystemExit(f"grade-batch gave unexpected scores to {', '.join(wrong)}")
+    return seconds
+
+
+def timed_autograde(state) -> float:
+    from tests import nbcourse
+
+    started = time.perf_counter()
+    for topic in state.topics:
+        # not checked: autograde exits non-zero when a learner's kernel died, and goes on
+        nbcourse.run("nbgrader", "autograde", topic, "--force", cwd=state.root)
+    return time.perf_counter() - started
 
 
 SECTIONS: dict[str, Callable[[argparse.Namespace], None]] = {
@@ -284,6 +351,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement")
     parser.add_argument("--topics", nargs="*", help="topics for the watch section")
     parser.add_argument("--only", nargs="*", choices=SECTIONS, help="sections to run")
+    parser.add_argument("--learners", type=int, default=50, help="learners in the batch section")
+    parser.add_argument("--batch-topics", nargs="*", default=["tensors", "reshape_view"],
+                        help="topics of the batch section")
+    parser.add_argument("--batch-runs", type=int, default=2,
+                        help="runs of each tool in the batch section (autograde is slow)")
     parser.add_argument("--spawn", action="store_true",
                         help="also time a full grade with spawned sandboxes (slow)")
     args = parser.parse_args()

@@ -159,12 +159,14 @@ def test_cli_grades_a_batch_and_prints_one_line_per_learner(tmp_path):
     repo = submissions / "cy" / "exercises"  # a repository checkout works too
     repo.mkdir(parents=True)
     (repo / "tensors.py").write_text(solution("tensors"))
-    run = torchdojo("grade-batch", str(submissions), "--output", str(tmp_path / "out"),
-                    "--workers", "2", "--seed", "9")
+    run = torchdojo("grade-batch", str(submissions), "tensors", "reshape_view",
+                    "--output", str(tmp_path / "out"), "--workers", "2", "--seed", "9")
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
     assert "[3/3]" in run.stderr and "seed 9" in run.stderr
     rows = {row["learner"]: row for row in _gradebook(tmp_path / "out")}
+    assert [k for k in rows["ada"] if k not in ("learner", "total", "max_score", "status", "seed")
+            ] == ["tensors", "reshape_view"]
     assert rows["ada"]["tensors"] == rows["cy"]["tensors"] != "0"
     assert rows["ada"]["reshape_view"] == "0" and rows["bo"]["reshape_view"] != "0"
     assert {row["seed"] for row in rows.values()} == {"9"}
@@ -204,6 +206,7 @@ def test_interrupted_batch_keeps_what_it_graded(tmp_path):
     ("single", "to grade one submission use"),
     ("output_is_file", "cannot write to"),
     ("output_under_file", "cannot write to"),
+    ("unknown_topic", "unknown topic"),
 ])
 def test_bad_input_is_one_line_and_exit_2(layout, says, tmp_path):
     submissions, output = tmp_path / "subs", tmp_path / "out"
@@ -216,7 +219,10 @@ def test_bad_input_is_one_line_and_exit_2(layout, says, tmp_path):
         blocker = tmp_path / "blocker"
         blocker.write_text("a file, not a folder")
         output = blocker if layout == "output_is_file" else blocker / "grades"
-    run = torchdojo("grade-batch", str(submissions), "--output", str(output))
+    topics = ["no_such_topic"] if layout == "unknown_topic" else []
+    if layout == "unknown_topic":
+        (submissions / "ada").mkdir()
+    run = torchdojo("grade-batch", str(submissions), *topics, "--output", str(output))
     assert run.returncode == 2, run.stderr
     assert says in run.stderr
     assert "Traceback" not in run.stderr + run.stdout

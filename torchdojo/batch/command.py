@@ -18,6 +18,7 @@ from torchdojo.reporters.common import number
 
 @click.command("grade-batch")
 @click.argument("submissions", type=click.Path(path_type=Path))
+@click.argument("topics", nargs=-1)
 @click.option("--output", required=True, type=click.Path(path_type=Path),
               help="Folder for gradebook.csv and reports/<learner>.json (created if needed).")
 @click.option("--workers", type=click.IntRange(1, 512),
@@ -26,12 +27,14 @@ from torchdojo.reporters.common import number
               help="Inputs for every learner (default: a new seed, printed and kept in reports).")
 @click.option("--strict", is_flag=True, help="Authoritative grading with a confined sandbox.")
 @friendly
-def grade_batch(submissions: Path, output: Path, workers: int | None, seed: int | None,
-                strict: bool) -> None:
-    """Grade every learner folder in SUBMISSIONS (each laid out like exercises/) in parallel."""
+def grade_batch(submissions: Path, topics: tuple[str, ...], output: Path, workers: int | None,
+                seed: int | None, strict: bool) -> None:
+    """Grade every learner folder in SUBMISSIONS (each laid out like exercises/) in parallel,
+    on TOPICS (default: every topic)."""
     if strict and not strict_available():
         raise Failure("strict grading is not available in this build of torchdojo")
     course = load_course()
+    course.select(topics)  # an unknown topic fails before any worker starts
     count = len(find_learners(submissions, output))  # fail fast, before any worker starts
     prepare_output(output)
     console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -40,7 +43,7 @@ def grade_batch(submissions: Path, output: Path, workers: int | None, seed: int 
 
     console.print(f"Grading {count} learner(s) with {size} worker(s)...")
     with _Display(console, count) as display:
-        batch = run_batch(course, submissions, output, workers=workers, seed=seed,
+        batch = run_batch(course, submissions, output, workers=workers, topics=topics, seed=seed,
                           strict=strict, on_event=display.event)
     console.print(f"Graded {len(batch.learners)} learner(s) in {batch.seconds:.1f} s "
                   f"(seed {batch.seed}; replay with --seed {batch.seed}).")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,7 @@ class Batch:
     seed: int
     workers: int
     learners: list[str]
+    topics: list[str]  # the gradebook's columns, in course order
     reports: dict[str, Report] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -48,23 +49,27 @@ class Batch:
                 if name not in self.reports or self.reports[name].fault]
 
 
-def learner_budget(course: Course, timeout_scale: float = 1.0) -> float:
-    """The longest one learner may take: every topic's time budget, plus slack."""
-    return sum(t.time_budget for t in course.topics) * timeout_scale + SLACK
+def learner_budget(course: Course, timeout_scale: float = 1.0,
+                   topics: Sequence[str] = ()) -> float:
+    """The longest one learner may take: every graded topic's time budget, plus slack."""
+    return sum(t.time_budget for t in course.select(topics)) * timeout_scale + SLACK
 
 
 def grade_batch(course: Course, submissions: Path, output: Path, *, workers: int | None = None,
-                seed: int | None = None, strict: bool = False, timeout_scale: float = 1.0,
+                topics: Sequence[str] = (), seed: int | None = None, strict: bool = False,
+                timeout_scale: float = 1.0,
                 budget: float | None = None, on_event: Event | None = None) -> Batch:
     """Grade every learner folder of ``submissions`` into ``output``; see the module notes."""
+    selected = [t.name for t in course.select(topics)]  # an unknown topic fails here
     learners = find_learners(Path(submissions), Path(output))
     prepare_output(Path(output))
     batch = Batch(Path(output), new_seed() if seed is None else seed,
-                  min(workers or default_workers(), len(learners)), [n for n, _ in learners])
-    settings = Settings(root=str(course.root), seed=batch.seed, strict=strict,
-                        timeout_scale=timeout_scale)
-    pool = Pool(settings, batch.workers, budget or learner_budget(course, timeout_scale),
-                lambda why: fault_report(course, batch.seed, strict, why),
+                  min(workers or default_workers(), len(learners)), [n for n, _ in learners],
+                  selected)
+    settings = Settings(root=str(course.root), seed=batch.seed, topics=tuple(selected),
+                        strict=strict, timeout_scale=timeout_scale)
+    pool = Pool(settings, batch.workers, budget or learner_budget(course, timeout_scale, selected),
+                lambda why: fault_report(course, batch.seed, strict, why, selected),
                 log_dir=batch.output / "logs")
     notify = on_event or (lambda kind, learner, report: None)
 
@@ -93,4 +98,4 @@ def _save(course: Course, batch: Batch, learner: str, report: Report) -> None:
 
 def _write_gradebook(course: Course, batch: Batch) -> None:
     rows = [(name, batch.reports.get(name)) for name in batch.learners]
-    write_atomically(batch.gradebook, gradebook.render(rows, [t.name for t in course.topics]))
+    write_atomically(batch.gradebook, gradebook.render(rows, batch.topics))

@@ -19,6 +19,7 @@ from typing import Any
 class Settings:
     root: str  # the course folder
     seed: int
+    topics: tuple[str, ...] = ()  # the topics to grade (default: every topic)
     strict: bool = False
     timeout_scale: float = 1.0
     threads: int = 1
@@ -47,14 +48,15 @@ def serve(conn: Any, settings: Settings) -> None:
             return
         learner, folder = job
         try:
-            report = grade(course, submission=Path(folder), seed=settings.seed,
+            report = grade(course, settings.topics, submission=Path(folder), seed=settings.seed,
                            threads=settings.threads, strict=settings.strict,
                            timeout_scale=settings.timeout_scale)
         except Exception as exc:  # a grader bug must cost this learner only
             from torchdojo.batch.faults import fault_report
 
             report = fault_report(course, settings.seed, settings.strict,
-                                  f"grading raised {type(exc).__name__}: {exc}")
+                                  f"grading raised {type(exc).__name__}: {exc}",
+                                  settings.topics)
         conn.send(("done", learner, report))
 
 
