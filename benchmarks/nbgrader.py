@@ -1,6 +1,6 @@
 """Wall time of ``nbgrader autograde`` against ``torchdojo nbgrader grade``, same submissions.
 
-    python -m tests.bench_nbgrader [--repeat 3] [--wrong 2] [--topics tensors ...]
+    python -m benchmarks.nbgrader [--repeat 3] [--wrong 2] [--topics tensors ...]
 
 Builds the round-trip course (reference, untouched, ``--wrong`` learners with corpus mistakes,
 the kernel trick) in a temporary folder, then grades every assignment with both tools in

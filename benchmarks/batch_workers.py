@@ -5,7 +5,7 @@ run checks its scores against the generator's expectations, so a fast wrong run 
 ``--baseline`` adds the alternative a batch replaces: one `torchdojo grade` process per
 learner, paying the torch import each time.
 
-    python -m tests.bench_batch [--learners 30] [--workers 1 2] [--runs 3] [--baseline]
+    python -m benchmarks.batch_workers [--learners 30] [--workers 1 2] [--runs 3] [--baseline]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """How long the ddp topic takes to grade, and what grading `main` under real torchrun would cost.
 
-    python -m tests.bench_ddp [--runs 5]
+    python -m benchmarks.ddp [--runs 5]
 
 1. ``torchdojo grade ddp --submission solutions`` as a user runs it (a fresh process each time:
    fork server, torch imports and all), median wall time.
