@@ -88,7 +88,8 @@ def _assert_honest(report: dict, scene: Scene) -> dict:
     topics = {t["name"]: t for t in report["topics"]}
     attacked = topics[scene.topic]
     assert attacked["score"] == 0 and attacked["max_score"] > 0, attacked
-    assert all(c["status"] in ("not_attempted", "error") for c in attacked["checks"])
+    # skipped: checks that need a GPU this machine lacks; they never count
+    assert all(c["status"] in ("not_attempted", "error", "skipped") for c in attacked["checks"])
     if scene.other:
         clean = topics[scene.other]
         assert clean["score"] == clean["max_score"] > 0, clean
