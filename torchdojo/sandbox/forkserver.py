@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-PRELOAD = ["torch", "numpy", "safetensors.torch", "torchdojo.sandbox.child"]
+PRELOAD = ["torch", "torch._dynamo", "numpy", "safetensors.torch", "torchdojo.sandbox.child"]
 
 
 def _context() -> multiprocessing.context.BaseContext:
