@@ -317,6 +317,14 @@ SAFE_EXPECTED = {"default": {"code ran": False, "raised": True},
                  "default turned off": {"code ran": False, "raised": True}}
 
 
+def expect_safe_loading(learner, draw, loader: str, what: str) -> None:
+    """The loader must raise on a file whose pickle would run code, and the code must not run;
+    the expected result is a constant, so no reference ever loads such a file."""
+    scene = {**scene_of(draw), "loader": loader}
+    expect(learner.run(probe_safe_load, scene), as_data(SAFE_EXPECTED),
+           name=f"{loader} on {what} carrying pickled code", advice=SAFE_ADVICE)
+
+
 @check(points=2, concept="weights_only=True: loading never runs code", hints=[
     "A checkpoint is a pickle, and unpickling can run any code its author chose.",
     "torch.load(path, weights_only=True) refuses everything but tensors and plain data. The "
@@ -325,9 +333,7 @@ SAFE_EXPECTED = {"default": {"code ran": False, "raised": True},
     "torch.load(path, map_location='cpu', weights_only=True)",
 ])
 def safe_load_checkpoint(learner, ref, draw):
-    scene = {**scene_of(draw), "loader": "load_checkpoint"}
-    expect(learner.run(probe_safe_load, scene), as_data(SAFE_EXPECTED),
-           name="load_checkpoint on a checkpoint carrying pickled code", advice=SAFE_ADVICE)
+    expect_safe_loading(learner, draw, "load_checkpoint", "a checkpoint")
 
 
 @check(points=1, concept="weights_only=True: loading never runs code", hints=[
@@ -336,9 +342,7 @@ def safe_load_checkpoint(learner, ref, draw):
     "torch.load(path, map_location='cpu', weights_only=True)",
 ])
 def safe_load_for_inference(learner, ref, draw):
-    scene = {**scene_of(draw), "loader": "load_for_inference"}
-    expect(learner.run(probe_safe_load, scene), as_data(SAFE_EXPECTED),
-           name="load_for_inference on a file carrying pickled code", advice=SAFE_ADVICE)
+    expect_safe_loading(learner, draw, "load_for_inference", "a weights file")
 
 
 @check(points=2, concept="map_location", hints=[

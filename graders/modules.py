@@ -175,10 +175,15 @@ def mlp_forward_logits(learner, ref, draw):
                })
 
 
-COUNT_ADVICE = {
-    "['count']": "Sum p.numel() over model.parameters(), keeping only p.requires_grad.",
-    "['model unchanged']": "Counting must not change the model's weights.",
-}
+def expect_count(learner, ref, layout: str, sizes: tuple, name: str, advice: str) -> None:
+    expect(learner.run(probe_count, layout, *sizes), ref.run(probe_count, layout, *sizes),
+           name=f"count_trainable({name})", advice={
+               "['count']": advice,
+               "['model unchanged']": "Counting must not change the model's weights."})
+
+
+def three_sizes(draw) -> tuple[int, int, int]:
+    return draw.integer(2, 9), draw.integer(2, 9), draw.integer(2, 9)
 
 
 @check(points=1, concept="counting parameters", hints=[
@@ -187,12 +192,10 @@ COUNT_ADVICE = {
     "sum(p.numel() for p in model.parameters() if p.requires_grad)",
 ])
 def count_all_parameters(learner, ref, draw):
-    for sizes in ((50, 30, 3), (draw.integer(2, 9), draw.integer(2, 9), draw.integer(2, 9))):
-        expect(learner.run(probe_count, "plain", *sizes), ref.run(probe_count, "plain", *sizes),
-               name="count_trainable(Linear-ReLU-Linear)", advice={
-                   "['count']": "Count every element of every parameter, biases included: "
-                                "p.numel() over model.parameters().",
-                   "['model unchanged']": COUNT_ADVICE["['model unchanged']"]})
+    for sizes in ((50, 30, 3), three_sizes(draw)):
+        expect_count(learner, ref, "plain", sizes, "Linear-ReLU-Linear",
+                     "Count every element of every parameter, biases included: p.numel() "
+                     "over model.parameters().")
 
 
 @check(points=1, concept="trainable parameters only", hints=[
@@ -201,12 +204,8 @@ def count_all_parameters(learner, ref, draw):
     "sum(p.numel() for p in model.parameters() if p.requires_grad)",
 ])
 def count_excludes_frozen(learner, ref, draw):
-    sizes = (draw.integer(2, 9), draw.integer(2, 9), draw.integer(2, 9))
-    expect(learner.run(probe_count, "frozen", *sizes), ref.run(probe_count, "frozen", *sizes),
-           name="count_trainable(a model with a frozen layer)", advice={
-               **COUNT_ADVICE,
-               "['count']": "Frozen parameters (requires_grad=False) are not trainable: skip "
-                            "them."})
+    expect_count(learner, ref, "frozen", three_sizes(draw), "a model with a frozen layer",
+                 "Frozen parameters (requires_grad=False) are not trainable: skip them.")
 
 
 @check(points=1, concept="shared modules are counted once", hints=[
@@ -216,13 +215,9 @@ def count_excludes_frozen(learner, ref, draw):
     "sum(p.numel() for p in model.parameters() if p.requires_grad)",
 ])
 def count_shared_once(learner, ref, draw):
-    sizes = (draw.integer(2, 9), draw.integer(2, 9), draw.integer(2, 9))
-    expect(learner.run(probe_count, "shared", *sizes), ref.run(probe_count, "shared", *sizes),
-           name="count_trainable(a model that reuses a layer)", advice={
-               **COUNT_ADVICE,
-               "['count']": "A layer used twice has one set of parameters: count "
-                            "model.parameters() (it removes duplicates), not state_dict() or "
-                            "each use of the layer."})
+    expect_count(learner, ref, "shared", three_sizes(draw), "a model that reuses a layer",
+                 "A layer used twice has one set of parameters: count model.parameters() (it "
+                 "removes duplicates), not state_dict() or each use of the layer.")
 
 
 def standardize_inputs(draw):
