@@ -47,9 +47,9 @@ class Standardize(nn.Module):
     """Standardize features with fixed statistics: forward(x) returns (x - mean) / std.
 
     `Standardize(mean, std)` takes two (D,) float32 tensors. They are not trained, but they are
-    part of the module's state: they must appear in its state_dict under the keys "mean" and
-    "std", move with `.to(...)` (devices and dtypes) like parameters do, and not be parameters
-    (`parameters()` yields nothing).
+    part of the module's state: as `self.mean` and `self.std` they must appear in its
+    state_dict under the keys "mean" and "std", move with `.to(...)` (devices and dtypes) like
+    parameters do, and not be parameters (`parameters()` yields nothing).
     """
 
     def __init__(self, mean: torch.Tensor, std: torch.Tensor) -> None:

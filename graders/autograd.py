@@ -356,6 +356,14 @@ def frozen_features(learner, ref, draw):
                          "torch.no_grad() (or detach them), and return the gradient without "
                          "a graph.",
     })
+    expect_inputs_kept(got, want, grad=False, advice={
+        "requires_grad": "You changed requires_grad of a tensor you were given: "
+                         "w_frozen.requires_grad_(False) freezes the caller's weights for good. "
+                         "Leave the inputs alone and compute the features under "
+                         "torch.no_grad().",
+        "values": "Your function changed the values of its inputs: compute new tensors "
+                  "instead of modifying x, w_frozen or w_head in place.",
+    })
     expect(got.after[1], want.after[1], name="w_frozen after the call", advice={
         "grad": "w_frozen received a gradient: the features were part of the graph. Compute "
                 "them under torch.no_grad() or detach them.",
