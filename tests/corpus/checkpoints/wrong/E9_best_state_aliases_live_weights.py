@@ -1,7 +1,7 @@
 """E9: best = model.state_dict() without a copy: it keeps changing with the live parameters.
 
 check: best_weights_are_a_copy
-mentions: keeping the best weights needs a copy; aliases the live parameters
+mentions: keeping the best weights needs a copy; alias the live parameters
 """
 
 
