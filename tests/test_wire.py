@@ -31,6 +31,16 @@ def test_tensor_properties_survive():
     assert torch.equal(got.grad.values, torch.full((6,), 2.0))
 
 
+def test_inputs_that_require_grad_arrive_as_leaves_that_require_grad():
+    w = torch.arange(3.0, requires_grad=True)
+    sent = wire.pack_call((w, torch.ones(2)), {})
+    call = wire.unpack_call(wire.from_bytes(wire.to_bytes(sent)))
+    got, plain = call.args
+    assert got.requires_grad and got.is_leaf and not plain.requires_grad
+    (got * 2).sum().backward()
+    assert torch.equal(got.grad, torch.full((3,), 2.0)) and w.grad is None
+
+
 def test_non_contiguous_inputs_arrive_as_views():
     x = torch.arange(6.0).reshape(2, 3).T
     got = roundtrip(lambda t: t, [x])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from torchdojo.compare import Mismatch, expect, expect_true
 from torchdojo.engine.draw import Draw, derive_seed
@@ -67,13 +68,15 @@ def spec_of(obj: object) -> Check | None:
     return getattr(obj, MARK, None)
 
 
-def expect_inputs_kept(got: Reply, want: Reply, advice: str) -> None:
+def expect_inputs_kept(got: Reply, want: Reply, advice: str | dict[str, str],
+                       **options: Any) -> None:
     """The arguments after the learner's call must equal the arguments after the reference's.
 
-    Needs ``learner.call(..., after=True)`` and ``ref.call(...)``.
+    Needs ``learner.call(..., after=True)`` and ``ref.call(...)``. ``options`` go to ``expect``
+    (``grad=False`` when what is left in ``.grad`` is up to the learner).
     """
     try:
-        expect(got.after, want.after, advice=advice)
+        expect(got.after, want.after, advice=advice, **options)
     except Mismatch as miss:
         head, _, rest = miss.path.partition("]")
         if head.startswith("[") and head[1:].isdigit():

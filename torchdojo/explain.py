@@ -96,8 +96,10 @@ _KNOWN: list[tuple[str, str, str]] = [
      "weights_only=True by default."),
     (r"Missing key\(s\) in state_dict|Unexpected key\(s\) in state_dict",
      "state_dict keys",
-     "The saved keys and the model's parameter names differ. A DDP model prefixes them with "
-     "'module.': save ddp_model.module.state_dict()."),
+     "The saved keys and the model's parameter names differ: compare them with "
+     "model.state_dict().keys(). Layers kept in a plain Python list are not registered (use "
+     "nn.ModuleList), and a DDP model prefixes keys with 'module.' (save "
+     "ddp_model.module.state_dict())."),
     (r"step\(\) has already been called since the last update\(\)",
      "GradScaler.update()",
      "Call scaler.update() once at the end of every iteration."),
@@ -121,6 +123,15 @@ _KNOWN: list[tuple[str, str, str]] = [
      "inference_mode",
      "Tensors created under torch.inference_mode() can never join autograd; use no_grad() "
      "for values you will train on later."),
+    (r"unsupported operand type\(s\) for .*'NoneType'",
+     "a .grad that is None",
+     "A value in this operation is None; in autograd code that is usually a .grad. A tensor "
+     "gets .grad only when it is a leaf that requires grad and backward() reached it: "
+     "w = w - lr * w.grad makes w a new non-leaf, so update in place inside torch.no_grad()."),
+    (r"Attempting to deserialize object on (a )?CUDA device",
+     "map_location",
+     "The checkpoint was saved from a GPU. Pass map_location='cpu' (or the model's device) to "
+     "torch.load so every tensor is loaded where it will be used."),
     (r"can't optimize a non-leaf Tensor",
      "leaf tensors",
      "Optimizers need leaf tensors: create parameters with requires_grad=True directly, "

@@ -158,10 +158,11 @@ class _ArgPacker:
         raise WireError(f"cannot send a {type(value).__name__} to the sandbox")
 
     def _tensor(self, t: torch.Tensor) -> dict:
+        requires_grad = bool(t.requires_grad)  # read before detach(), which clears it
         t = t.detach()
         device = str(t.device)
         entry = {"t": "tensor", "dtype": _dtype_name(t.dtype), "shape": list(t.shape),
-                 "device": device, "requires_grad": bool(t.requires_grad)}
+                 "device": device, "requires_grad": requires_grad}
         if t.device.type == "meta":
             return entry
         key = _storage_key(t)
