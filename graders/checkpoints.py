@@ -116,18 +116,22 @@ def probe_safe_load(m, scene):
     model = nn.Sequential(nn.Linear(inputs, hidden), nn.Tanh(), nn.Linear(hidden, classes))
     model.load_state_dict(state)
     optimizer = torch.optim.Adam(model.parameters(), lr=scene["lr"])
-    files = {"load_checkpoint": {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                                 "epoch": 1, "note": Canary()},
-             "load_for_inference": {**model.state_dict(), "note": Canary()}}
-    path = os.path.join(folder, f"{scene['loader']}.pt")
-    torch.save(files[scene["loader"]], path)
+    clean = {"load_checkpoint": {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                                 "epoch": 1},
+             "load_for_inference": model.state_dict()}[scene["loader"]]
+    loader = getattr(m, scene["loader"])  # a missing function is an error, never a refusal
+
+    def load(data):
+        path = os.path.join(folder, f"{scene['loader']}.pt")
+        torch.save(data, path)
+        if scene["loader"] == "load_checkpoint":
+            loader(model, optimizer, path)
+        else:
+            loader(model, path)
 
     def attempt():
         try:
-            if scene["loader"] == "load_checkpoint":
-                m.load_checkpoint(model, optimizer, path)
-            else:
-                m.load_for_inference(model, path)
+            load({**clean, "note": Canary()})
             raised = False
         except NotImplementedError:
             raise
@@ -138,7 +142,14 @@ def probe_safe_load(m, scene):
             os.remove(marker)
         return {"code ran": fired, "raised": raised}
 
-    results = {"default": attempt()}
+    try:  # a loader that refuses every file refuses nothing in particular
+        load(clean)
+        loaded = True
+    except NotImplementedError:
+        raise
+    except Exception:
+        loaded = False
+    results = {"clean file loaded": loaded, "default": attempt()}
     saved = {k: os.environ.pop(k, None) for k in ("TORCH_FORCE_WEIGHTS_ONLY_LOAD",
                                                   "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD")}
     os.environ["TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"] = "1"  # an environment whose default is unsafe
@@ -310,10 +321,14 @@ def resume_equals_uninterrupted(learner, ref, draw):
     })
 
 
-SAFE_ADVICE = ("Loading a checkpoint that carries pickled code must raise without running it: "
-               "call torch.load(path, weights_only=True) explicitly (the environment can turn "
-               "the default off) and never retry with weights_only=False.")
-SAFE_EXPECTED = {"default": {"code ran": False, "raised": True},
+_REFUSE = ("Loading a checkpoint that carries pickled code must raise without running it: call "
+           "torch.load(path, weights_only=True) explicitly (the environment can turn the default "
+           "off) and never retry with weights_only=False.")
+SAFE_ADVICE = {"['clean file loaded']": "Your loader refused a checkpoint of plain tensors and "
+               "numbers too: weights_only=True loads those; refuse only what it refuses.",
+               "['default']": _REFUSE, "['default turned off']": _REFUSE}
+SAFE_EXPECTED = {"clean file loaded": True,
+                 "default": {"code ran": False, "raised": True},
                  "default turned off": {"code ran": False, "raised": True}}
 
 

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from tests.conftest import solution
+from tests.conftest import ROOT, solution
 from tests.corpus import cases
+from torchdojo import course as course_mod
 from torchdojo.engine.report import Status
 
 ATTACKS = cases("attacks")
@@ -63,3 +64,11 @@ def test_conftest_and_ini_in_submission_are_ignored(course, tmp_path):
     assert report.score == 0
     assert all(c.status is Status.NOT_ATTEMPTED for c in report.checks)
     assert len(report.checks) >= 8
+
+
+@pytest.mark.parametrize("topic", [t.name for t in course_mod.load(ROOT).topics])
+def test_an_empty_module_scores_nothing(topic, grade_files):
+    """A file that defines nothing must never pass a check: every check has to call something."""
+    report = grade_files({topic: ""}, timeout_scale=0.3)
+    assert report.score == 0 and not report.fault
+    assert not any(c.passed for c in report.checks), [c.name for c in report.checks if c.passed]
