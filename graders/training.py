@@ -74,7 +74,9 @@ def probe_loop(m, task, state, data, batch_size, seed, options):
     now, modes, trajectory = {"phase": "other"}, {"train": [], "validation": []}, []
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)  # dropout masks
-        net = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 3))
+        hidden, inputs = state["0.weight"].shape
+        net = nn.Sequential(nn.Linear(inputs, hidden), nn.ReLU(), nn.Dropout(0.2),
+                            nn.Linear(hidden, len(state["3.bias"])))
         net.load_state_dict(state)
         if options.get("start_in_eval"):
             net.eval()
