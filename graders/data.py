@@ -277,12 +277,15 @@ def transform_on_every_access(learner, ref, draw):
 # ----------------------------------------------------------------------------- transforms
 
 
-def transform_inputs(draw, count: int) -> tuple:
+def transformed(learner, ref, draw, count: int) -> tuple[dict, dict, dict]:
+    """Both transforms of ``count`` drawn samples, on both sides, and the inputs used."""
     features = draw.integer(2, 4)
-    mean = draw.tensor(features)
-    std = draw.tensor(features).abs() + 0.5
-    samples = [draw.tensor(features) for _ in range(count)]
-    return mean, std, round(draw.number(0.2, 1.0), 2), samples, draw.seed_value()
+    given = {"mean": draw.tensor(features), "std": draw.tensor(features).abs() + 0.5,
+             "noise_std": round(draw.number(0.2, 1.0), 2),
+             "samples": [draw.tensor(features) for _ in range(count)]}
+    seed = draw.seed_value()
+    return (learner.run(probe_transforms, *given.values(), seed),
+            ref.run(probe_transforms, *given.values(), seed), given)
 
 
 @check(points=2, concept="deterministic validation transforms", hints=[
@@ -292,9 +295,7 @@ def transform_inputs(draw, count: int) -> tuple:
     "val_transform = lambda x: (x - mean) / std, with no randomness",
 ])
 def validation_transform_deterministic(learner, ref, draw):
-    mean, std, noise, samples, seed = transform_inputs(draw, 6)
-    got = learner.run(probe_transforms, mean, std, noise, samples, seed)
-    want = ref.run(probe_transforms, mean, std, noise, samples, seed)
+    got, want, _ = transformed(learner, ref, draw, 6)
     advice = "The validation transform is (x - mean) / std and nothing else: no random noise."
     expect(got["val"], want["val"], name="val_transform(x)", advice=advice)
     expect(got["val_again"], want["val"], name="val_transform(x) called again", advice=advice)
@@ -307,13 +308,12 @@ def validation_transform_deterministic(learner, ref, draw):
     "train_transform = lambda x: (x - mean) / std + noise_std * torch.randn_like(x)",
 ])
 def training_augmentation(learner, ref, draw):
-    mean, std, noise, samples, seed = transform_inputs(draw, 400)
-    got = learner.run(probe_transforms, mean, std, noise, samples, seed)
-    want = ref.run(probe_transforms, mean, std, noise, samples, seed)
+    got, want, given = transformed(learner, ref, draw, 400)
     for key in ("train", "train_again"):
         expect(form(got[key]), form(want[key]), name="train_transform(x)",
                advice="Return a float32 tensor of the sample's shape.")
-    clean = [(x - mean) / std for x in samples]
+    noise = given["noise_std"]
+    clean = [(x - given["mean"]) / given["std"] for x in given["samples"]]
     residual = torch.stack([t.values - c for t, c in zip(got["train"], clean, strict=True)])
     again = torch.stack([t.values - c for t, c in zip(got["train_again"], clean, strict=True)])
     spread, centre = residual.std().item(), residual.mean().item()

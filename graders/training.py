@@ -340,11 +340,9 @@ def validation_metrics(learner, ref, draw):
     "model.eval() at the start of evaluate",
 ])
 def eval_mode_in_validation(learner, ref, draw):
-    got, want = both(learner, ref, "evaluate", draw)
-    expect_modes(got["modes"]["validation"], want["modes"]["validation"],
-                 "the forward passes of evaluate", keep=(0,),
-                 advice="Call model.eval() before validating: a hook saw model.training == "
-                        "True, so Dropout was still zeroing activations.")
+    validation_modes(learner, ref, draw, keep=(0,),
+                     advice="Call model.eval() before validating: a hook saw model.training == "
+                            "True, so Dropout was still zeroing activations.")
 
 
 @check(points=1, concept="no_grad() for validation", hints=[
@@ -354,11 +352,16 @@ def eval_mode_in_validation(learner, ref, draw):
     "with torch.no_grad(): (or torch.inference_mode()) around the validation loop",
 ])
 def no_grad_in_validation(learner, ref, draw):
+    validation_modes(learner, ref, draw, keep=(1,),
+                     advice="Run validation inside `with torch.no_grad():` (or "
+                            "torch.inference_mode()): a hook saw torch.is_grad_enabled() == "
+                            "True.")
+
+
+def validation_modes(learner, ref, draw, keep: tuple[int, ...], advice: str) -> None:
     got, want = both(learner, ref, "evaluate", draw)
     expect_modes(got["modes"]["validation"], want["modes"]["validation"],
-                 "the forward passes of evaluate", keep=(1,),
-                 advice="Run validation inside `with torch.no_grad():` (or "
-                        "torch.inference_mode()): a hook saw torch.is_grad_enabled() == True.")
+                 "the forward passes of evaluate", advice=advice, keep=keep)
 
 
 # ----------------------------------------------------------------------------- fit
