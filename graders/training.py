@@ -7,11 +7,22 @@ the model's mode and grad mode at every forward pass. Convergence is measured he
 grading process, from the parameters the learner's `fit` leaves behind.
 """
 
+import weakref
+
 import torch
 from torch import nn
 
-from torchdojo.checks import Mismatch, TensorData, check, expect, expect_true
+from torchdojo.checks import (
+    Draw,
+    Mismatch,
+    SandboxProblem,
+    TensorData,
+    check,
+    expect,
+    expect_true,
+)
 from torchdojo.compare import type_name
+from torchdojo.engine.draw import derive_seed
 
 CLASSES, HIDDEN = 3, 16
 FIT_EPOCHS, FIT_LR = 12, 0.1
@@ -93,7 +104,8 @@ def probe_loop(m, task, state, data, batch_size, seed, options):
                                                        torch.is_grad_enabled()])
 
         def on_step(optimizer, args, kwargs):
-            trajectory.append({k: v.detach().clone() for k, v in net.state_dict().items()})
+            trajectory.append({k: v.detach().clone() for k, v in net.state_dict().items()}
+                              if options.get("trajectory", True) else None)
 
         hooks = [net.register_forward_pre_hook(on_forward),
                  register_optimizer_step_post_hook(on_step)]
@@ -109,15 +121,23 @@ def probe_loop(m, task, state, data, batch_size, seed, options):
             for hook in hooks:
                 hook.remove()
     final = {k: v.detach().clone() for k, v in net.state_dict().items()}
-    return {"value": value, "steps": len(trajectory), "trajectory": trajectory,
-            "modes": modes, "final": final}
+    return {"value": value, "steps": len(trajectory), "modes": modes, "final": final,
+            "trajectory": trajectory if options.get("trajectory", True) else []}
+
+
+CALLS = {"train_epoch": "train_epoch(model, train_loader, loss_fn, optimizer)",
+         "evaluate": "evaluate(model, val_loader, loss_fn)",
+         "fit": f"fit(model, train_loader, val_loader, epochs={FIT_EPOCHS}, lr={FIT_LR})"}
 
 
 def run(side, task, **options) -> dict:
     """Run the loop probe with this check's model, batch size and seed on one side."""
     data = {"x_train": X_TRAIN, "y_train": Y_TRAIN, "x_val": X_VAL, "y_val": Y_VAL}
-    return side.run(probe_loop, task, options.pop("state"), data, options.pop("batch_size"),
-                    options.pop("seed"), options)
+    try:
+        return side.run(probe_loop, task, options.pop("state"), data,
+                        options.pop("batch_size"), options.pop("seed"), options)
+    finally:  # messages name the learner's function, not the probe that called it
+        side.last_call = CALLS[task]
 
 
 def setup(draw) -> dict:
@@ -367,8 +387,28 @@ def validation_modes(learner, ref, draw, keep: tuple[int, ...], advice: str) -> 
 # ----------------------------------------------------------------------------- fit
 
 
-def fits(learner, ref, draw) -> tuple[dict, dict]:
-    return both(learner, ref, "fit", draw, epochs=FIT_EPOCHS, lr=FIT_LR)
+# One fit per grade: a Learner lives for one topic of one grade, so keying by it (weakly, so
+# finished grades let go) never hands one grade's run to another; the seed guards replays.
+_FITS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def fits(learner, ref, seed: int) -> tuple[dict, dict]:
+    """The learner's fit and the reference's, run once per grade: every fit check reads the
+    same run, so a fit that raises or hangs gives each fit check that verdict without running
+    (or waiting for) it again."""
+    drawn = setup(Draw(derive_seed(seed, "training", "fit")))
+    options = {"epochs": FIT_EPOCHS, "lr": FIT_LR, "trajectory": False}
+    runs = _FITS.setdefault(learner, {})
+    if seed not in runs:
+        try:
+            runs[seed] = (run(learner, "fit", **drawn, **options), None, learner.last_call)
+        except SandboxProblem as problem:
+            runs[seed] = (None, problem, learner.last_call)
+    got, problem, call = runs[seed]
+    learner.last_call = call  # messages name the fit call, as if this check had made it
+    if problem is not None:
+        raise problem.with_traceback(None)
+    return got, run(ref, "fit", **drawn, **options)
 
 
 def curve(history) -> list[float]:
@@ -387,8 +427,8 @@ def curve(history) -> list[float]:
     'history = {"train_loss": [], "val_loss": [], "val_accuracy": []} ... '
     'history["train_loss"].append(train_epoch(...))',
 ])
-def fit_history(learner, ref, draw, record):
-    got, want = fits(learner, ref, draw)
+def fit_history(learner, ref, seed, record):
+    got, want = fits(learner, ref, seed)
     record["loss_curve"] = curve(got["value"])
     record["reference_loss_curve"] = curve(want["value"])
     history = got["value"]
@@ -413,8 +453,8 @@ def fit_history(learner, ref, draw, record):
     "for _ in range(epochs): train_epoch(model, train_loader, loss_fn, optimizer); "
     "evaluate(model, val_loader, loss_fn)",
 ])
-def fit_steps(learner, ref, draw):
-    got, want = fits(learner, ref, draw)
+def fit_steps(learner, ref, seed):
+    got, want = fits(learner, ref, seed)
     expect(got["steps"], want["steps"],
            name="the number of optimizer steps in fit",
            advice=f"fit({FIT_EPOCHS} epochs) must take one step per training batch in each "
@@ -427,8 +467,8 @@ def fit_steps(learner, ref, draw):
     "Dropout stays off for the rest of training. Validation runs in eval mode under no_grad.",
     "train_epoch starts with model.train(); evaluate with model.eval() and torch.no_grad()",
 ])
-def fit_switches_modes(learner, ref, draw):
-    got, want = fits(learner, ref, draw)
+def fit_switches_modes(learner, ref, seed):
+    got, want = fits(learner, ref, seed)
     for phase in ("train", "validation"):
         theirs = want["modes"][phase]
         if phase == "train":  # forward passes under no_grad on training data do not train
@@ -452,8 +492,8 @@ def final_metrics(result: dict) -> tuple[float, float]:
     return loss, (logits.argmax(dim=1) == Y_VAL).float().mean().item()
 
 
-def converged(learner, ref, draw, band: tuple[float, float]) -> None:
-    got, want = fits(learner, ref, draw)
+def converged(learner, ref, seed: int, band: tuple[float, float]) -> None:
+    got, want = fits(learner, ref, seed)
     expect_true(got["steps"] <= want["steps"], f"took {got['steps']} optimizer steps; the "
                 f"budget is {FIT_EPOCHS} epochs ({want['steps']} steps).", prop="values",
                 advice="Train for the number of epochs you are given.", name="fit")
@@ -475,8 +515,8 @@ def converged(learner, ref, draw, band: tuple[float, float]) -> None:
     "gradients intact.",
     "optimizer = torch.optim.SGD(model.parameters(), lr=lr) on the model passed to fit",
 ])
-def converges_learns(learner, ref, draw):
-    converged(learner, ref, draw, LEARNS)
+def converges_learns(learner, ref, seed):
+    converged(learner, ref, seed, LEARNS)
 
 
 @check(points=1, concept="convergence: the model fits the data", hints=[
@@ -485,5 +525,5 @@ def converges_learns(learner, ref, draw):
     "shrunken ones (softmax before CrossEntropyLoss) or a wrong learning rate.",
     "SGD(model.parameters(), lr=lr), CrossEntropyLoss on logits, zero_grad/backward/step",
 ])
-def converges_well(learner, ref, draw):
-    converged(learner, ref, draw, CONVERGES)
+def converges_well(learner, ref, seed):
+    converged(learner, ref, seed, CONVERGES)

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, solution
+from torchdojo.engine.report import Status
 
 # Grades the reference training loop in a fresh interpreter, so the modules that grading
 # imports lazily (torch._dynamo, through any optimizer) are imported during the grade.
@@ -49,3 +50,50 @@ def test_library_modules_imported_while_grading_are_not_assertion_rewritten(trai
     # pytest rewrites every imported module that matches python_files; grading.ini must not
     # match library modules, or the 800 modules of torch._dynamo cost 40 s to rewrite.
     assert training_run["loader"] != "AssertionRewritingHook"
+
+
+FIT_CHECKS = {"fit_history", "fit_steps", "fit_switches_modes", "converges_learns",
+              "converges_well"}
+
+
+def _with_fit(body: str) -> str:
+    return f"{solution('training')}\n\n# --- test override ---\n{body}"
+
+
+def test_fit_runs_once_per_grade_and_its_error_reaches_every_fit_check(grade_files):
+    # fit counts its calls in the sandbox: every fit check must report the first call's error.
+    source = _with_fit("CALLS = []\n\n"
+                       "def fit(model, train_loader, val_loader, epochs, lr):\n"
+                       "    CALLS.append(1)\n"
+                       "    raise RuntimeError(f'fit call number {len(CALLS)}')\n")
+    report = grade_files({"training": source}, seed=7)
+    checks = {c.name: c for c in report.checks}
+    assert not report.fault
+    for name in FIT_CHECKS:
+        assert checks[name].status is Status.ERROR, (name, checks[name].message)
+        assert "fit call number 1" in checks[name].message, checks[name].message
+        assert checks[name].message.startswith("fit("), checks[name].message
+    assert all(c.passed for c in report.checks if c.name not in FIT_CHECKS)
+
+
+def test_a_fit_that_hangs_times_out_every_fit_check(grade_files):
+    source = _with_fit("def fit(model, train_loader, val_loader, epochs, lr):\n"
+                       "    import time\n"
+                       "    time.sleep(10_000)\n")
+    report = grade_files({"training": source}, seed=7, timeout_scale=0.5)
+    checks = {c.name: c for c in report.checks}
+    assert not report.fault
+    for name in FIT_CHECKS:
+        assert checks[name].status is Status.TIMEOUT, (name, checks[name].message)
+        assert checks[name].score == 0
+    assert all(c.passed for c in report.checks if c.name not in FIT_CHECKS)
+
+
+def test_each_grade_runs_its_own_fit(grade_files):
+    # A later grade (another seed, another submission) must not read an earlier grade's fit.
+    broken = _with_fit("def fit(model, train_loader, val_loader, epochs, lr):\n"
+                       "    raise RuntimeError('broken fit')\n")
+    first = grade_files({"training": broken}, seed=3)
+    second = grade_files({"training": solution("training")}, seed=3)
+    assert not any(c.passed for c in first.checks if c.name in FIT_CHECKS)
+    assert second.score == second.max_score > 0
