@@ -152,6 +152,15 @@ _KNOWN: list[tuple[str, str, str]] = [
      "in-place type promotion",
      "An in-place operation cannot change a tensor's dtype; convert first or use the "
      "out-of-place operation."),
+    (r"Can't pickle|Can't get local object|PicklingError|cannot pickle",
+     "pickling for worker processes",
+     "DataLoader workers started with 'spawn' (macOS, Windows) receive the dataset by pickling "
+     "it, and lambdas, local functions and local classes cannot be pickled. Define them at the "
+     "top level of your module."),
+    (r"'float' object cannot be interpreted as an integer",
+     "integers where sizes are counted",
+     "A length or a count must be an int: __len__ returns len(...), and // divides to an "
+     "int where / gives a float."),
     (r"Tensor\.item\(\) cannot be called on meta tensors|cannot be called on meta",
      "device-agnostic code",
      ".item() and .numpy() copy data to the host; keep them out of code that must run on any "
