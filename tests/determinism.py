@@ -1,11 +1,11 @@
 """Show that grades are deterministic: same submission and seed, same grade, on 1 and 2 threads.
 
 For the reference solution and every corpus case of the chosen topics, grade with N seeds on 1
-and on 2 threads and compare statuses and scores. References must get full marks and wrong
-cases must fail their named check at every seed. Prints one line per case and a summary; exits
-1 on any difference.
+thread, on 2 threads and on 1 thread again, and compare statuses and scores. References must get
+full marks and wrong cases must fail their named check at every seed. Prints one line per case
+and a summary; exits 1 on any difference.
 
-    python -m tests.determinism [TOPIC...] [--seeds 20]
+    python -m tests.determinism [TOPIC...] [--seeds 20] [--references-only]
 """
 
 from __future__ import annotations
@@ -31,8 +31,11 @@ def run_case(course, topic: str, source: str, seeds: int, folder: Path) -> tuple
     for seed in range(seeds):
         one = grade(course, [topic], submission=folder, seed=seed, threads=1)
         two = grade(course, [topic], submission=folder, seed=seed, threads=2)
+        again = grade(course, [topic], submission=folder, seed=seed, threads=1)
         if verdicts(one) != verdicts(two):
             problems.add(f"seed {seed}: 1 thread and 2 threads differ")
+        if verdicts(one) != verdicts(again):
+            problems.add(f"seed {seed}: two runs on 1 thread differ")
         if one.fault or two.fault:
             problems.add(f"seed {seed}: grader fault {one.fault or two.fault}")
         seen.append(one)
@@ -43,6 +46,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("topics", nargs="*")
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--references-only", action="store_true",
+                        help="grade the references only, not the corpus cases")
     args = parser.parse_args()
     course = course_mod.load()
     topics = [t.name for t in course.select(args.topics)]
@@ -52,7 +57,8 @@ def main() -> int:
         for topic in topics:
             entries = [(f"{topic}/reference", "right", "", (SOLUTIONS / f"{topic}.py").read_text())]
             entries += [(c.id, c.kind, c.check, c.source())
-                        for kind in ("right", "wrong") for c in cases(kind, topic)]
+                        for kind in ("right", "wrong") for c in cases(kind, topic)
+                        if not args.references_only]
             for name, kind, check, source in entries:
                 reports, problems = run_case(course, topic, source, args.seeds, Path(tmp))
                 for seed, report in enumerate(reports):
@@ -63,7 +69,7 @@ def main() -> int:
                         problems.add(f"seed {seed}: {check} passed")
                 failures += bool(problems)
                 mark = "ok " if not problems else "BAD"
-                print(f"{mark} {name}: {args.seeds} seeds x 2 thread counts"
+                print(f"{mark} {name}: {args.seeds} seeds x (1, 2, 1 again) threads"
                       + ("" if not problems else f": {sorted(problems)[:3]}"), flush=True)
     print(f"{failures} case(s) with differences; {time.perf_counter() - started:.0f} s")
     return 1 if failures else 0
