@@ -121,17 +121,21 @@ def probe_safe_load(m, scene):
              "load_for_inference": model.state_dict()}[scene["loader"]]
     loader = getattr(m, scene["loader"])  # a missing function is an error, never a refusal
 
-    def load(data):
+    def save(data):
         path = os.path.join(folder, f"{scene['loader']}.pt")
-        torch.save(data, path)
+        torch.save(data, path)  # outside the learner's call: a failure here is not theirs
+        return path
+
+    def load(path):
         if scene["loader"] == "load_checkpoint":
             loader(model, optimizer, path)
         else:
             loader(model, path)
 
     def attempt():
+        path = save({**clean, "note": Canary()})
         try:
-            load({**clean, "note": Canary()})
+            load(path)
             raised = False
         except NotImplementedError:
             raise
@@ -142,8 +146,9 @@ def probe_safe_load(m, scene):
             os.remove(marker)
         return {"code ran": fired, "raised": raised}
 
+    path = save(clean)
     try:  # a loader that refuses every file refuses nothing in particular
-        load(clean)
+        load(path)
         loaded = True
     except NotImplementedError:
         raise
