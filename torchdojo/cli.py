@@ -111,12 +111,12 @@ def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Pa
     """Grade TOPICS (default: all) and report every check."""
     if output is not None and not output.resolve().parent.is_dir():
         raise Failure(f"cannot write the report to {output}: its folder does not exist")
-    course = load_course()
-    forkserver.start(course.preload(topics))  # its torch import overlaps with ours
+    forkserver.start()  # its torch import overlaps with ours
     from torchdojo.engine.run import grade as run_grade
     from torchdojo.learn.plots import plots_folder, report_plots, require_plotting
     from torchdojo.reporters.live import LiveProgress
 
+    course = load_course()
     if plot:
         require_plotting()
     with LiveProgress.for_topics(course, topics) as live:

@@ -26,7 +26,6 @@ class Topic:
     summary: str
     call_timeout: float = 10.0
     time_budget: float = 120.0
-    preload: tuple[str, ...] = ()  # modules its sandboxes need, imported once by the fork server
 
 
 @dataclass(frozen=True)
@@ -57,10 +56,6 @@ class Course:
         """The named topics in course order, or every topic when none is named."""
         wanted = {self.topic(n).name for n in names}
         return [t for t in self.topics if not wanted or t.name in wanted]
-
-    def preload(self, names: list[str] | tuple[str, ...] = ()) -> list[str]:
-        """The modules the named topics (default: all) ask the fork server to import."""
-        return [m for t in self.select(names) for m in t.preload]
 
     def grader(self, topic: Topic) -> Path:
         return self.graders / f"{topic.name}.py"
@@ -96,8 +91,7 @@ def load(root: Path | None = None) -> Course:
     root = root or find_root()
     try:
         data = tomllib.loads((root / MANIFEST).read_text())
-        topics = tuple(Topic(**{**entry, "preload": tuple(entry.get("preload", ()))})
-                       for entry in data["topic"])
+        topics = tuple(Topic(**entry) for entry in data["topic"])
     except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
         raise CourseError(f"{root / MANIFEST} is not a valid manifest: {exc}") from None
     return Course(root=root, topics=topics)

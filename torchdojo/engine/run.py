@@ -46,7 +46,7 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
                          seed=new_seed() if seed is None else seed, threads=threads,
                          strict=strict, timeout_scale=timeout_scale, listener=listener,
                          private=strict_mode.private_paths(course, private) if strict else ())
-    forkserver.start(course.preload([t.name for t in selected]))
+    forkserver.start()
     started = time.perf_counter()
     import torch
 

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 # torch._dynamo: every optimizer imports it on first use (its methods are wrapped by
@@ -35,20 +35,12 @@ def _context() -> multiprocessing.context.BaseContext:
 CONTEXT = _context()
 
 
-def start(preload: Sequence[str] = ()) -> None:
-    """Start the fork server now (it keeps running for later grade runs in this process).
-
-    ``preload`` adds modules that the topics being graded import lazily and expensively
-    (``torch._dynamo``, which DDP imports, takes a second): imported once here, they are in
-    every sandbox forked later. A server that is already running keeps what it has.
-    """
+def start() -> None:
+    """Start the fork server now (it keeps running for later grade runs in this process)."""
     if CONTEXT.get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
-        extra = [name for name in preload if name not in PRELOAD]
         with main_hidden():
-            if extra and not _running():
-                CONTEXT.set_forkserver_preload([*PRELOAD, *extra])
             forkserver.ensure_running()
 
 
@@ -70,10 +62,6 @@ def sandbox_environment(environ: dict[str, str]) -> dict[str, str]:
     kept["PYTHONPATH"] = os.pathsep.join(path if home in path else [*path, home])
     kept["PYTHONSAFEPATH"] = "1"
     return kept
-def _running() -> bool:
-    from multiprocessing import forkserver
-
-    return getattr(forkserver._forkserver, "_forkserver_pid", None) is not None
 
 
 @contextmanager
