@@ -35,6 +35,7 @@ from torchdojo.checks import (
     job_part,
     rank_records,
     ranks_that_wrote,
+    shared,
 )
 
 WORLD = 2
@@ -521,33 +522,33 @@ def per_rank(values: list, what: str) -> None:
 # ----------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
+@shared
 def plan(seed):
     return draw_plan(seed)
 
 
-@pytest.fixture(scope="module")
+@shared
 def shuffled(plan):
     return shuffled_passes(len(plan.x), plan.seed, plan.epochs)
 
 
-@pytest.fixture(scope="module")
+@shared
 def group_job(learner):
     return learner.run(probe_group, GROUP_TIMEOUT)
 
 
-@pytest.fixture(scope="module")
+@shared
 def loader_job(learner, plan):
     return learner.run(probe_loader, len(plan.x), plan.batch_size, plan.seed)
 
 
-@pytest.fixture(scope="module")
+@shared
 def train_job(learner, plan):
     return learner.run(probe_train, plan.state, plan.x, plan.y, plan.batch_size, plan.epochs,
                        plan.lr, plan.seed)
 
 
-@pytest.fixture(scope="module")
+@shared
 def checkpoint_job(learner, plan):
     return learner.run(probe_checkpoint, plan.state)
 

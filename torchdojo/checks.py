@@ -13,9 +13,12 @@ grades and escalating hints where it is defined::
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import pytest
 
 from torchdojo.compare import Mismatch, expect, expect_true
 from torchdojo.engine.draw import Draw, derive_seed
@@ -36,8 +39,8 @@ from torchdojo.sandbox.wire import Foreign, TensorData
 __all__ = [
     "DEADLINE", "GROUP_TIMEOUT", "Check", "Draw", "Foreign", "LearnerRaised", "Mismatch",
     "NotAttempted", "SandboxCrashed", "SandboxProblem", "SandboxTimeout", "TensorData", "as_data",
-    "check", "derive_seed", "expect", "expect_inputs_kept", "expect_true", "job_part",
-    "learner_problem", "rank_records", "ranks_that_wrote", "spec_of",
+    "both", "check", "derive_seed", "expect", "expect_inputs_kept", "expect_true", "job_part",
+    "learner_problem", "rank_records", "ranks_that_wrote", "shared", "spec_of",
 ]
 
 MARK = "__torchdojo_check__"
@@ -51,17 +54,57 @@ class Check:
     hints: tuple[str, ...]
     requires: str | None = None  # "cuda": graded only where that hardware exists
     timeout: float | None = None  # seconds per sandbox call, when the topic default is too short
+    docs: tuple[str, ...] = ()  # pages of the PyTorch documentation that teach the concept
 
 
 def check(*, points: int = 1, concept: str, hints: Sequence[str], requires: str | None = None,
-          timeout: float | None = None) -> Callable:
-    """Declare a graded check: its points, the concept it grades and its hints, nudge first."""
+          timeout: float | None = None, docs: str | Sequence[str] = ()) -> Callable:
+    """Declare a graded check: its points, the concept it grades, its hints (nudge first) and
+    the documentation pages (``https://docs.pytorch.org/...``) its lesson links to."""
+    pages = (docs,) if isinstance(docs, str) else tuple(docs)
 
     def mark(fn: Callable) -> Callable:
-        setattr(fn, MARK, Check(fn.__name__, points, concept, tuple(hints), requires, timeout))
+        setattr(fn, MARK, Check(fn.__name__, points, concept, tuple(hints), requires, timeout,
+                                pages))
         return fn
 
     return mark
+
+
+def shared(fn: Callable) -> Callable:
+    """One expensive run read by several checks of a topic, made once per grade.
+
+    Write it like a pytest fixture (it may take ``learner``, ``ref``, ``seed`` and other shared
+    runs) and name it as a parameter of each check that reads it. When it raises (the learner's
+    code failed, timed out or was not attempted), every check that reads it gets that verdict.
+    """
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except SandboxProblem as problem:
+            # pytest re-raises this for every check that reads the run: keep the call it
+            # came from, so each verdict names it rather than whatever ran last
+            problem.label = getattr(kwargs.get("learner"), "last_call", "")
+            raise
+
+    return pytest.fixture(scope="module")(run)
+
+
+def both(learner: Any, ref: Any, target: str | Callable, *args: Any, after: bool = False,
+         label: str | None = None, **kwargs: Any) -> tuple[Any, Any]:
+    """Ask the learner and the reference the same thing: a function by name, or a probe.
+
+    Returns ``(got, want)``. With a name, ``after=True`` returns whole replies (the value plus
+    the arguments as they are after the call, see ``expect_inputs_kept``); a probe's ``label``
+    names it in messages.
+    """
+    if callable(target):
+        return learner.run(target, *args, label=label, **kwargs), ref.run(target, *args, **kwargs)
+    if after:
+        return learner.call(target, *args, after=True, **kwargs), ref.call(target, *args, **kwargs)
+    return getattr(learner, target)(*args, **kwargs), getattr(ref, target)(*args, **kwargs)
 
 
 def spec_of(obj: object) -> Check | None:

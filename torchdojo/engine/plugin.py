@@ -177,7 +177,7 @@ class GradingPlugin:
 
     def _verdict(self, spec: Check, state: _TopicState, exc: BaseException
                  ) -> tuple[Status, str]:
-        label = state.learner.last_call or "your code"
+        label = getattr(exc, "label", "") or state.learner.last_call or "your code"
         if isinstance(exc, Mismatch):
             lines = [exc.describe(label), exc.diff, f"{spec.concept}: {exc.advice}"]
             return Status.FAILED, "\n".join(line for line in lines if line).strip()
