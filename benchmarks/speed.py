@@ -95,7 +95,7 @@ def bench_full(args: argparse.Namespace) -> None:
 def warm_full(runs: int) -> list[float]:
     code = ("import json, sys, time\n"
             "from torchdojo import course\n"
-            "from torchdojo.engine.run import grade\n"
+            "from torchdojo.engine.grading import grade\n"
             "c = course.load()\n"
             "grade(c, submission=c.solutions, seed=0)\n"
             "times = []\n"

@@ -45,7 +45,7 @@ def test_attack_gains_nothing(case, strict, course, grade_files):
 
 
 def test_conftest_and_ini_in_submission_are_ignored(course, tmp_path):
-    from torchdojo.engine.run import grade
+    from torchdojo.engine.grading import grade
 
     folder = tmp_path / "submission"
     folder.mkdir()

@@ -17,7 +17,7 @@ import pytest
 from tests.batchgen import generate
 from tests.conftest import ROOT, solution
 from tests.corpus import cases
-from torchdojo.batch.run import grade_batch
+from torchdojo.batch.grade_all import grade_batch
 
 
 def _gradebook(output: Path) -> list[dict]:

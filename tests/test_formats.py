@@ -12,7 +12,7 @@ import pytest
 from tests import formats
 from tests.conftest import ROOT, solution
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
-from torchdojo.reporters import exercism, gradebook, gradescope, junit
+from torchdojo.reporters import exercism, gradebook_csv, gradescope, junit
 
 NASTY = "\x00\x1b[31mred\x1b[0m <b>bold</b> & \"quoted\" ]]> ünïcode \U0001f600 \x07"
 
@@ -41,7 +41,7 @@ def share_numpy(array):  # not attempted
 
 @pytest.fixture(scope="module")
 def mixed(course, tmp_path_factory) -> Report:
-    from torchdojo.engine.run import grade
+    from torchdojo.engine.grading import grade
 
     folder = tmp_path_factory.mktemp("mixed")
     (folder / "tensors.py").write_text(MIXED_TENSORS)
@@ -172,7 +172,7 @@ def test_junit_skipped_and_fault():
 
 def test_gradebook_leaves_untrusted_rows_empty_and_defuses_formulas(mixed):
     _, fault = _skipped_and_fault()
-    text = gradebook.render([("=HYPERLINK(1)", mixed), ("bob", fault), ("carol", None)],
+    text = gradebook_csv.render([("=HYPERLINK(1)", mixed), ("bob", fault), ("carol", None)],
                             ["tensors", "reshape_view"])
     rows = [line.split(",") for line in text.splitlines()]
     assert rows[0] == ["learner", "tensors", "reshape_view", "total", "max_score", "status",

@@ -20,7 +20,7 @@ from tests.corpus import cases
 from torchdojo import course as course_mod
 from torchdojo.engine.report import CheckResult, Status, TopicResult
 from torchdojo.learn import inputs, screen
-from torchdojo.learn.inputs import Event, Inputs
+from torchdojo.learn.events import Event, Inputs
 from torchdojo.learn.session import WatchSession
 from torchdojo.learn.watch import Watch
 

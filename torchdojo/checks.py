@@ -22,7 +22,7 @@ import pytest
 
 from torchdojo.compare import Mismatch, expect, expect_true
 from torchdojo.engine.draw import Draw, derive_seed
-from torchdojo.engine.ranks import job_part, rank_records, ranks_that_wrote
+from torchdojo.engine.rank_records import job_part, rank_records, ranks_that_wrote
 from torchdojo.sandbox import wire
 from torchdojo.sandbox.host import (
     LearnerRaised,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from torchdojo import stubs
+from torchdojo.author import stubs
 from torchdojo.course import Course
 from torchdojo.engine import catalog
 from torchdojo.engine.report import Status
@@ -67,7 +67,7 @@ def _declaration_problems(course: Course, topic) -> list[str]:
 
 
 def check_course(course: Course, echo: Callable[[str], None] = print) -> list[str]:
-    from torchdojo.engine.run import grade
+    from torchdojo.engine.grading import grade
 
     problems = structure_problems(course)
     echo(f"structure: {len(problems)} problem(s)")

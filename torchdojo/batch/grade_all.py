@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from torchdojo.batch.faults import fault_report
-from torchdojo.batch.inputs import default_workers, find_learners, prepare_output
+from torchdojo.batch.folders import default_workers, find_learners, prepare_output
 from torchdojo.batch.pool import Job, Pool
 from torchdojo.batch.worker import Settings
 from torchdojo.course import Course
+from torchdojo.engine.grading import new_seed
 from torchdojo.engine.report import Report
-from torchdojo.engine.run import new_seed
 from torchdojo.files import write_atomically
-from torchdojo.reporters import gradebook
+from torchdojo.reporters import gradebook_csv
 from torchdojo.submission import locate
 
 SLACK = 60.0  # per learner, beyond the topics' budgets: pytest, references, sandbox starts
@@ -98,4 +98,4 @@ def _save(course: Course, batch: Batch, learner: str, report: Report) -> None:
 
 def _write_gradebook(course: Course, batch: Batch) -> None:
     rows = [(name, batch.reports.get(name)) for name in batch.learners]
-    write_atomically(batch.gradebook, gradebook.render(rows, batch.topics))
+    write_atomically(batch.gradebook, gradebook_csv.render(rows, batch.topics))

@@ -35,7 +35,7 @@ def serve(conn: Any, settings: Settings) -> None:
 
     forkserver.start()  # its torch import runs beside ours
     from torchdojo import course as course_mod
-    from torchdojo.engine.run import grade
+    from torchdojo.engine.grading import grade
 
     course = course_mod.load(Path(settings.root))
     conn.send(("ready", os.getpid()))

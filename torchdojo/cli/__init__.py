@@ -74,7 +74,7 @@ def main() -> None:
 def list_topics(topic: str | None) -> None:
     """Topics in learning order with your progress; with TOPIC, its checks."""
     from torchdojo.learn import overview
-    from torchdojo.progress import Progress
+    from torchdojo.learn.progress import Progress
 
     course = load_course()
     progress = Progress.load(course.root)
@@ -112,7 +112,7 @@ def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Pa
     if output is not None and not output.resolve().parent.is_dir():
         raise Failure(f"cannot write the report to {output}: its folder does not exist")
     forkserver.start()  # its torch import overlaps with ours
-    from torchdojo.engine.run import grade as run_grade
+    from torchdojo.engine.grading import grade as run_grade
     from torchdojo.learn.plots import plots_folder, report_plots, require_plotting
     from torchdojo.reporters.live import LiveProgress
 
@@ -148,7 +148,7 @@ def _emit(report: Any, fmt: str, output: Path | None) -> None:
 
 
 def _remember(course: Course, report: Any) -> None:
-    from torchdojo.progress import Progress
+    from torchdojo.learn.progress import Progress
 
     progress = Progress.load(course.root)
     progress.record(report)
@@ -163,9 +163,9 @@ def _remember(course: Course, report: Any) -> None:
 def hint(topic: str, check: str | None) -> None:
     """Show the next hint for the first unpassed check of TOPIC (or for CHECK)."""
     from torchdojo.engine import catalog
-    from torchdojo.engine.run import grade as run_grade
+    from torchdojo.engine.grading import grade as run_grade
     from torchdojo.learn import hints
-    from torchdojo.progress import Progress
+    from torchdojo.learn.progress import Progress
 
     course = load_course()
     chosen = course.topic(topic)
@@ -196,7 +196,7 @@ def hint(topic: str, check: str | None) -> None:
 
 
 def _register_learner_commands() -> None:
-    from torchdojo.learn import commands
+    from torchdojo.cli import learn as commands
 
     for command in (commands.watch, commands.reset, commands.solution):
         command.callback = friendly(command.callback)
@@ -215,7 +215,7 @@ def dev() -> None:
 @friendly
 def dev_sync() -> None:
     """Regenerate every exercises/<topic>.py stub from its solution."""
-    from torchdojo.devtools import sync_stubs
+    from torchdojo.author.audit import sync_stubs
 
     for path in sync_stubs(load_course()):
         click.echo(f"wrote {path}")
@@ -225,7 +225,7 @@ def dev_sync() -> None:
 @friendly
 def dev_check() -> None:
     """Prove the course is consistent: stubs derived and unsolved, solutions pass, hints exist."""
-    from torchdojo.devtools import check_course
+    from torchdojo.author.audit import check_course
 
     problems = check_course(load_course(), echo=click.echo)
     if problems:
@@ -237,9 +237,9 @@ def dev_check() -> None:
 
 def _register_commands() -> None:
     """Commands that live in their own modules (they import the helpers above)."""
-    from torchdojo.batch.command import grade_batch
-    from torchdojo.ci.command import export
-    from torchdojo.notebooks.cli import nbgrader
+    from torchdojo.cli.batch import grade_batch
+    from torchdojo.cli.export import export
+    from torchdojo.cli.nbgrader import nbgrader
 
     main.add_command(grade_batch)
     main.add_command(export)

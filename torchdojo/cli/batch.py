@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from torchdojo.batch.inputs import default_workers, find_learners, prepare_output
+from torchdojo.batch.folders import default_workers, find_learners, prepare_output
 from torchdojo.ci import strict_available
 from torchdojo.cli import Failure, friendly, load_course
 from torchdojo.engine.report import Report
@@ -39,7 +39,9 @@ def grade_batch(submissions: Path, topics: tuple[str, ...], output: Path, worker
     prepare_output(output)
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     size = min(workers or default_workers(), count)
-    from torchdojo.batch.run import grade_batch as run_batch  # imports torch: after the checks
+    from torchdojo.batch.grade_all import (
+        grade_batch as run_batch,  # imports torch: after the checks
+    )
 
     console.print(f"Grading {count} learner(s) with {size} worker(s)...")
     with _Display(console, count) as display:

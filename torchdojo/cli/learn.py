@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 
 from torchdojo import course as course_mod
-from torchdojo import stubs
+from torchdojo.author import stubs
 from torchdojo.course import Course, Topic
 
 
@@ -34,8 +34,8 @@ def watch(topic: str | None, seed: int | None, poll: bool, plot: bool) -> None:
     from torchdojo.sandbox import forkserver
 
     forkserver.start()  # its torch import overlaps with ours
-    from torchdojo.engine.run import new_seed
-    from torchdojo.learn.inputs import Inputs, single_keys
+    from torchdojo.engine.grading import new_seed
+    from torchdojo.learn.events import Inputs, single_keys
     from torchdojo.learn.plots import plots_folder, require_plotting
     from torchdojo.learn.session import WatchSession
     from torchdojo.learn.watch import Watch
@@ -67,7 +67,7 @@ def watch(topic: str | None, seed: int | None, poll: bool, plot: bool) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 def reset(topic: str, yes: bool) -> None:
     """Put the untouched stub of TOPIC back; your file is kept as a backup."""
-    from torchdojo.progress import Progress
+    from torchdojo.learn.progress import Progress
 
     course = course_mod.load()
     chosen = course.topic(topic)
@@ -108,7 +108,7 @@ def _backup(course: Course, topic: Topic) -> Path:
 def solution(topic: str) -> None:
     """Show the reference solution of TOPIC, once every check of it has passed."""
     from torchdojo.engine import catalog
-    from torchdojo.progress import Progress
+    from torchdojo.learn.progress import Progress
 
     course = course_mod.load()
     chosen = course.topic(topic)

@@ -37,7 +37,7 @@ def export_command(course_dir: Path, topics: tuple[str, ...], seed: int) -> None
     """Write COURSE_DIR/source/<topic>/<topic>.ipynb for TOPICS (default: all) and the
     course's nbgrader_config.py."""
     _need_nbgrader()
-    from torchdojo.notebooks.export import export
+    from torchdojo.notebooks.source_course import export
 
     course = load_course()
     selected = course.select(topics)
@@ -61,8 +61,8 @@ def grade_command(course_dir: Path, assignment: str, students: tuple[str, ...],
     """Grade the submitted notebooks of ASSIGNMENT in COURSE_DIR with torchdojo and write
     the scores into nbgrader's gradebook."""
     _need_nbgrader()
-    from torchdojo.engine.run import new_seed
-    from torchdojo.notebooks.gradebook import grade_assignment
+    from torchdojo.engine.grading import new_seed
+    from torchdojo.notebooks.autograde import grade_assignment
 
     console = Console(highlight=False, soft_wrap=True)
     seed = new_seed() if seed is None else seed

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from torchdojo.checks import Check
-from torchdojo.progress import Progress
+from torchdojo.learn.progress import Progress
 
 # A check that was skipped (it needs a GPU) cannot be passed here, so it needs no hint.
 _SETTLED = ("passed", "skipped")

@@ -19,7 +19,7 @@ from torchdojo.engine import catalog
 from torchdojo.engine.plugin import GradeListener
 from torchdojo.engine.report import TopicResult
 from torchdojo.learn import hints
-from torchdojo.progress import Progress
+from torchdojo.learn.progress import Progress
 
 
 @dataclass
@@ -81,7 +81,7 @@ class WatchSession:
 
     def grade(self, listener: GradeListener | None = None) -> None:
         """Grade the current topic, remember the result, and move on while topics complete."""
-        from torchdojo.engine.run import grade
+        from torchdojo.engine.grading import grade
 
         while self.topic is not None:
             self._graded = _digest(self.file)

@@ -207,7 +207,7 @@ def _cell_scores(plan: Assignment, graded: NotebookGrade) -> dict[str, tuple[flo
 
 def _grade_student(course: Course, coursedir: Any, plan: Assignment, student: str,
                    seed: int, timeout_scale: float) -> StudentGrade:
-    from torchdojo.engine.run import grade
+    from torchdojo.engine.grading import grade
 
     outcome = StudentGrade(student)
     folder = Path(coursedir.format_path(coursedir.submitted_directory, student, plan.name))

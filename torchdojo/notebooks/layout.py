@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from torchdojo import stubs
+from torchdojo.author import stubs
 from torchdojo.checks import Check
 from torchdojo.course import Course, CourseError, Topic
 from torchdojo.engine import catalog

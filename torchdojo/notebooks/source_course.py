@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from torchdojo import stubs
+from torchdojo.author import stubs
 from torchdojo.course import Course, Topic
 from torchdojo.engine.draw import derive_seed
 from torchdojo.notebooks.layout import Layout, Part, cell_id, check_id, layout
