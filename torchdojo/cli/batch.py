@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from torchdojo.batch.folders import default_workers, find_learners, prepare_output
 from torchdojo.ci import strict_available
-from torchdojo.cli import Failure, friendly, load_course
+from torchdojo.cli.common import Failure, friendly, load_course
 from torchdojo.engine.report import Report
 from torchdojo.reporters.common import number
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from torchdojo.cli import Failure, friendly, load_course
+from torchdojo.cli.common import Failure, friendly, load_course
 
 WORKFLOW = Path(".github") / "workflows" / "torchdojo-grade.yml"
 ROSTER = Path("ci") / "roster.txt"

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from torchdojo.cli import Failure, friendly, load_course
+from torchdojo.cli.common import Failure, friendly, load_course
 
 MISSING = "nbgrader is not installed here: pip install 'torchdojo[nbgrader]'"
 

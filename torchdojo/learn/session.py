@@ -13,11 +13,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from torchdojo.checks import Check
 from torchdojo.course import Course, Topic
 from torchdojo.engine import catalog
 from torchdojo.engine.plugin import GradeListener
 from torchdojo.engine.report import TopicResult
+from torchdojo.engine.spec import Check
 from torchdojo.learn import hints
 from torchdojo.learn.progress import Progress
 
