@@ -11,8 +11,8 @@ from pathlib import Path
 from tests.conftest import solution
 from torchdojo import course as course_mod
 from torchdojo.author import stubs
-from torchdojo.checks import Check
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
+from torchdojo.engine.spec import Check
 from torchdojo.learn.progress import Progress
 
 

@@ -1,68 +1,92 @@
-"""Course-author tools: regenerate stubs, and prove the course is consistent (``dev check``)."""
+"""``dev check``: prove the course is consistent, and say how to fix each problem found."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-from torchdojo.author import stubs
-from torchdojo.course import Course
+from torchdojo.author import readme, stubs
+from torchdojo.course import MANIFEST, Course, Topic
 from torchdojo.engine import catalog
 from torchdojo.engine.report import Status
 
 ALLOWED_EXTRA = {"graders": {"manifest.toml"}}
-
-
-def sync_stubs(course: Course) -> list[Path]:
-    written = []
-    for topic in course.topics:
-        stub = stubs.derive(course.solution(topic).read_text())
-        target = course.exercise(topic)
-        if not target.exists() or target.read_text() != stub:
-            target.write_text(stub)
-            written.append(target)
-    return written
+CORPUS = ("wrong", 8), ("right", 3)  # the least a topic's corpus holds of each kind
 
 
 def structure_problems(course: Course) -> list[str]:
-    """Files, stubs and declarations; everything that needs no grading run."""
-    problems: list[str] = []
+    """Files, stubs, declarations, the README and the corpora: all that needs no grading."""
+    problems = _stray_files(course)
+    for topic in course.topics:
+        problems += _topic_problems(course, topic)
+    return problems + readme.problems(course)
+
+
+def _stray_files(course: Course) -> list[str]:
     names = {t.name for t in course.topics}
+    problems = []
     for folder in ("exercises", "solutions", "graders"):
         for path in sorted((course.root / folder).iterdir()):
             if path.name.startswith(("_", ".")) or path.name in ALLOWED_EXTRA.get(folder, ()):
                 continue
             if path.suffix != ".py" or path.stem not in names:
-                problems.append(f"stray file {folder}/{path.name}")
-    for topic in course.topics:
-        for path in (course.exercise(topic), course.solution(topic), course.grader(topic)):
-            if not path.is_file():
-                problems.append(f"{topic.name}: missing {path.relative_to(course.root)}")
-        if not course.solution(topic).is_file() or not course.exercise(topic).is_file():
-            continue
-        try:
-            expected = stubs.derive(course.solution(topic).read_text())
-        except stubs.StubError as exc:
-            problems.append(f"{topic.name}: {exc}")
-            continue
-        if course.exercise(topic).read_text() != expected:
-            problems.append(f"{topic.name}: exercises/{topic.name}.py is not derived from its "
-                            "solution (run `torchdojo dev sync`)")
-        if course.grader(topic).is_file():
-            problems += _declaration_problems(course, topic)
+                problems.append(f"stray file {folder}/{path.name}: add its topic to {MANIFEST} "
+                                "or remove the file")
     return problems
 
 
-def _declaration_problems(course: Course, topic) -> list[str]:
+def _topic_problems(course: Course, topic: Topic) -> list[str]:
+    problems = []
+    for path in (course.solution(topic), course.grader(topic)):
+        if not path.is_file():
+            problems.append(f"{topic.name}: missing {path.relative_to(course.root)} "
+                            "(see CONTRIBUTING.md: the files of a topic)")
+    if not course.solution(topic).is_file():
+        return problems
+    try:
+        expected = stubs.derive(course.solution(topic).read_text())
+    except stubs.StubError as exc:
+        return [*problems, f"{topic.name}: solutions/{topic.name}.py: {exc}"]
+    exercise = course.exercise(topic)
+    if not exercise.is_file() or exercise.read_text() != expected:
+        problems.append(f"{topic.name}: exercises/{topic.name}.py is not derived from its "
+                        "solution: run `torchdojo dev sync`")
+    if not stubs.regions(course.solution(topic).read_text()):
+        problems.append(f"{topic.name}: solutions/{topic.name}.py has no {stubs.BEGIN} region: "
+                        "mark what the learner writes")
+    if course.grader(topic).is_file():
+        problems += _declaration_problems(course, topic)
+    return problems + _corpus_problems(course, topic)
+
+
+def _declaration_problems(course: Course, topic: Topic) -> list[str]:
     checks = catalog.checks(course, topic)
-    problems = [] if checks else [f"{topic.name}: declares no checks"]
+    where = f"graders/{topic.name}.py"
+    problems = [] if checks else [f"{topic.name}: {where} declares no checks: mark each with "
+                                  "@check(points=..., concept=..., hints=[...])"]
     for c in checks:
         if c.points <= 0:
-            problems.append(f"{topic.name}.{c.name}: points must be positive")
+            problems.append(f"{topic.name}.{c.name}: points must be positive ({where})")
         if not c.concept.strip():
-            problems.append(f"{topic.name}.{c.name}: names no concept")
+            problems.append(f"{topic.name}.{c.name}: names no concept: give @check a concept=")
         if len(c.hints) < 2 or not all(h.strip() for h in c.hints):
-            problems.append(f"{topic.name}.{c.name}: needs at least two non-empty hints")
+            problems.append(f"{topic.name}.{c.name}: needs at least two non-empty hints, "
+                            "a nudge first and the API last")
+    return problems
+
+
+def _corpus_problems(course: Course, topic: Topic) -> list[str]:
+    """A checkout's tests/corpus/<topic>/ holds real mistakes and alternative solutions (an
+    installed course has no tests/ and is not checked for them)."""
+    corpus = course.root / "tests" / "corpus"
+    if not corpus.is_dir():
+        return []
+    problems = []
+    for kind, least in CORPUS:
+        found = len(list((corpus / topic.name / kind).glob("*.py")))
+        if found < least:
+            problems.append(f"{topic.name}: tests/corpus/{topic.name}/{kind}/ holds {found} "
+                            f"case(s); write at least {least} (see tests/corpus.py for the "
+                            "format)")
     return problems
 
 
@@ -75,12 +99,14 @@ def check_course(course: Course, echo: Callable[[str], None] = print) -> list[st
     echo(f"solutions: {solved.score:g}/{solved.max_score:g}")
     for check in solved.checks:
         if check.status not in (Status.PASSED, Status.SKIPPED):
-            problems.append(f"solution fails {check.name}: {check.message.splitlines()[0]}")
+            problems.append(f"solution fails {check.name}: {check.message.splitlines()[0]} "
+                            "(fix the solution or the check)")
     if solved.fault:
         problems.append(f"grader fault on solutions: {solved.fault}")
     stubbed = grade(course, submission=course.exercises, seed=0)
     echo(f"stubs: {stubbed.score:g}/{stubbed.max_score:g}")
     for check in stubbed.checks:
         if check.status not in (Status.NOT_ATTEMPTED, Status.SKIPPED):
-            problems.append(f"stub of {check.name} is {check.status.value}, not not_attempted")
+            problems.append(f"stub of {check.name} is {check.status.value}, not not_attempted: "
+                            "put what the learner writes inside a solution region")
     return problems
