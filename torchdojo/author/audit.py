@@ -91,22 +91,26 @@ def _corpus_problems(course: Course, topic: Topic) -> list[str]:
 
 
 def check_course(course: Course, echo: Callable[[str], None] = print) -> list[str]:
-    from torchdojo.engine.grading import grade
-
     problems = structure_problems(course)
     echo(f"structure: {len(problems)} problem(s)")
-    solved = grade(course, submission=course.solutions, seed=0)
-    echo(f"solutions: {solved.score:g}/{solved.max_score:g}")
-    for check in solved.checks:
-        if check.status not in (Status.PASSED, Status.SKIPPED):
-            problems.append(f"solution fails {check.name}: {check.message.splitlines()[0]} "
-                            "(fix the solution or the check)")
-    if solved.fault:
-        problems.append(f"grader fault on solutions: {solved.fault}")
-    stubbed = grade(course, submission=course.exercises, seed=0)
-    echo(f"stubs: {stubbed.score:g}/{stubbed.max_score:g}")
-    for check in stubbed.checks:
-        if check.status not in (Status.NOT_ATTEMPTED, Status.SKIPPED):
-            problems.append(f"stub of {check.name} is {check.status.value}, not not_attempted: "
-                            "put what the learner writes inside a solution region")
+    problems += _graded_problems(course, "solutions", (Status.PASSED, Status.SKIPPED), echo,
+                                 "fix the solution or the check")
+    problems += _graded_problems(course, "stubs", (Status.NOT_ATTEMPTED, Status.SKIPPED), echo,
+                                 "put what the learner writes inside a solution region")
+    return problems
+
+
+def _graded_problems(course: Course, side: str, settled: tuple[Status, ...],
+                     echo: Callable[[str], None], fix: str) -> list[str]:
+    """Grade the solutions (or the stubs): every check must end in one of ``settled``."""
+    from torchdojo.engine.grading import grade
+
+    folder = course.solutions if side == "solutions" else course.exercises
+    report = grade(course, submission=folder, seed=0)
+    echo(f"{side}: {report.score:g}/{report.max_score:g}")
+    problems = [f"{side[:-1]} of {c.name} is {c.status.value}: "
+                f"{(c.message or c.status.value).splitlines()[0]} ({fix})"
+                for c in report.checks if c.status not in settled]
+    if report.fault:
+        problems.append(f"grader fault on {side}: {report.fault}")
     return problems

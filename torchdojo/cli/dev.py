@@ -16,7 +16,7 @@ def dev() -> None:
 @friendly
 def dev_sync() -> None:
     """Regenerate every exercises/<topic>.py stub, and the README's topic table."""
-    from torchdojo.author.audit import sync_course
+    from torchdojo.author.sync import sync_course
 
     for path in sync_course(load_course()):
         click.echo(f"wrote {path}")

@@ -36,11 +36,11 @@ def nbgrader() -> None:
 def export_command(course_dir: Path, topics: tuple[str, ...], seed: int) -> None:
     """Write COURSE_DIR/source/<topic>/<topic>.ipynb for TOPICS (default: all) and the
     course's nbgrader_config.py."""
+    course = load_course()
+    selected = course.select(topics)  # an unknown topic is a usage error, before any import
     _need_nbgrader()
     from torchdojo.notebooks.source_course import export
 
-    course = load_course()
-    selected = course.select(topics)
     for path in export(course, course_dir, selected, seed=seed):
         click.echo(f"wrote {path}")
     click.echo(f"next: cd {course_dir} && nbgrader generate_assignment "
