@@ -39,9 +39,8 @@ def grade_batch(submissions: Path, topics: tuple[str, ...], output: Path, worker
     prepare_output(output)
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     size = min(workers or default_workers(), count)
-    from torchdojo.batch.grade_all import (
-        grade_batch as run_batch,  # imports torch: after the checks
-    )
+    # imports torch: after the checks above
+    from torchdojo.batch.grade_all import grade_batch as run_batch
 
     console.print(f"Grading {count} learner(s) with {size} worker(s)...")
     with _Display(console, count) as display:
