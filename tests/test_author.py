@@ -76,12 +76,13 @@ def test_a_new_topic_needs_its_entry_and_files_and_nothing_else(tmp_path):
     (root / "README.md").write_text(README)
     new_topic(root)
     course = course_mod.load(root)
-    assert sync_course(course) == [root / "exercises" / "doubling.py", root / "README.md"]
+    assert sync_course(course).written == [root / "exercises" / "doubling.py",
+                                           root / "README.md"]
     assert structure_problems(course) == []
     table = (root / "README.md").read_text()
     assert "| 1 | `tensors` |" in table and "| 2 | `doubling` | `*` on tensors |" in table
     assert table.endswith(f"{readme.END}\n\nMore text.\n")
-    assert sync_course(course) == []  # nothing left to write
+    assert sync_course(course).written == []  # nothing left to write
     graded = grade(course, ["doubling"], submission=root / "solutions", seed=3)
     assert graded.score == graded.max_score == 1 and not graded.fault
 
@@ -136,3 +137,106 @@ def test_author_commands_are_grouped_apart_from_the_learners():
     assert "grade " in learner and "watch " in learner and "dev " not in learner
     assert rest.index("grade-batch") < rest.index("Course author commands:") < rest.index("dev ")
     assert textwrap.dedent(learner).count("\n  ") >= 6
+
+
+# ----------------------------------------------------------------------------- dev sync and
+# a learner's work
+
+
+def changed_reference(root: Path) -> None:
+    """An author's edit to a reference that changes its stub (a docstring)."""
+    path = root / "solutions" / "tensors.py"
+    path.write_text(path.read_text().replace('"""', '"""Revised. ', 1))
+
+
+def cloned(root: Path) -> Path:
+    """The course as a clone has it: every file committed."""
+    for args in (["init", "-q"], ["add", "-A"],
+                 ["-c", "user.name=a", "-c", "user.email=a@b", "commit", "-qm", "course"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    return root
+
+
+def test_dev_sync_replaces_stubs_nobody_edited_without_asking(tmp_path):
+    root = cloned(tensors_course(tmp_path))
+    changed_reference(root)  # the exercise is the stub of the committed reference
+    run = torchdojo("dev", "sync", cwd=root)
+    assert run.returncode == 0, run.stderr
+    assert (root / "exercises" / "tensors.py").read_text().startswith('"""Revised. ')
+    assert not (root / ".torchdojo" / "backups").exists()
+    changed_reference(root)  # the stub sync wrote is recognised as its own the next time
+    assert torchdojo("dev", "sync", cwd=root).returncode == 0
+    assert (root / "exercises" / "tensors.py").read_text().startswith('"""Revised. Revised. ')
+
+
+def test_dev_sync_never_replaces_a_learners_work_unasked(tmp_path):
+    root = cloned(tensors_course(tmp_path))
+    mine = root / "exercises" / "tensors.py"
+    mine.write_text(mine.read_text() + "\n# my work\n")
+    changed_reference(root)
+    refused = torchdojo("dev", "sync", cwd=root)  # no terminal: no one to ask
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert "exercises/tensors.py" in refused.stderr and "--force" in refused.stderr
+    assert mine.read_text().endswith("# my work\n")
+    assert not (root / ".torchdojo" / "backups").exists()
+
+    forced = torchdojo("dev", "sync", "--force", cwd=root)
+    assert forced.returncode == 0, forced.stderr
+    backups = list((root / ".torchdojo" / "backups").glob("tensors-*.py"))
+    assert [b.read_text()[-10:] for b in backups] == ["# my work\n"]
+    assert str(backups[0].relative_to(root)) in forced.stdout
+    assert mine.read_text().startswith('"""Revised. ')
+
+
+def test_dev_sync_asks_on_a_terminal_and_a_no_keeps_the_work(tmp_path):
+    root = cloned(tensors_course(tmp_path))
+    mine = root / "exercises" / "tensors.py"
+    mine.write_text("# my work\n")
+    answer = terminal_run(["dev", "sync"], root, "n\r")
+    assert "hold(s) work that is not a generated stub" in answer and "Aborted" in answer
+    assert mine.read_text() == "# my work\n"
+    changed_reference(root)
+    answer = terminal_run(["dev", "sync"], root, "y\r")
+    assert "the old version is in .torchdojo/backups/tensors-" in answer
+    assert mine.read_text() != "# my work\n"
+
+
+def terminal_run(args: list[str], cwd: Path, keys: str) -> str:
+    """Run the command on a pseudo-terminal, type ``keys`` when it asks, return the screen."""
+    import os
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, with the pty as its terminal
+        os.chdir(cwd)
+        os.execv(sys.executable, [sys.executable, "-m", "torchdojo", *args])
+    seen = b""
+    try:
+        while b"[y/N]" not in seen:
+            seen += os.read(fd, 4096)
+        os.write(fd, keys.encode())
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.waitpid(pid, 0)
+        os.close(fd)
+    return seen.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def test_dev_sync_refuses_in_a_learners_workspace(tmp_path):
+    import os
+
+    made = subprocess.run([sys.executable, "-m", "torchdojo", "init", "ws"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TORCHDOJO_COURSE": str(tensors_course(
+                              tmp_path / "course"))})
+    assert made.returncode == 0, made.stderr
+    run = torchdojo("dev", "sync", cwd=tmp_path / "ws")
+    assert run.returncode == 2 and "course checkout" in run.stderr

@@ -1,17 +1,45 @@
+"""The ``torchdojo`` command (``python -m torchdojo`` and the installed script).
+
+Ctrl-C at any moment ends it with one line and exit status 130, never a traceback: from the
+first import on, the first Ctrl-C raises KeyboardInterrupt and later ones are ignored, so the
+sandboxes are closed undisturbed; once the command is over, shutting down ignores it too.
+"""
+
 import os
+import signal
 import sys
 
-import torchdojo
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a command Ctrl-C stopped
 
-# `python -m` puts the working directory first on sys.path. In a learner's folder that would let
-# its torch.py or pytest.py replace the real ones in the grader and in the fork server (which
-# inherits sys.path). Only this package's own folder may stay, and only after everything else.
-if sys.path and os.path.abspath(sys.path[0] or os.curdir) == os.getcwd():
-    del sys.path[0]
-_home = os.path.dirname(os.path.dirname(os.path.abspath(torchdojo.__file__)))
-if _home not in sys.path:
-    sys.path.append(_home)
 
-from torchdojo.cli import main  # noqa: E402
+def run() -> None:
+    signal.signal(signal.SIGINT, _first_ctrl_c)
+    try:
+        from torchdojo.cli import main
 
-main()
+        main(prog_name="torchdojo")
+    except KeyboardInterrupt:  # before the command started (imports); the CLI handles the rest
+        sys.stderr.write("\nInterrupted.\n")
+        sys.exit(INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # shutting down: nothing left to stop
+
+
+def _first_ctrl_c(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    import torchdojo
+
+    # `python -m` puts the working directory first on sys.path. In a learner's folder that
+    # would let its torch.py or pytest.py replace the real ones in the grader and in the fork
+    # server (which inherits sys.path). Only this package's own folder may stay, and only after
+    # everything else.
+    if sys.path and os.path.abspath(sys.path[0] or os.curdir) == os.getcwd():
+        del sys.path[0]
+    _home = os.path.dirname(os.path.dirname(os.path.abspath(torchdojo.__file__)))
+    if _home not in sys.path:
+        sys.path.append(_home)
+    run()

@@ -90,9 +90,29 @@ def _corpus_problems(course: Course, topic: Topic) -> list[str]:
     return problems
 
 
+def docs_warnings(course: Course) -> list[str]:
+    """Checks whose lesson links no documentation page: a warning, never a failure."""
+    found = []
+    for topic in course.topics:
+        if not course.grader(topic).is_file():
+            continue
+        bare = [c.name for c in catalog.checks(course, topic) if not c.docs]
+        odd = [c.name for c in catalog.checks(course, topic)
+               if any(not page.startswith("https://") for page in c.docs)]
+        if bare:
+            found.append(f"{topic.name}: {len(bare)} check(s) link no documentation page "
+                         f"({', '.join(bare)}): give @check a docs= URL of the PyTorch page "
+                         "that teaches the concept")
+        if odd:
+            found.append(f"{topic.name}: docs= of {', '.join(odd)} must be https:// URLs")
+    return found
+
+
 def check_course(course: Course, echo: Callable[[str], None] = print) -> list[str]:
     problems = structure_problems(course)
     echo(f"structure: {len(problems)} problem(s)")
+    for warning in docs_warnings(course):
+        echo(f"! warning: {warning}")
     problems += _graded_problems(course, "solutions", (Status.PASSED, Status.SKIPPED), echo,
                                  "fix the solution or the check")
     problems += _graded_problems(course, "stubs", (Status.NOT_ATTEMPTED, Status.SKIPPED), echo,

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import click
 
-from torchdojo.cli import batch, dev, export, grade, learn, nbgrader
+from torchdojo.cli import batch, dev, export, grade, init, learn, nbgrader
+from torchdojo.cli.common import Interrupted
 
 SECTIONS = (
-    ("Learner commands", ("grade", "watch", "list", "hint", "reset", "solution")),
+    ("Learner commands", ("init", "grade", "watch", "list", "hint", "reset", "solution")),
     ("Instructor and course CI commands", ("grade-batch", "export", "nbgrader")),
     ("Course author commands", ("dev",)),
 )
@@ -23,6 +24,12 @@ class _Sections(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for _, names in SECTIONS for name in names if name in self.commands]
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # click would say "Aborted!" and exit 1, as for a "no"
+            raise Interrupted() from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         width = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
@@ -40,6 +47,6 @@ def main() -> None:
     """Learn PyTorch by doing: fill in exercises/, then grade them."""
 
 
-for _command in (grade.grade, *learn.COMMANDS, batch.grade_batch, export.export,
+for _command in (init.init, grade.grade, *learn.COMMANDS, batch.grade_batch, export.export,
                  nbgrader.nbgrader, dev.dev):
     main.add_command(_command)

@@ -23,6 +23,18 @@ class Failure(click.ClickException):
         return self.message
 
 
+class Interrupted(click.ClickException):
+    """Ctrl-C: one line, exit status 130 (as shells report it), never a traceback."""
+
+    exit_code = 130
+
+    def __init__(self, message: str = "Interrupted.") -> None:
+        super().__init__(message)
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"\n{self.message}", err=True)  # after the ^C the terminal echoed
+
+
 def friendly(fn: Callable) -> Callable:
     """Turn known problems into one-line errors; never show a traceback for a user's mistake."""
 
@@ -35,7 +47,7 @@ def friendly(fn: Callable) -> Callable:
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
-            raise Failure("interrupted") from None
+            raise Interrupted() from None
         except Exception as exc:
             if os.environ.get("TORCHDOJO_DEBUG"):
                 raise
@@ -47,6 +59,15 @@ def friendly(fn: Callable) -> Callable:
 
 def load_course() -> Course:
     return course_mod.load()
+
+
+def learner_course() -> Course:
+    """The course of the learner's folder: a workspace (``torchdojo init``) or a checkout."""
+    course = course_mod.load()
+    if course.packaged and course.workspace is None:
+        raise Failure("this folder is not a torchdojo workspace: `torchdojo init` makes one "
+                      "(then cd into it), or cd into the one you made")
+    return course
 
 
 def require_plotting() -> None:

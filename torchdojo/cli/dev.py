@@ -1,25 +1,61 @@
-"""``torchdojo dev``: the course author's commands (``sync``, ``check``)."""
+"""``torchdojo dev``: the course author's commands (``sync``, ``check``).
+
+``sync`` writes into a course checkout only: a learner's workspace, or the course a wheel
+installed, holds nothing of the author's to write. ``check`` reads the course's own sources
+wherever they are (never a workspace's exercises).
+"""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from torchdojo.cli.common import Failure, friendly, load_course
+from torchdojo import course as course_mod
+from torchdojo.cli.common import Failure, friendly, load_course, shown
+from torchdojo.course import Course
 
 
 @click.group()
 def dev() -> None:
-    """Commands for course authors (see CONTRIBUTING.md)."""
+    """Commands for course authors, in a course checkout (see CONTRIBUTING.md)."""
+
+
+def _checkout() -> Course:
+    course = load_course()
+    if course.workspace is not None or course.packaged:
+        raise Failure("`torchdojo dev` works in a course checkout (a folder with "
+                      "graders/manifest.toml); this is a learner's workspace or an installed "
+                      "course")
+    return course
 
 
 @dev.command("sync")
+@click.option("--force", is_flag=True,
+              help="Replace exercises that hold a learner's work without asking (each is "
+                   "backed up in .torchdojo/backups/ first).")
 @friendly
-def dev_sync() -> None:
-    """Regenerate every exercises/<topic>.py stub, and the README's topic table."""
-    from torchdojo.author.sync import sync_course
+def dev_sync(force: bool) -> None:
+    """Regenerate every exercises/<topic>.py stub, and the README's topic table.
 
-    for path in sync_course(load_course()):
-        click.echo(f"wrote {path}")
+    An exercise that holds a learner's work is only replaced after you confirm (or with
+    --force), and a backup of it is kept in .torchdojo/backups/."""
+    from torchdojo.author.sync import stale_stubs, sync_course
+
+    course = _checkout()
+    work = [shown(s.path) for s in stale_stubs(course) if s.learner_work]
+    if work and not force:
+        names = ", ".join(work)
+        if not sys.stdin.isatty():
+            raise Failure(f"not replacing {names}: it holds work that is not a generated stub "
+                          "(run `torchdojo dev sync --force` to replace it; a backup is kept "
+                          "in .torchdojo/backups/)")
+        click.confirm(f"{names} hold(s) work that is not a generated stub. Replace with the "
+                      "stub? A backup is kept in .torchdojo/backups/", default=False, abort=True)
+    synced = sync_course(course, replace_work=True)
+    for path in synced.written:
+        kept = synced.backups.get(path)
+        click.echo(f"wrote {path}" + (f" (the old version is in {shown(kept)})" if kept else ""))
 
 
 @dev.command("check")
@@ -29,7 +65,7 @@ def dev_check() -> None:
     every topic listed where the course names its topics."""
     from torchdojo.author.audit import check_course
 
-    problems = check_course(load_course(), echo=click.echo)
+    problems = check_course(course_mod.load(load_course().root), echo=click.echo)
     if problems:
         for problem in problems:
             click.echo(f"✗ {problem}", err=True)

@@ -14,7 +14,15 @@ from typing import Any
 import click
 from rich.console import Console
 
-from torchdojo.cli.common import Failure, friendly, load_course, require_plotting
+from torchdojo.cli.common import (
+    Failure,
+    Interrupted,
+    friendly,
+    learner_course,
+    load_course,
+    require_plotting,
+    shown,
+)
 from torchdojo.course import CourseError
 from torchdojo.files import write_atomically
 from torchdojo.reporters import FORMATS
@@ -43,12 +51,19 @@ def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Pa
     """Grade TOPICS (default: all) and report every check."""
     if output is not None and not output.resolve().parent.is_dir():
         raise Failure(f"cannot write the report to {output}: its folder does not exist")
-    course = load_course()
+    course = load_course() if submission is not None else learner_course()
     course.select(topics)  # an unknown topic is a usage error, before torch is imported
     if submission is not None and not submission.is_dir():
         raise CourseError(f"submission folder {submission} does not exist")
     if plot:
         require_plotting()
+    own = submission is None or submission.resolve() == course.exercises.resolve()
+    from torchdojo.learn.workspace import missing
+
+    if own and (new := missing(course)):
+        click.echo(f"The installed torchdojo has topics this workspace lacks ("
+                   f"{', '.join(t.name for t in new)}): `torchdojo init --update` adds them.",
+                   err=True)
     from torchdojo.sandbox import forkserver
 
     forkserver.start()  # its torch import overlaps with ours
@@ -57,21 +72,26 @@ def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Pa
     from torchdojo.learn.progress import remember
     from torchdojo.reporters.live import LiveProgress
 
-    with LiveProgress.for_topics(course, topics) as live:
-        report = grade_course(course, topics, submission=submission, seed=seed, threads=threads,
-                              listener=live, strict=strict,
-                              private=[output.resolve()] if output else [])
-    if submission is None or submission.resolve() == course.exercises.resolve():
-        remember(course.root, report)
-    emit(report, fmt, output)
+    try:
+        with LiveProgress.for_topics(course, topics) as live:
+            report = grade_course(course, topics, submission=submission, seed=seed,
+                                  threads=threads, listener=live, strict=strict,
+                                  private=[output.resolve()] if output else [])
+    except KeyboardInterrupt:
+        raise Interrupted("Interrupted: grading stopped before the end. No report was written "
+                          "and your progress is as it was.") from None
+    if own:
+        remember(course.home, report)
+    emit(report, fmt, output, exercises=shown(course.exercises) if own else None)
     if plot:
         for line in write_plots(report, plots_folder(course)):
             click.echo(line, err=True)  # on stderr, so stdout stays a report
     sys.exit(report.exit_code)
 
 
-def emit(report: Any, fmt: str, output: Path | None) -> None:
-    """Write the report in ``fmt`` to ``output``, or to the terminal."""
+def emit(report: Any, fmt: str, output: Path | None, exercises: str | None = None) -> None:
+    """Write the report in ``fmt`` to ``output``, or to the terminal; a text report of the
+    learner's own ``exercises`` folder ends with where to work next."""
     if fmt != "text":
         from torchdojo.reporters import renderer
 
@@ -85,6 +105,6 @@ def emit(report: Any, fmt: str, output: Path | None) -> None:
 
     console = Console(highlight=False) if output is None else \
         Console(file=io.StringIO(), no_color=True, width=100, highlight=False)
-    text_reporter.render(report, console)
+    text_reporter.render(report, console, exercises=exercises)
     if output is not None:
         write_atomically(output, console.file.getvalue())

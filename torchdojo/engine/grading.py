@@ -52,8 +52,13 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
 
     torch.set_num_threads(threads)
     plugin = GradingPlugin(config)
+    ctrl_c = _CtrlC()
     with _quiet_pytest():
-        code = pytest.main(_pytest_args(course, selected), plugins=[plugin])
+        code = pytest.main(_pytest_args(course, selected), plugins=[plugin, ctrl_c])
+    if ctrl_c.pressed:
+        # pytest caught it and closed every sandbox; a report of the checks run so far would
+        # read as a total, so the interrupt goes on to the caller instead
+        raise KeyboardInterrupt
     fault = plugin.fault or _pytest_fault(int(code))
     confinement: dict = {}
     if strict:  # every sandbox is closed by now; make sure none of their processes is left
@@ -83,6 +88,15 @@ def _pytest_args(course: Course, topics: list) -> list[str]:
             "--assert=plain",
             "--import-mode=importlib", "--capture=sys", *disabled,
             *[str(course.grader(t)) for t in topics]]
+
+
+class _CtrlC:
+    """Hears of a real Ctrl-C; pytest reports collection errors as an interrupt too."""
+
+    pressed = False
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
+        self.pressed = not isinstance(excinfo.value, pytest.Session.Interrupted)
 
 
 def _pytest_fault(code: int) -> str:

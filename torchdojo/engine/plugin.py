@@ -170,7 +170,7 @@ class GradingPlugin:
         result = CheckResult(
             name=spec.name, status=status, score=points if status is Status.PASSED else 0,
             max_score=points, message=message, concept=spec.concept,
-            seconds=round(call.duration, 4), data=item.stash.get(_RECORD, {}))
+            seconds=round(call.duration, 4), data=item.stash.get(_RECORD, {}), docs=spec.docs)
         state.result.checks.append(result)
         if self.config.listener is not None:
             self.config.listener.check_finished(state.topic.name, result)
@@ -240,6 +240,8 @@ class GradingPlugin:
         if state is not None and state.sandbox is not None:
             state.sandbox.close()
             state.result.output = state.sandbox.output.text()
+            state.result.output_bytes = state.sandbox.output.size
+            state.result.warnings = list(state.sandbox.warnings)
 
     def pytest_sessionfinish(self) -> None:
         for name in list(self._states):

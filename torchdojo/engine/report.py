@@ -28,6 +28,7 @@ class CheckResult:
     concept: str = ""
     seconds: float = 0.0
     data: dict = field(default_factory=dict)  # what the check kept for reports (loss curves)
+    docs: tuple[str, ...] = ()  # documentation pages the lesson links to
 
     @property
     def passed(self) -> bool:
@@ -41,6 +42,8 @@ class TopicResult:
     checks: list[CheckResult] = field(default_factory=list)
     error: str = ""  # one line when the whole topic could not run (import failure, ...)
     output: str = ""  # what the learner's code printed, truncated; feedback only
+    output_bytes: int = 0  # how much it printed in all, before truncation
+    warnings: list[str] = field(default_factory=list)  # warnings its calls raised (distinct)
 
     @property
     def score(self) -> float:
@@ -112,13 +115,15 @@ class Report:
         }
         for topic in self.topics:
             checks = [{**asdict(c), "status": c.status.value, "score": _number(c.score),
-                       "max_score": _number(c.max_score), "seconds": round(c.seconds, 4)}
+                       "max_score": _number(c.max_score), "seconds": round(c.seconds, 4),
+                       "docs": list(c.docs)}
                       for c in topic.checks]
             data["topics"].append({"name": topic.name, "title": topic.title,
                                    "score": _number(topic.score),
                                    "max_score": _number(topic.max_score),
                                    "error": topic.error or None, "output": topic.output,
-                                   "checks": checks})
+                                   "output_bytes": topic.output_bytes,
+                                   "warnings": list(topic.warnings), "checks": checks})
         return data
 
 

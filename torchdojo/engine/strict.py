@@ -18,7 +18,7 @@ from torchdojo.sandbox.host import Sandbox
 def private_paths(course: Course, extra: Iterable[Path | str] = ()) -> tuple[str, ...]:
     """The course's secrets (solutions, hidden checks, tests, history, results) and ``extra``."""
     root = course.root
-    paths = [course.solutions, course.graders, root / "tests", root / ".torchdojo",
+    paths = [course.solutions, course.graders, root / "tests", course.state,
              root / ".git", *_git_folders(root / ".git"), *extra]
     return tuple(dict.fromkeys(str(Path(p).resolve()) for p in paths))
 

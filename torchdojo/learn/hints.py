@@ -48,6 +48,8 @@ def render(topic: str, check: Check, level: int, again: str) -> Text:
                          f" ({check.concept}), hint {level} of {len(check.hints)}:")
     for number, hint in enumerate(check.hints[:level], 1):
         text.append(f"\n  {number}. {hint}", style="" if number == level else "dim")
+    for page in check.docs:
+        text.append(f"\n  Docs: {page}")
     if level < len(check.hints):
         text.append(f"\n{again}", style="dim")
     return text

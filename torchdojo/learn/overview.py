@@ -35,6 +35,17 @@ def topics(course: Course, progress: Progress) -> list[tuple[Topic, TopicProgres
     return [(t, progress.topic(t.name, catalog.checks(course, t))) for t in course.topics]
 
 
+def current(course: Course, progress: Progress, after: Topic | None = None) -> Topic | None:
+    """The learner's current topic: the first not complete in course order, looking from the
+    one after ``after`` round to the start (None when every topic is complete)."""
+    order = list(course.topics)
+    start = order.index(after) + 1 if after in order else 0
+    for topic in order[start:] + order[:start]:
+        if not progress.topic(topic.name, catalog.checks(course, topic)).complete:
+            return topic
+    return None
+
+
 def state(topic: TopicProgress) -> str:
     return "done" if topic.complete else "started" if topic.started else "new"
 

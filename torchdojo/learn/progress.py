@@ -26,7 +26,7 @@ class TopicProgress:
     passed: int
     checks: int
     complete: bool  # every check passed, or was skipped for hardware this machine lacks
-    started: bool  # some check was graded
+    started: bool  # some check was graded as attempted (a stub's checks are not)
     last: str | None  # when a check of the topic was last graded (ISO 8601, UTC)
 
     @property
@@ -81,7 +81,8 @@ class Progress:
             points=sum(c.points for c in passed), max_points=sum(c.points for c in counted),
             passed=len(passed), checks=len(checks),
             complete=bool(passed) and all(s in ("passed", "skipped") for s in statuses),
-            started=any(statuses), last=max((s for s in stamps if s), default=None))
+            started=any(s not in (None, "not_attempted") for s in statuses),
+            last=max((s for s in stamps if s), default=None))
 
     def forget(self, topic: str) -> None:
         """Drop a topic's results and hint levels (its exercise was reset to the stub)."""

@@ -11,10 +11,12 @@ from rich.text import Text
 from torchdojo.engine.report import CheckResult, Status, TopicResult
 from torchdojo.learn import hints, overview
 from torchdojo.learn.session import WatchSession
+from torchdojo.reporters.common import docs_lines, printed
 from torchdojo.reporters.curves import curves_of, sparkline_text
 from torchdojo.reporters.text import MARKS
 
 OUTPUT_LINES = 6
+OUTPUT_CHARS = 800
 
 
 def render(session: WatchSession, *, encoding: str | None, single_keys: bool,
@@ -60,45 +62,59 @@ def _checks(result: TopicResult) -> Text:
     return text
 
 
-def first_open(result: TopicResult) -> CheckResult | None:
-    """The first check that has not passed (skipped ones cannot pass here)."""
-    return next((c for c in result.checks
-                 if c.status not in (Status.PASSED, Status.SKIPPED)), None)
-
-
 def _focus(session: WatchSession, result: TopicResult, encoding: str | None,
            filename: str) -> list[RenderableType]:
-    """The one thing to work on next: the topic error, or the first open check."""
+    """The one thing to work on next: the topic error, or the open check in focus."""
     parts: list[RenderableType] = []
     if result.error:
         parts += [Text(f"! {result.error}", style="bold red"),
                   Text(f"  Fix {filename} so it imports; the checks run once it does.")]
-    check = first_open(result)
+    check = session.focused()
     if check is not None and not result.error:
-        parts.append(_check(check, filename))
+        parts.append(_check(check, filename, _place(session, check)))
         curves = curves_of(check)
         if curves is not None:
             parts.append(Padding(sparkline_text(curves, encoding), (0, 0, 0, 2)))
         parts += _hints_shown(session)
+    if check is None and result.complete and session.pinned:
+        parts.append(Text.assemble(
+            (f"✓ Every check of {session.topic.name} passes.", "bold green"),
+            " You chose to stay on this topic: save to re-grade, or run `torchdojo watch` "
+            "to follow the course."))
     if result.output.strip():
-        lines = result.output.strip().splitlines()
-        more = f" (first {OUTPUT_LINES} of {len(lines)} lines)" if len(lines) > OUTPUT_LINES else ""
+        shown, cut = printed(result, OUTPUT_LINES, OUTPUT_CHARS)
+        more = f" ({cut:,} more bytes not shown)" if cut else ""
         parts += [Text(""), Text(f"your code printed{more}:", style="dim"),
-                  Padding(Text("\n".join(lines[:OUTPUT_LINES])), (0, 0, 0, 2))]
+                  Padding(Text(shown), (0, 0, 0, 2))]
+    if result.warnings:
+        parts += [Text(""), Text("your code warned:", style="dim"),
+                  Padding(Text("\n".join(result.warnings[:OUTPUT_LINES])), (0, 0, 0, 2))]
     return parts
 
 
-def _check(check: CheckResult, filename: str) -> Text:
+def _place(session: WatchSession, check: CheckResult) -> str:
+    """Which of the open checks this is, when there is more than one to move between."""
+    open_ = session.open_checks()
+    if len(open_) < 2:
+        return ""
+    return f"{open_.index(check) + 1} of {len(open_)} to fix · n/p: next/previous"
+
+
+def _check(check: CheckResult, filename: str, place: str = "") -> Text:
     mark, style = MARKS[check.status]
     points = f"{check.max_score:g} point{'s' * (check.max_score != 1)}"
     text = Text.assemble((f"{mark} {check.name}", f"bold {style}"), f" ({points}) · ",
                          (check.concept, "italic"))
+    if place:
+        text.append(f"   [{place}]", style="dim")
     first, _, rest = check.message.partition("\n")
     text.append(f"\n  {first}", style=style if check.status is not Status.NOT_ATTEMPTED else "")
     for line in rest.splitlines():
         text.append(f"\n  {line}")
     if check.status is Status.NOT_ATTEMPTED:
         text.append(f"\n  Write it in {filename} and save.", style="dim")
+    for line in docs_lines(check):
+        text.append(f"\n  {line}", style="dim")
     return text
 
 
@@ -114,8 +130,9 @@ def _hints_shown(session: WatchSession) -> list[RenderableType]:
 
 
 def _footer(session: WatchSession, single_keys: bool, note: str) -> Text:
-    keys = ("Enter: re-grade · h: hint · q: quit" if single_keys
-            else "r, h or q then Enter: re-grade, hint, quit")
+    keys = ("Enter: re-grade · n/p: next/previous check to fix · h: hint · q: quit"
+            if single_keys else "r, n, p, h or q then Enter: re-grade, next/previous check "
+            "to fix, hint, quit")
     text = Text.assemble(("Save ", "dim"), (str(_relative(session)), "bold"),
                          (f" to re-grade · {keys}", "dim"))
     if session.runs:

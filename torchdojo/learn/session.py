@@ -1,4 +1,5 @@
-"""A watch session: which topic the learner is on, its latest grade, and moving on.
+"""A watch session: which topic the learner is on, its latest grade, the check in focus, and
+moving on (unless the learner chose to stay on a topic).
 
 The session lives in one long-running process. Every re-grade reuses what the first one paid
 for: torch is imported once, the fork server stays up, and the seed is fixed for the session,
@@ -16,9 +17,9 @@ from pathlib import Path
 from torchdojo.course import Course, Topic
 from torchdojo.engine import catalog
 from torchdojo.engine.plugin import GradeListener
-from torchdojo.engine.report import TopicResult
+from torchdojo.engine.report import CheckResult, Status, TopicResult
 from torchdojo.engine.spec import Check
-from torchdojo.learn import hints
+from torchdojo.learn import hints, overview
 from torchdojo.learn.progress import Progress
 
 
@@ -33,7 +34,9 @@ class WatchSession:
     course: Course
     seed: int
     topic: Topic | None = None  # None once every topic is complete
+    pinned: bool = False  # stay on ``topic`` even when it is complete
     threads: int = 1
+    focus: str | None = None  # the open check the screen and hints are about (None: the first)
     result: TopicResult | None = None
     fault: str = ""
     runs: int = 0
@@ -54,12 +57,7 @@ class WatchSession:
 
     def next_topic(self, after: Topic | None = None) -> Topic | None:
         """The first unfinished topic in course order, starting after ``after``."""
-        order = list(self.course.topics)
-        start = order.index(after) + 1 if after in order else 0
-        for topic in order[start:] + order[:start]:
-            if not self.progress.topic(topic.name, self.checks(topic)).complete:
-                return topic
-        return None
+        return overview.current(self.course, self.progress, after)
 
     @property
     def done(self) -> bool:
@@ -84,6 +82,7 @@ class WatchSession:
         from torchdojo.engine.grading import grade
 
         while self.topic is not None:
+            before = self.focused()
             self._graded = _digest(self.file)
             started = time.perf_counter()
             report = grade(self.course, [self.topic.name], seed=self.seed, threads=self.threads,
@@ -95,17 +94,59 @@ class WatchSession:
             self.progress.record(report)
             with contextlib.suppress(OSError):  # a read-only course still grades
                 self.progress.save()
-            if not self.result.complete or self.fault:
+            self._refocus(before)
+            if not self.result.complete or self.fault or self.pinned:
                 return
             self.finished.append(Finished(self.topic, self.result))
-            self.topic, self.result = self.next_topic(after=self.topic), None
+            self.topic, self.result, self.focus = self.next_topic(after=self.topic), None, None
+
+    # -- the check in focus
+
+    def open_checks(self) -> list[CheckResult]:
+        """The latest grade's checks still to fix, in course order (skipped ones cannot pass
+        here)."""
+        if self.result is None:
+            return []
+        return [c for c in self.result.checks if c.status not in (Status.PASSED, Status.SKIPPED)]
+
+    def focused(self) -> CheckResult | None:
+        """The open check in focus: the one the learner moved to, else the first."""
+        open_ = self.open_checks()
+        return next((c for c in open_ if c.name == self.focus), open_[0] if open_ else None)
+
+    def move(self, step: int) -> CheckResult | None:
+        """Focus the next (``step`` 1) or previous (-1) open check, round the ends."""
+        open_, now = self.open_checks(), self.focused()
+        if not open_ or now is None:
+            return None
+        chosen = open_[(open_.index(now) + step) % len(open_)]
+        self.focus = chosen.name
+        return chosen
+
+    def _refocus(self, before: CheckResult | None) -> None:
+        """Keep the focus on its check while it is open; once it passes, move to the next
+        open check after it."""
+        if before is None or self.result is None:
+            return
+        names = [c.name for c in self.result.checks]
+        open_ = {c.name for c in self.open_checks()}
+        if before.name in open_ or before.name not in names:
+            self.focus = before.name if before.name in open_ else None
+            return
+        start = names.index(before.name)
+        after = [n for n in names[start + 1:] + names[:start] if n in open_]
+        self.focus = after[0] if after else None
 
     # -- hints
 
     def target(self) -> Check | None:
-        """The check the screen and the hints are about: the first not yet passed."""
+        """The check the screen and the hints are about: the one in focus, or (before the
+        first grade) the first not yet passed."""
         if self.topic is None:
             return None
+        if self.result is not None:
+            now = self.focused()
+            return next((c for c in self.checks() if now and c.name == now.name), None)
         return hints.first_unpassed(self.progress, self.topic.name, self.checks())
 
     def hint(self) -> tuple[Check, int] | None:

@@ -22,6 +22,7 @@ from torchdojo.reporters.live import LiveProgress
 
 REGRADE = ("\n", "\r", " ", "r")
 HINT = ("h",)
+NEXT, PREVIOUS = ("n",), ("p",)  # the next or previous check to fix
 QUIT = ("q", "\x04")  # q, Ctrl-D
 
 
@@ -60,6 +61,10 @@ class Watch:
         elif key in HINT:
             if self.session.hint() is None:
                 self.note = "Nothing to hint: every check of this topic has passed."
+            self.show()
+        elif key in NEXT or key in PREVIOUS:
+            if self.session.move(1 if key in NEXT else -1) is None:
+                self.note = "No check left to fix in this topic."
             self.show()
         return True
 
@@ -108,12 +113,14 @@ class Watch:
 
         def interrupted(signum: int, frame: object) -> None:
             self.interrupted = True
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # one is enough; let cleanup finish
             signal.default_int_handler(signum, frame)
 
         previous = signal.signal(signal.SIGINT, interrupted)
         try:
             yield
         except KeyboardInterrupt:
-            pass
+            self.interrupted = True
         finally:
-            signal.signal(signal.SIGINT, previous)
+            if not self.interrupted:
+                signal.signal(signal.SIGINT, previous)

@@ -32,9 +32,25 @@ def check_text(check: CheckResult) -> str:
         return f"Passed ({check.concept})." if check.concept else "Passed."
     message = check.message.strip()
     label = LABELS[check.status]
-    if message.lower().startswith(label.lower()):
-        return message
-    return f"{label}: {message}" if message else label
+    if not message.lower().startswith(label.lower()):
+        message = f"{label}: {message}" if message else label
+    return "\n".join([message, *docs_lines(check)])
+
+
+def docs_lines(check: CheckResult) -> list[str]:
+    """The documentation pages a lesson links to, one line each (none when it names none)."""
+    return [f"Docs: {page}" for page in check.docs]
+
+
+def printed(topic: TopicResult, lines: int, chars: int) -> tuple[str, int]:
+    """The start of what the learner's code printed, at most ``lines`` lines and ``chars``
+    characters, and how many bytes of all it printed that leaves out."""
+    text = topic.output.rstrip()
+    head = "\n".join(text.splitlines()[:lines])[:chars]
+    if head == text:
+        return text, 0
+    total = max(topic.output_bytes, len(topic.output.encode("utf-8")))
+    return head, max(total - len(head.encode("utf-8")), 0)
 
 
 def clip(text: str, limit: int) -> str:

@@ -1,4 +1,6 @@
-"""The report for a person: one line per check, the lesson under each failure, a total last."""
+"""The report for a person: one line per check, the lesson under each failure, what the
+learner's code printed or warned, a total, and (for a learner's own exercises) where to go next.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +9,11 @@ from rich.padding import Padding
 from rich.text import Text
 
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
+from torchdojo.reporters.common import docs_lines, printed
 from torchdojo.reporters.curves import curves_of, sparkline_text
+
+OUTPUT_LINES = 20  # of what the learner's code printed, per topic
+OUTPUT_CHARS = 2000
 
 MARKS = {
     Status.PASSED: ("✓", "green"),
@@ -19,7 +25,9 @@ MARKS = {
 }
 
 
-def render(report: Report, console: Console) -> None:
+def render(report: Report, console: Console, exercises: str | None = None) -> None:
+    """``exercises``: the folder of the learner's own files, when they were graded; the report
+    then ends by saying which file and check to work on next."""
     console.print(_banner(report))
     if report.tier == "strict":
         console.print(_confinement(report.confinement))
@@ -28,6 +36,9 @@ def render(report: Report, console: Console) -> None:
         _topic(topic, console)
     console.print()
     console.print(_total(report))
+    step = next_step(report, exercises) if exercises is not None else None
+    if step is not None:
+        console.print(step)
 
 
 def _banner(report: Report) -> Text:
@@ -52,6 +63,19 @@ def _topic(topic: TopicResult, console: Console) -> None:
         console.print(Padding(Text(f"! {topic.error}", style="red"), (0, 0, 0, 2), expand=False))
     for check in topic.checks:
         _check(check, console)
+    _learner_output(topic, console)
+
+
+def _learner_output(topic: TopicResult, console: Console) -> None:
+    """What the code printed and warned: feedback, never part of the verdict. Plain text."""
+    if topic.output.strip():
+        shown, cut = printed(topic, OUTPUT_LINES, OUTPUT_CHARS)
+        more = f"; {cut:,} more bytes not shown" if cut else ""
+        console.print(Text(f"  your code printed (feedback only{more}):", style="dim"))
+        console.print(Padding(Text(shown), (0, 0, 0, 4), expand=False))
+    if topic.warnings:
+        console.print(Text("  your code warned:", style="dim"))
+        console.print(Padding(Text("\n".join(topic.warnings)), (0, 0, 0, 4), expand=False))
 
 
 def _check(check: CheckResult, console: Console) -> None:
@@ -68,6 +92,8 @@ def _check(check: CheckResult, console: Console) -> None:
         console.print(Padding(Text(first, style=style), (0, 0, 0, 11), expand=False))
         if rest:
             console.print(Padding(Text(rest), (0, 0, 0, 11), expand=False))
+        for line in docs_lines(check):
+            console.print(Padding(Text(line, style="dim"), (0, 0, 0, 11), expand=False))
     curves = curves_of(check)
     if curves is not None:
         console.print(Padding(sparkline_text(curves, console.encoding), (0, 0, 0, 11),
@@ -90,6 +116,24 @@ def _total(report: Report) -> Text:
         text.append("\nEvery check passed.", style="bold green")
     text.append(f"\nReplay this run with --seed {report.seed}.", style="dim")
     return text
+
+
+def next_step(report: Report, exercises: str) -> Text | None:
+    """Where to work next: the first topic not complete, and its first check not passed."""
+    if report.fault:
+        return None
+    topic = next((t for t in report.topics if not t.complete and t.graded), None)
+    if topic is None:
+        return None
+    file = f"{exercises}/{topic.name}.py"
+    lead = "Start here" if report.score == 0 else "Next"
+    watch = f"`torchdojo watch {topic.name}` re-grades it on every save"
+    if topic.error:
+        return Text.assemble((f"{lead}: ", "bold"), f"make {file} import (the error is "
+                             f"above); {watch}.")
+    check = next(c for c in topic.graded if not c.passed)
+    return Text.assemble((f"{lead}: ", "bold"), (f"{topic.name} · {check.name}", "bold"),
+                         f" in {file}. {watch}; `torchdojo hint {topic.name}` gives a hint.")
 
 
 def _pts(x: float) -> str:

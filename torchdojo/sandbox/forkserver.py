@@ -10,7 +10,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -79,8 +81,29 @@ def main_hidden() -> Iterator[None]:
     os.environ.clear()
     os.environ.update(sandbox_environment(environ))
     try:
-        yield
+        with _ctrl_c_ignored():
+            yield
     finally:
         main.__dict__.update(saved)
         os.environ.clear()
         os.environ.update(environ)
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """Processes started now ignore SIGINT for life, and so do their forks (sandboxes, ranks).
+
+    Ctrl-C in a terminal signals every process of the foreground group: without this, a fork
+    server still importing torch would print a KeyboardInterrupt traceback of its own. The
+    grading process alone decides what an interrupt means and closes every sandbox. An ignored
+    signal stays ignored across exec, and Python installs its KeyboardInterrupt handler only
+    where SIGINT was not ignored at start-up. (A Ctrl-C in these few milliseconds is dropped.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -21,6 +21,7 @@ from typing import Any
 from torchdojo.sandbox import child, forkserver, limits, users, wire
 
 OUTPUT_LIMIT = 16 * 1024
+WARNINGS_KEPT = 20  # distinct warnings kept per topic for the report
 _CTX = forkserver.CONTEXT
 # A POSIX child's output is caught at its file descriptors; elsewhere as messages (see child).
 OUTPUT_AT_FD = os.name == "posix"
@@ -125,6 +126,7 @@ class Sandbox:
         self._lease: users.Lease | None = None
         self.spent = 0.0
         self.output = _OutputTail()
+        self.warnings: list[str] = []  # distinct warnings the learner's calls raised, in order
         self._proc: Any = None
         self._conn: Any = None
         self._workdir: str | None = None
@@ -238,6 +240,8 @@ class Sandbox:
             except wire.WireError as exc:
                 raise BadReply(f"{label} returned a value the grader cannot read: {exc}") from None
             warnings_ = [str(w)[:300] for w in header.get("warnings") or []][:10]
+            self.warnings += [w for w in dict.fromkeys(warnings_) if w not in self.warnings]
+            del self.warnings[WARNINGS_KEPT:]
             value = wire.verify_sharing(value, sent)
             return Reply(value["value"], value["after"], warnings_,
                          float(header.get("seconds") or 0.0))
@@ -354,6 +358,11 @@ class _OutputTail:
         room = OUTPUT_LIMIT - len(self.data)
         self.data += chunk[: max(room, 0)]
         self.dropped += max(len(chunk) - max(room, 0), 0)
+
+    @property
+    def size(self) -> int:
+        """Bytes printed in all, kept or not."""
+        return len(self.data) + self.dropped
 
     def text(self) -> str:
         text = self.data.decode("utf-8", "replace")
