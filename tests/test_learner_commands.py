@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+from rich.console import Console
 
 from tests.conftest import solution
 from torchdojo import course as course_mod
@@ -14,6 +18,7 @@ from torchdojo.author import stubs
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
 from torchdojo.engine.spec import Check
 from torchdojo.learn.progress import Progress
+from torchdojo.reporters import text as text_report
 
 
 def torchdojo(*args: str, cwd: Path, input: str = "") -> subprocess.CompletedProcess:
@@ -162,3 +167,63 @@ def test_solution_is_shown_once_every_check_passed(course_dir):
     assert run.returncode == 0
     assert "def scalar(" in run.stdout and "### BEGIN SOLUTION" in run.stdout
     assert torchdojo("solution", "reshape_view", cwd=course_dir).returncode == 1
+
+
+def test_solution_on_a_narrow_terminal_keeps_every_code_line_whole(course_dir):
+    (course_dir / "exercises" / "tensors.py").write_text(solution("tensors"))
+    assert torchdojo("grade", "tensors", cwd=course_dir).returncode == 0
+    env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "40", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    run = subprocess.run([sys.executable, "-m", "torchdojo", "solution", "tensors"],
+                         cwd=course_dir, text=True, capture_output=True, timeout=300, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "\x1b[" in run.stdout  # drawn as for a terminal, highlighted
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", run.stdout).rstrip().splitlines()
+    code = solution("tensors").splitlines()
+    assert max(map(len, code)) > 40
+    assert "reference solution" in " ".join(shown[:-len(code)]).replace("  ", " ")  # a heading
+    assert [line.rstrip() for line in shown[-len(code):]] == [line.rstrip() for line in code]
+
+
+def test_solution_into_a_pipe_is_the_file_byte_for_byte(course_dir):
+    (course_dir / "exercises" / "tensors.py").write_text(solution("tensors"))
+    assert torchdojo("grade", "tensors", cwd=course_dir).returncode == 0
+    assert torchdojo("solution", "tensors", cwd=course_dir).stdout == solution("tensors")
+
+
+# ----------------------------------------------------------------------------- the text report
+
+
+def render_text(report: Report, exercises: str | None = "exercises", width: int = 100) -> str:
+    out = io.StringIO()
+    text_report.render(report, Console(file=out, width=width, color_system=None),
+                       exercises=exercises)
+    return out.getvalue()
+
+
+def test_text_report_shows_learner_output_capped_with_the_true_size_and_warnings():
+    printed = "".join(f"line {i:03d} " + "x" * 40 + "\n" for i in range(500))
+    topic = TopicResult("tensors", "Tensors", [CheckResult("a", Status.FAILED, 0, 1, "wrong")],
+                        output=printed[:16384], output_bytes=len(printed),
+                        warnings=["UserWarning: the given NumPy array is not writable"])
+    shown = render_text(Report(seed=1, tier="local", topics=[topic]))
+    assert "line 000" in shown and f"line {text_report.OUTPUT_LINES - 1:03d}" in shown
+    assert f"line {text_report.OUTPUT_LINES:03d}" not in shown
+    head = "\n".join(printed.splitlines()[:text_report.OUTPUT_LINES])
+    cut = len(printed.encode()) - len(head.encode())
+    assert f"your code printed (feedback only; {cut:,} more bytes not shown):" in shown
+    assert "your code warned:\n    UserWarning: the given NumPy array is not writable" in shown
+
+
+def test_text_report_links_docs_and_ends_by_saying_where_to_start():
+    page = "https://docs.pytorch.org/docs/stable/generated/torch.tensor.html"
+    checks = [CheckResult("scalar_is_0d", Status.FAILED, 0, 1, "shape (1,); expected ()",
+                          concept="0-d tensors", docs=(page,)),
+              CheckResult("ones_like", Status.NOT_ATTEMPTED, 0, 1, "not attempted")]
+    report = Report(seed=1, tier="local", topics=[TopicResult("tensors", "Tensors", checks)])
+    shown = render_text(report, width=200)
+    assert f"Docs: {page}" in shown
+    last = shown.rstrip().splitlines()[-1]
+    assert last.startswith("Start here: tensors · scalar_is_0d in exercises/tensors.py.")
+    assert "`torchdojo watch tensors`" in last and "`torchdojo hint tensors`" in last
+    assert "Start here" not in render_text(report, exercises=None)  # --submission: no advice

@@ -3,6 +3,7 @@ command driven through a pipe with real file writes and a real file watcher."""
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import queue
@@ -278,3 +279,53 @@ def test_watch_plot_writes_the_curves_of_the_latest_grade(session, tmp_path):
     loop = Watch(session, Console(file=io.StringIO()), Inputs(), single_keys=True,
                  plots=tmp_path / "plots")
     assert [p.name for p in loop._plot()] == ["tensors.loss_decreases.png"]
+
+
+
+# ----------------------------------------------------------------------------- staying and focus
+
+
+def test_a_chosen_topic_is_kept_after_it_completes(course_dir):
+    course = course_mod.load(course_dir)
+    exercise(course_dir, "tensors").write_text(solution("tensors"))
+    pinned = WatchSession(course, seed=5, topic=course.topic("tensors"), pinned=True)
+    pinned.grade()
+    assert pinned.result.complete and pinned.topic.name == "tensors" and not pinned.finished
+    pinned.grade()  # a re-grade stays too
+    assert pinned.topic.name == "tensors"
+
+
+def test_n_and_p_move_the_focus_over_the_checks_to_fix(session):
+    session.grade()
+    open_ = [c.name for c in session.open_checks()]
+    assert len(open_) > 2 and session.target().name == open_[0]
+    assert session.move(1).name == open_[1] and session.target().name == open_[1]
+    assert session.move(-1).name == open_[0]
+    assert session.move(-1).name == open_[-1]  # round the ends
+    assert session.hint()[0].name == open_[-1]  # hints follow the focus
+    shown = render(session)
+    assert f" {open_[-1]} (" in shown and f"[{len(open_)} of {len(open_)} to fix" in shown
+    session.grade()  # still open: the focus stays
+    assert session.target().name == open_[-1]
+
+
+def test_the_focus_moves_to_the_next_open_check_once_its_check_passes(session, course_dir):
+    session.grade()
+    first, second = [c.name for c in session.open_checks()][:2]
+    assert first == "scalar_is_0d"
+    reference = solution("tensors")
+    tree = ast.parse(reference)
+    scalar = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "scalar")
+    path = exercise(course_dir, "tensors")  # the stub, with only scalar() solved
+    path.write_text(path.read_text() + "\n\n" + ast.get_source_segment(reference, scalar) + "\n")
+    session.grade()
+    assert "scalar_is_0d" not in [c.name for c in session.open_checks()]
+    assert session.target().name == second
+
+
+def test_watch_keys_n_and_p(session):
+    loop = Recorder(session)
+    loop.regrade()
+    open_ = [c.name for c in session.open_checks()]
+    assert loop.on_key("n") and loop.on_key("n") and loop.on_key("p")
+    assert session.target().name == open_[1] and loop.grades == 1

@@ -20,9 +20,21 @@ def run() -> None:
         main(prog_name="torchdojo")
     except KeyboardInterrupt:  # before the command started (imports); the CLI handles the rest
         sys.stderr.write("\nInterrupted.\n")
+        _stop_helpers()
         sys.exit(INTERRUPTED)
+    except SystemExit as done:
+        if done.code == INTERRUPTED:
+            _stop_helpers()
+        raise
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # shutting down: nothing left to stop
+
+
+def _stop_helpers() -> None:
+    """Sandboxes are closed by now; the fork server may still be importing torch."""
+    forkserver = sys.modules.get("torchdojo.sandbox.forkserver")
+    if forkserver is not None:
+        forkserver.stop()
 
 
 def _first_ctrl_c(signum: int, frame: object) -> None:

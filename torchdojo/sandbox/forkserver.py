@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 # torch._dynamo: every optimizer imports it on first use (its methods are wrapped by
 # torch._disable_dynamo), about 3 s in each sandbox of a topic that trains; paid here once.
@@ -44,6 +44,20 @@ def start() -> None:
 
         with main_hidden():
             forkserver.ensure_running()
+
+
+def stop() -> None:
+    """End the fork server now. It ends by itself when this process exits, but only once it
+    looks at its pipe again, after its imports: seconds later, if Ctrl-C came while it was
+    still importing torch."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)  # multiprocessing keeps it
+    if not pid:
+        return
+    with suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
 
 
 # What the fork server (and so every sandbox) inherits of the environment: what Python, torch and
