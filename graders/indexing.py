@@ -243,7 +243,7 @@ def einsum_attention_axes(learner, ref, draw):
         })
 
 
-@check(points=1, concept="one_hot returns int64", hints=[
+@check(points=1, concept="one-hot encoding (dtype and width)", hints=[
     "Look at the dtype of F.one_hot's result.",
     "F.one_hot returns int64, which cannot be multiplied with float weights; and without "
     "num_classes it makes only as many columns as the largest label present needs.",

@@ -34,6 +34,15 @@ def logits_of(draw, rows: int, classes: int, scale: float = 1.0) -> torch.Tensor
     return (draw.tensor(rows, classes) * scale).requires_grad_(True)
 
 
+def confidently_wrong(draw, rows: int, classes: int, targets: torch.Tensor) -> torch.Tensor:
+    """Large logits whose first row puts its target 200 to 400 below another class: that
+    target's probability is below float32's smallest number, so log(softmax) gives inf."""
+    logits = draw.tensor(rows, classes) * 60
+    logits[0, targets[0]] = -draw.number(100, 200)
+    logits[0, (targets[0] + 1) % classes] = draw.number(100, 200)
+    return logits.requires_grad_(True)
+
+
 # ----------------------------------------------------------------------------- the oracle
 
 
@@ -89,10 +98,11 @@ def expect_loss(learner, ref, name: str, *args, lesson: dict[str, str],
 ], docs=[CROSS_ENTROPY, f"{DOCS}/torch.nn.modules.loss.CrossEntropyLoss.html"])
 def logits_into_cross_entropy(learner, ref, draw):
     classes = draw.integer(3, 6)
-    for scale in (1.0, 60.0):  # large logits: exp() under- and overflows in float32
+    for large in (False, True):
         rows = classes + draw.integer(1, 4)
-        logits = logits_of(draw, rows, classes, scale)
         targets = draw.integers(rows, lo=0, hi=classes - 1)
+        logits = confidently_wrong(draw, rows, classes, targets) if large else \
+            logits_of(draw, rows, classes)
         expect_loss(learner, ref, "classification_loss", logits, targets,
                     oracle=cross_entropy64(logits, targets), lesson=advice(
                         values="cross_entropy applies log_softmax itself: pass the raw "
@@ -110,9 +120,10 @@ def logits_into_cross_entropy(learner, ref, draw):
          f"{DOCS}/torch.nn.functional.log_softmax.html"])
 def nll_reads_log_probabilities(learner, ref, draw):
     classes = draw.integer(3, 6)
-    for rows, scale in ((classes, 1.0), (classes + draw.integer(1, 3), 60.0)):
-        logits = logits_of(draw, rows, classes, scale)
+    for rows, large in ((classes, False), (classes + draw.integer(1, 3), True)):
         targets = draw.integers(rows, lo=0, hi=classes - 1)
+        logits = confidently_wrong(draw, rows, classes, targets) if large else \
+            logits_of(draw, rows, classes)
         expect_loss(learner, ref, "per_sample_nll", logits, targets,
                     oracle=-log_softmax64(logits).gather(1, targets.unsqueeze(1)).squeeze(1),
                     lesson=advice(
@@ -161,9 +172,9 @@ def bce_with_logits_is_stable(learner, ref, draw):
     expect_loss(learner, ref, "binary_loss", logits, targets,
                 oracle=binary_cross_entropy64(logits, targets), lesson=advice(
                     values="For |logit| above about 17, sigmoid rounds to exactly 0 or 1 in "
-                           "float32: BCELoss then clamps the log at -100 and a hand-written "
-                           "log gives inf. Use binary_cross_entropy_with_logits on the "
-                           "logits."))
+                           "float32: BCELoss then clamps the log at -100, and a hand-written "
+                           "log gives -inf (times a target of 0: nan). Use "
+                           "binary_cross_entropy_with_logits on the logits."))
 
 
 @check(points=2, concept="pos_weight weights the positives", hints=[

@@ -184,10 +184,11 @@ _KNOWN: list[tuple[str, str, str]] = [
      "integers where sizes are counted",
      "A length or a count must be an int: __len__ returns len(...), and // divides to an "
      "int where / gives a float."),
-    (r"Tensor\.item\(\) cannot be called on meta tensors|cannot be called on meta",
+    (r"Tensor\.item\(\) cannot be called on meta tensors|cannot be called on meta|"
+     r"Cannot copy out of meta tensor",
      "device-agnostic code",
-     ".item() and .numpy() copy data to the host; keep them out of code that must run on any "
-     "device."),
+     ".item(), .tolist() and .numpy() copy data to the host; keep them out of code that must "
+     "run on any device."),
     # torch.distributed
     (r"environment variable (MASTER_ADDR|MASTER_PORT|RANK|WORLD_SIZE) expected, but not set",
      "rendezvous (init_method)",
