@@ -5,7 +5,6 @@ check: mask_on_input_device
 status: error
 mentions: masks on the input's device; device-agnostic code; .tolist()
 """
-import torch
 
 
 def mask_after_length(scores, lengths, value):

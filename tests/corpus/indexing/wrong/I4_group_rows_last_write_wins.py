@@ -2,7 +2,7 @@
 
 check: group_sums_accumulate
 status: failed
-mentions: accumulating with index_add_; differs from the expected values; index_add_(0, groups, values)
+mentions: accumulating with index_add_; differs from the expected values; adds every row
 """
 
 
