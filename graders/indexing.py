@@ -279,9 +279,9 @@ def expect_graph_kept(learner, ref, name: str, x: torch.Tensor, args: tuple,
     })
 
 
-GRAPH = ("The result does not require grad: it was built outside autograd (a Python loop "
-         "with torch.tensor, NumPy, .detach()). Choose per element with torch operations: "
-         "torch.where, clamp, masks.")
+GRAPH = ("The result does not require grad: it was built outside autograd (under "
+         "torch.no_grad(), or by a Python loop with torch.tensor, NumPy or .detach()). Choose "
+         "per element with torch operations: torch.where, clamp, masks.")
 
 
 @check(points=1, concept="torch.where keeps the graph", hints=[
