@@ -33,10 +33,10 @@ def away_from_zero(draw, *shape: int) -> torch.Tensor:
     return torch.where(t >= 0, t + 0.1, t - 0.1)
 
 
-def part(got: object, key: str, example: dict) -> object:
+def part(got: object, key: str) -> object:
     """``got[key]``, or the mismatch that says why a probe's reply has no such part."""
     if not isinstance(got, dict) or key not in got:
-        expect(got, as_data(example))
+        expect(got, as_data({key: torch.zeros(0)}))
     return got[key]
 
 
@@ -95,20 +95,21 @@ def dropout_call(p: float, training: bool) -> str:
 def dropout_identity_in_eval(learner, ref, draw):
     x, p, seed = away_from_zero(draw, 30, 40), draw.choice([0.2, 0.5]), draw.seed_value()
     cotangent = draw.tensor(30, 40)
-    got = learner.run(probe_dropout, x, p, False, seed, cotangent, label=dropout_call(p, False))
-    expect(got, as_data({"output": x, "gradient": cotangent}), advice={
-        "['output']": "With training=False dropout must change nothing: no mask and no "
-                      "scaling (nn.Dropout is the identity in eval mode). Return x.",
-        "['gradient']": "In eval mode the gradient passes through unchanged: return x itself "
-                        "(or an operation on it), not a detached copy.",
-    })
-    trained = learner.run(probe_dropout, x, p, True, seed, cotangent,
-                          label=dropout_call(p, True))
-    out = tensor_like(part(trained, "output", {"output": x}), x, dropout_call(p, True))
-    expect_true(bool((out.values == 0).any()), f"{dropout_call(p, True)} dropped nothing: it "
-                "returned x unchanged in training too.", "The training flag decides the "
-                "behaviour: drop and rescale when training is True, do nothing when it is "
-                "False.", name=dropout_call(p, True))
+    label = dropout_call(p, False)
+    got = learner.run(probe_dropout, x, p, False, seed, cotangent, label=label)
+    expect(part(got, "output"), as_data(x), name=label,
+           advice="With training=False dropout must change nothing: no mask and no scaling "
+                  "(nn.Dropout is the identity in eval mode). Return x.")
+    expect(part(got, "gradient"), as_data(cotangent),
+           name=f"the gradient reaching x through {label}",
+           advice="In eval mode the gradient passes through unchanged: return x itself (or "
+                  "an operation on it), not a detached copy.")
+    label = dropout_call(p, True)
+    trained = learner.run(probe_dropout, x, p, True, seed, cotangent, label=label)
+    out = tensor_like(part(trained, "output"), x, label)
+    expect_true(bool((out.values == 0).any()), "dropped nothing: it returned x unchanged in "
+                "training too.", "The training flag decides the behaviour: drop and rescale "
+                "when training is True, do nothing when it is False.", name=label)
 
 
 @check(points=2, concept="inverted dropout scales by 1/(1-p)", hints=[
@@ -124,22 +125,21 @@ def dropout_scales_survivors(learner, ref, draw):
     for p in (draw.choice([0.2, 0.25]), draw.choice([0.5, 0.6])):
         label = dropout_call(p, True)
         got = learner.run(probe_dropout, x, p, True, draw.seed_value(), cotangent, label=label)
-        out = tensor_like(part(got, "output", {"output": x}), x, label)
+        out = tensor_like(part(got, "output"), x, label)
         kept = (out.values != 0).to(x.dtype)
         share = float(1 - kept.mean())
-        expect_true(abs(share - p) <= 0.15, f"{label} zeroed "
-                    f"{share:.0%} of the elements; about {p:.0%} should be zeroed.",
-                    "Zero each element with probability p: keep it where "
-                    "torch.rand_like(x) >= p.", name=label)
+        expect_true(abs(share - p) <= 0.15, f"zeroed {share:.0%} of the elements; about "
+                    f"{p:.0%} should be zeroed.", "Zero each element with probability p: keep "
+                    "it where torch.rand_like(x) >= p.", name=label)
         # What nn.Dropout gives for the mask the learner drew: survivors times 1 / (1 - p).
-        want = {"output": x * kept / (1 - p), "gradient": cotangent * kept / (1 - p)}
-        expect(got, as_data(want), name=label, advice={
-            "['output']": "The elements that survive must be multiplied by 1 / (1 - p) "
-                          "(inverted dropout), and the dropped ones must be exactly 0.",
-            "['gradient']": "The gradient must reach x through the survivors, scaled by "
-                            "1 / (1 - p): build the output from x with tensor operations "
-                            "(no torch.no_grad(), .data or .detach() on x).",
-        })
+        expect(out, as_data(x * kept / (1 - p)), name=label,
+               advice="The elements that survive must be multiplied by 1 / (1 - p) (inverted "
+                      "dropout), and the dropped ones must be exactly 0.")
+        expect(part(got, "gradient"), as_data(cotangent * kept / (1 - p)),
+               name=f"the gradient reaching x through {label}",
+               advice="The gradient must reach x through the survivors, scaled by 1 / (1 - p): "
+                      "build the output from x with tensor operations (no torch.no_grad(), "
+                      ".data or .detach() on x).")
 
 
 def mask_statistics(masks: list[TensorData], p: float) -> list[str]:
@@ -174,7 +174,7 @@ def mask_statistics(masks: list[TensorData], p: float) -> list[str]:
 ], docs=DOCS + "generated/torch.nn.Dropout.html")
 def dropout_mask_distribution(learner, ref, draw):
     shape, p, seed = (200, 300), draw.choice([0.2, 0.3, 0.5]), draw.seed_value()
-    label = f"dropout(torch.ones{shape}, p={p}, training=True), called twice"
+    label = f"dropout(torch.ones{shape}, p={p}, training=True), called twice,"
     got = learner.run(probe_dropout_masks, shape, p, seed, 2, label=label)
     example = torch.ones(shape, dtype=torch.bool)
     if not isinstance(got, list) or len(got) != 2:
@@ -182,7 +182,7 @@ def dropout_mask_distribution(learner, ref, draw):
     masks = [tensor_like(mask, example, label,
                          advice="Return a tensor of x's shape.") for mask in got]
     problems = mask_statistics(masks, p)
-    expect_true(not problems, f"{label}: {'; '.join(problems)}.",
+    expect_true(not problems, f"{'; '.join(problems)}.",
                 "Draw the mask with torch.rand_like(x) >= p (or torch.bernoulli) inside the "
                 "function, from the global generator, for every element separately.",
                 name=label)
@@ -205,24 +205,26 @@ def probe_batchnorm_train(m, weight, bias, x, cotangent):
         return {"output": out, "gradients": None}
     grads = None
     if out.requires_grad and out.shape == cotangent.shape:
-        grads = list(torch.autograd.grad(out, [x, bn.weight, bn.bias], cotangent,
-                                         allow_unused=True))
+        grads = dict(zip(("x", "weight", "bias"), torch.autograd.grad(
+            out, [x, bn.weight, bn.bias], cotangent, allow_unused=True), strict=True))
     return {"output": out.detach(), "gradients": grads}
 
 
 def probe_batchnorm_running(m, batches, final):
 
     bn = m.BatchNorm1d(batches[0].shape[1])
-    history = []
+    history = {}
     bn.train()
-    for batch in batches:
-        bn(batch)
-        history.append([bn.running_mean.clone(), bn.running_var.clone()])
+    for i, batch in enumerate(batches):  # inside a network, a batch norm's input is in the graph
+        bn(batch.clone().requires_grad_(True))
+        history[f"after training batch {i + 1}"] = {
+            "running_mean": bn.running_mean.clone(), "running_var": bn.running_var.clone()}
     bn.eval()
     bn(final)
-    history.append([bn.running_mean.clone(), bn.running_var.clone()])
+    history["after a batch in eval mode"] = {
+        "running_mean": bn.running_mean.clone(), "running_var": bn.running_var.clone()}
     names = ("running_mean", "running_var")
-    return {"after each batch": history,
+    return {**history,
             "buffers": [n for n in names if n in dict(bn.named_buffers())],
             "parameters": sorted(n for n, _ in bn.named_parameters())}
 
@@ -240,14 +242,15 @@ def probe_batchnorm_eval(m, weight, bias, mean, var, x, cotangent):
     x = x.clone().requires_grad_(True)
     out = bn(x)
     if not isinstance(out, torch.Tensor):
-        return {"output": out, "gradients": None, "row 0 alone": None}
+        return {"output": out, "row 0 alone": None, "gradients": None}
     grads = None
     if out.requires_grad and out.shape == cotangent.shape:
-        grads = list(torch.autograd.grad(out, [x, bn.weight, bn.bias], cotangent,
-                                         allow_unused=True))
+        grads = dict(zip(("x", "weight", "bias"), torch.autograd.grad(
+            out, [x, bn.weight, bn.bias], cotangent, allow_unused=True), strict=True))
     alone = bn(x[:1].detach())
-    return {"output": out.detach(), "gradients": grads,
-            "row 0 alone": alone.detach() if isinstance(alone, torch.Tensor) else alone}
+    return {"output": out.detach(),
+            "row 0 alone": alone.detach() if isinstance(alone, torch.Tensor) else alone,
+            "gradients": grads}
 
 
 def batch(draw) -> torch.Tensor:
@@ -278,14 +281,15 @@ def batchnorm_training_uses_batch(learner, ref, draw):
     got = learner.run(probe_batchnorm_train, weight, bias, x, cotangent,
                       label="BatchNorm1d in training mode")
     want = as_data(probe_batchnorm_train(TORCH_BN, weight, bias, x, cotangent))
-    expect(got, want, name="BatchNorm1d(x) in training mode, against nn.BatchNorm1d", advice={
-        "['output']": "In training mode normalise each feature with this batch's mean and "
-                      "biased variance (x.var(dim=0, unbiased=False)), not with the running "
-                      "statistics, then multiply by weight and add bias.",
-        "['gradients']": "Gradients must reach x, weight and bias: weight and bias must be "
-                         "nn.Parameters used in forward, and the batch statistics must stay in "
-                         "the graph (compute them from x, without .detach()).",
-    }, **NORM_TOL)
+    expect(part(got, "output"), want["output"], name="BatchNorm1d(x) in training mode",
+           advice="In training mode normalise each feature with this batch's mean and biased "
+                  "variance (x.var(dim=0, unbiased=False)), not with the running statistics, "
+                  "then multiply by weight and add bias.", **NORM_TOL)
+    expect(part(got, "gradients"), want["gradients"],
+           name="the gradients of BatchNorm1d in training mode",
+           advice="Gradients must reach x, weight and bias: weight and bias must be "
+                  "nn.Parameters used in forward, and the batch statistics must stay in the "
+                  "graph (compute them from x, without .detach()).", **NORM_TOL)
 
 
 @check(points=2, concept="running statistics update only in training", hints=[
@@ -306,14 +310,13 @@ def batchnorm_running_statistics(learner, ref, draw):
                       label="BatchNorm1d: 3 training batches, then one in eval mode")
     want = probe_batchnorm_running(TORCH_BN, batches, final)
     try:
-        expect(got, as_data(want), name="the running statistics, against nn.BatchNorm1d",
-               advice={
-                   "['after each batch'][3]": "The running statistics changed in eval mode: "
-                                              "update them only when self.training is True.",
-                   "['after each batch']": "Update in training only, with momentum 0.1: "
-                                           "running = 0.9 * running + 0.1 * batch statistic, "
-                                           "and the unbiased batch variance (divide by N - 1) "
-                                           "for running_var.",
+        expect(got, as_data(want), name="BatchNorm1d's running statistics", advice={
+                   "['after a batch in eval mode']": "The running statistics changed in eval "
+                                                     "mode: update them only when "
+                                                     "self.training is True.",
+                   "['after training": "Update in training only, with momentum 0.1: running = "
+                                       "0.9 * running + 0.1 * batch statistic, and the unbiased "
+                                       "batch variance (divide by N - 1) for running_var.",
                    "['buffers']": "running_mean and running_var must be buffers: "
                                   "self.register_buffer('running_mean', "
                                   "torch.zeros(num_features)).",
@@ -343,14 +346,17 @@ def batchnorm_eval_uses_running(learner, ref, draw):
     got = learner.run(probe_batchnorm_eval, weight, bias, mean, var, x, cotangent,
                       label="BatchNorm1d in eval mode")
     want = as_data(probe_batchnorm_eval(TORCH_BN, weight, bias, mean, var, x, cotangent))
-    expect(got, want, name="BatchNorm1d(x) in eval mode, against nn.BatchNorm1d", advice={
-        "['output']": "In eval mode normalise with running_mean and running_var: "
-                      "(x - running_mean) / sqrt(running_var + eps) * weight + bias. The "
-                      "batch's own statistics are for training only.",
-        "['row 0 alone']": "In eval mode a row's output must not depend on the rest of the "
-                           "batch: use the running statistics, not the batch's.",
-        "['gradients']": "Gradients must reach x, weight and bias in eval mode too.",
-    }, **NORM_TOL)
+    expect(part(got, "output"), want["output"], name="BatchNorm1d(x) in eval mode",
+           advice="In eval mode normalise with running_mean and running_var: "
+                  "(x - running_mean) / sqrt(running_var + eps) * weight + bias. The batch's "
+                  "own statistics are for training only.", **NORM_TOL)
+    expect(part(got, "row 0 alone"), want["row 0 alone"],
+           name="BatchNorm1d(x[:1]) in eval mode (row 0 alone)",
+           advice="In eval mode a row's output must not depend on the rest of the batch: use "
+                  "the running statistics, not the batch's.", **NORM_TOL)
+    expect(part(got, "gradients"), want["gradients"],
+           name="the gradients of BatchNorm1d in eval mode",
+           advice="Gradients must reach x, weight and bias in eval mode too.", **NORM_TOL)
 
 
 # ----------------------------------------------------------------------------- LayerNorm
@@ -365,7 +371,8 @@ def probe_layer_norm(m, x, weight, bias, cotangent):
         return {"output": out, "gradients": None}
     grads = None
     if out.requires_grad and out.shape == cotangent.shape:
-        grads = list(torch.autograd.grad(out, inputs, cotangent, allow_unused=True))
+        grads = dict(zip(("x", "weight", "bias"), torch.autograd.grad(
+            out, inputs, cotangent, allow_unused=True), strict=True))
     return {"output": out.detach(), "gradients": grads}
 
 
@@ -389,14 +396,14 @@ def layer_norm_over_features(learner, ref, draw):
                       label="layer_norm(x, weight, bias)")
     want = as_data(probe_layer_norm(pytorch(layer_norm=torch_layer_norm), x, weight, bias,
                                     cotangent))
-    expect(got, want, name=f"layer_norm on a {n}x{t}x{d} batch, against nn.LayerNorm({d})",
-           advice={
-               "['output']": "Normalise over the last dimension only (dim=-1, keepdim=True), "
-                             "with the biased variance (unbiased=False), then multiply by "
-                             "weight and add bias.",
-               "['gradients']": "Gradients must reach x, weight and bias: compute the "
-                                "statistics from x inside the graph.",
-           }, **NORM_TOL)
+    label = f"layer_norm(x, weight, bias) on a {n}x{t}x{d} batch"
+    expect(part(got, "output"), want["output"], name=label,
+           advice="Normalise over the last dimension only (dim=-1, keepdim=True), with the "
+                  "biased variance (unbiased=False), then multiply by weight and add bias.",
+           **NORM_TOL)
+    expect(part(got, "gradients"), want["gradients"], name=f"the gradients of {label}",
+           advice="Gradients must reach x, weight and bias: compute the statistics from x "
+                  "inside the graph.", **NORM_TOL)
 
 
 # ----------------------------------------------------------------------------- initialisation
@@ -432,7 +439,7 @@ def init_reply(learner, name: str, sizes: list[int], seed: int) -> list[TensorDa
     layers = [torch.zeros(b, a) for a, b in zip(sizes, sizes[1:], strict=False)]
     got = learner.run(probe_init, name, sizes, seed, label=f"{name}(model)")
     example = {"weights": layers, "biases": [torch.zeros(len(w)) for w in layers]}
-    weights, biases = part(got, "weights", example), part(got, "biases", example)
+    weights, biases = part(got, "weights"), part(got, "biases")
     if not isinstance(weights, list) or len(weights) != len(layers):
         expect(got, as_data(example))
     expect(biases, as_data(example["biases"]), name=f"the biases after {name}",
@@ -468,17 +475,17 @@ def kaiming_fan_in(learner, ref, draw):
         std, mean = float(values.std()), float(values.mean())
         layer = f"Linear({fan_in}, {fan_out})'s weights"
         expect_true(abs(std / target - 1) <= SIGMAS / math.sqrt(2 * n),
-                    f"{layer} have standard deviation {std:.4f}; Kaiming normal for ReLU in "
-                    f"fan-in mode gives sqrt(2 / {fan_in}) = {target:.4f}.",
+                    f"have standard deviation {std:.4f}; Kaiming normal for ReLU in fan-in mode "
+                    f"gives sqrt(2 / {fan_in}) = {target:.4f}.",
                     std_report(std, target, fan_in, fan_out, "std = sqrt(2 / fan_in)"),
                     name=layer)
         expect_true(abs(mean) <= SIGMAS * target / math.sqrt(n),
-                    f"{layer} have mean {mean:.4f}; expected about 0.", "Draw from a normal "
+                    f"have mean {mean:.4f}; expected about 0.", "Draw from a normal "
                     "distribution centred on 0.", name=layer)
         if n >= 4000:  # enough values to tell a normal draw from a uniform one
             tails = float((values.abs() > 2 * target).double().mean())
             expect_true(0.0455 - 0.012 <= tails <= 0.0455 + 0.012,
-                        f"{tails:.1%} of {layer} lie beyond two standard deviations; a normal "
+                        f"lie beyond two standard deviations {tails:.1%} of the time; a normal "
                         "distribution puts 4.6% there.", "Kaiming normal draws from a normal "
                         "distribution (torch.nn.init.kaiming_normal_ or normal_), not a "
                         "uniform one.", name=layer)
@@ -498,14 +505,14 @@ def xavier_uniform_tanh(learner, ref, draw):
         bound = 5 / 3 * math.sqrt(6 / (fan_in + fan_out))
         n, std, top = values.numel(), float(values.std()), float(values.abs().max())
         layer = f"Linear({fan_in}, {fan_out})'s weights"
-        expect_true(top <= bound * (1 + 1e-6), f"{layer} reach {top:.4f}, beyond the bound "
+        expect_true(top <= bound * (1 + 1e-6), f"reach {top:.4f}, beyond the bound "
                     f"a = 5/3 * sqrt(6 / ({fan_in} + {fan_out})) = {bound:.4f}.",
                     "Xavier uniform draws from [-a, a]: uniform, not normal, with the tanh "
                     "gain 5/3.", name=layer)
         target = bound / math.sqrt(3)
         expect_true(abs(std / target - 1) <= SIGMAS / math.sqrt(1.8 * n),
-                    f"{layer} have standard deviation {std:.4f}; Xavier uniform with the tanh "
-                    f"gain gives a / sqrt(3) = {target:.4f}.", "Use a = gain * sqrt(6 / "
+                    f"have standard deviation {std:.4f}; Xavier uniform with the tanh gain gives "
+                    f"a / sqrt(3) = {target:.4f}.", "Use a = gain * sqrt(6 / "
                     "(fan_in + fan_out)) with gain = 5/3: both fans, and the gain.", name=layer)
 
 
@@ -549,9 +556,9 @@ def init_breaks_symmetry(learner, ref, draw):
                        advice="The hidden layer received no gradient.")
     rows = grad.values
     distinct = len({tuple(row.tolist()) for row in rows})
-    expect_true(distinct == hidden, f"after {label}, only {distinct} of the {hidden} hidden "
-                "units have a gradient of their own: the others repeat one another's "
-                "(rows of weight.grad).", "Units that start alike stay alike: initialise every "
+    expect_true(distinct == hidden, f"after {label}: its {hidden} hidden units have only "
+                f"{distinct} distinct gradients, the others are identical copies (rows of "
+                "weight.grad).", "Units that start alike stay alike: initialise every "
                 "weight at random (Kaiming normal), never with zeros or one constant.",
                 prop="grad", name="the hidden layer's weight gradient")
 
@@ -704,7 +711,8 @@ def bag_of_embeddings_forward(learner, ref, draw):
     sizes, state, tokens, cotangent = bag_problem(draw)
     got = learner.run(probe_bag, sizes, state, tokens, cotangent, "logits",
                       label=f"BagOfEmbeddings{sizes}(tokens)")
-    expect(got, ref.run(probe_bag, sizes, state, tokens, cotangent, "logits"), advice={
+    want = ref.run(probe_bag, sizes, state, tokens, cotangent, "logits")
+    expect(part(got, "logits"), want["logits"], name=f"BagOfEmbeddings{sizes}(tokens)", advice={
         "values": "Average over the real tokens only: divide the sum of their embeddings by "
                   "their number, not by the padded length.",
         "shape": "Return one row of logits per sequence: average over the token dimension "
@@ -764,11 +772,12 @@ def weight_decay_shrinkage(learner, ref, draw):
                       label=f"{steps} SGD steps on mse_loss + l2_penalty(model, "
                             f"{weight_decay})")
     want = as_data(sgd_weight_decay(state, x, y, lr, weight_decay, steps))
-    expect(got, want, rtol=1e-5, atol=1e-6, advice={
-        "['penalty']": "The penalty is (weight_decay / 2) times the sum of the squares of "
-                       "every parameter, a 0-d tensor that stays in the autograd graph.",
-        "['parameters after training']": "The parameters did not shrink as "
-                                         "SGD(weight_decay=...) shrinks them: the penalty's "
-                                         "gradient must be weight_decay * p for every "
-                                         "parameter (mind the 1/2, and keep it in the graph).",
-    })
+    expect(part(got, "penalty"), want["penalty"], name=f"l2_penalty(model, {weight_decay})",
+           rtol=1e-5, atol=1e-6, advice="The penalty is (weight_decay / 2) times the sum of the "
+           "squares of every parameter, a 0-d tensor that stays in the autograd graph.")
+    expect(part(got, "parameters after training"), want["parameters after training"],
+           name=f"the parameters after {steps} SGD steps on mse_loss + l2_penalty, against "
+                "SGD(weight_decay)", rtol=1e-5, atol=1e-6,
+           advice="The parameters did not shrink as SGD(weight_decay=...) shrinks them: the "
+                  "penalty's gradient must be weight_decay * p for every parameter (mind the "
+                  "1/2, and keep it in the graph).")
