@@ -55,6 +55,12 @@ def numeric_vjps(fn: Callable[..., torch.Tensor], inputs: list[torch.Tensor],
             for u in cotangents]
 
 
+def by_grad_output(vjps: list[list[torch.Tensor]]) -> dict:
+    """Products keyed as the probes key them: {"for grad_output 1": {"dL/dx": ..., ...}}."""
+    return {f"for grad_output {k + 1}": {"dL/dx": gx, "dL/dw": gw}
+            for k, (gx, gw) in enumerate(vjps)}
+
+
 def softplus_problem(draw, dtype: torch.dtype = torch.float64) -> tuple:
     n, d = draw.distinct_shape(2, lo=2, hi=5)
     x, w = draw.tensor(n, d, dtype=dtype), draw.tensor(d, dtype=dtype)
@@ -109,12 +115,14 @@ def probe_function_vjp(m, x, w, beta, cotangents):
     x, w = x.clone().requires_grad_(True), w.clone().requires_grad_(True)
     y = m.WeightedSoftplus.apply(x, w, beta)
     if not isinstance(y, torch.Tensor):
-        return {"output": y, "vector-Jacobian products": None}
+        return {"output": y, "gradients": None}
     if not y.requires_grad or y.shape != cotangents[0].shape:
-        return {"output": y.detach(), "vector-Jacobian products": None}
-    vjps = [list(torch.autograd.grad(y, (x, w), u, retain_graph=True, allow_unused=True))
-            for u in cotangents]
-    return {"output": y.detach(), "vector-Jacobian products": vjps}
+        return {"output": y.detach(), "gradients": None}
+    gradients = {}
+    for k, u in enumerate(cotangents):
+        gx, gw = torch.autograd.grad(y, (x, w), u, retain_graph=True, allow_unused=True)
+        gradients[f"for grad_output {k + 1}"] = {"dL/dx": gx, "dL/dw": gw}
+    return {"output": y.detach(), "gradients": gradients}
 
 
 @check(points=3, concept="backward's gradients pass gradcheck", hints=[
@@ -133,16 +141,14 @@ def function_gradcheck(learner, ref, draw):
     got = learner.run(probe_function_vjp, x, w, beta, cotangents,
                       label=f"{call_label(x, beta)}, then torch.autograd.grad")
     oracle = numeric_vjps(lambda a, b: weighted_softplus(a, b, beta), [x, w], cotangents)
-    want = {"output": weighted_softplus(x, w, beta), "vector-Jacobian products": oracle}
+    want = {"output": weighted_softplus(x, w, beta), "gradients": by_grad_output(oracle)}
     expect(got, as_data(want), advice={
         "['output']": "forward must return softplus(beta * w * x) / beta, elementwise.",
-        "['vector-Jacobian products']": "backward's gradients disagree with finite "
-                                        "differences of the forward formula (float64, as "
-                                        "torch.autograd.gradcheck takes them): apply the chain "
-                                        "rule, multiply by grad_output, and sum dL/dw over the "
-                                        "rows.",
+        "['gradients']": "backward's gradients disagree with finite differences of the forward "
+                         "formula (float64, as torch.autograd.gradcheck takes them): apply the "
+                         "chain rule, multiply by grad_output, and sum dL/dw over the rows.",
         "type": "backward returns one gradient per input of forward, in order: dL/dx, dL/dw, "
-                "and None for beta.",
+                "and None for beta; the output must require grad.",
         "shape": "dL/dx has x's shape (N, D) and dL/dw has w's shape (D,).",
     }, **GRADCHECK_TOL)
 
@@ -154,8 +160,8 @@ def probe_saved_then_modified(m, x, w, beta, cotangent, which):
     y = m.WeightedSoftplus.apply(x, w, beta)
     if not isinstance(y, torch.Tensor) or not y.requires_grad or y.shape != cotangent.shape:
         return {"output": y, "backward before the change": None, "backward": None}
-    control = list(torch.autograd.grad(y, (x, w), cotangent, retain_graph=True,
-                                       allow_unused=True))
+    control = dict(zip(("dL/dx", "dL/dw"), torch.autograd.grad(
+        y, (x, w), cotangent, retain_graph=True, allow_unused=True), strict=True))
     with torch.no_grad():  # the caller changes an input after the forward pass
         (x if which == "x" else w).mul_(2)
     try:
@@ -165,7 +171,8 @@ def probe_saved_then_modified(m, x, w, beta, cotangent, which):
             raise
         return {"output": y.detach(), "backward before the change": control,
                 "backward": "refused: a saved tensor was modified in place"}
-    return {"output": y.detach(), "backward before the change": control, "backward": list(grads)}
+    return {"output": y.detach(), "backward before the change": control,
+            "backward": dict(zip(("dL/dx", "dL/dw"), grads, strict=True))}
 
 
 @check(points=1, concept="ctx.save_for_backward guards saved tensors", hints=[
@@ -179,7 +186,8 @@ def probe_saved_then_modified(m, x, w, beta, cotangent, which):
 def function_saved_tensors(learner, ref, draw):
     x, w, beta = softplus_problem(draw)
     cotangent = draw.tensor(*x.shape, dtype=torch.float64)
-    (right,) = numeric_vjps(lambda a, b: weighted_softplus(a, b, beta), [x, w], [cotangent])
+    (right,) = by_grad_output(numeric_vjps(lambda a, b: weighted_softplus(a, b, beta), [x, w],
+                                           [cotangent])).values()
     for which in ("x", "w"):
         label = f"{call_label(x, beta)}, then {which}.mul_(2), then backward"
         got = learner.run(probe_saved_then_modified, x, w, beta, cotangent, which, label=label)
@@ -319,7 +327,7 @@ def hooks_record_activations(learner, ref, draw):
     label = f"record_activations(model, x, {names})"
     got, want = learner.run(probe_record, state, x, names, "values", label=label), \
         ref.run(probe_record, state, x, names, "values")
-    expect(got, want, advice={
+    expect(got, want, name=f"the records for names {names} of a 5-layer model", advice={
         "length": "Return one record per requested name, keyed by that name.",
         "values": "Record each named submodule's output, as its forward hook receives it.",
     })
@@ -339,7 +347,8 @@ def hooks_detached(learner, ref, draw):
     label = f"record_activations(model, x, {names}) on a model with ReLU(inplace=True)"
     got, want = learner.run(probe_record, state, x, names, "detached", label=label), \
         ref.run(probe_record, state, x, names, "detached")
-    expect(got, want, advice={
+    expect(got, want, name=f"the records for names {names}, with ReLU(inplace=True) after "
+                           "layer 0", advice={
         "requires_grad": "The records keep the autograd graph alive: store output.detach() "
                          "(a clone of it), not the output itself.",
         "values": "The record changed after the hook ran: detach() shares memory with the "
