@@ -130,8 +130,8 @@ def probe_function_vjp(m, x, w, beta, cotangents):
     "torch.autograd.gradcheck(lambda x, w: WeightedSoftplus.apply(x, w, 1.5), (x, w)) with "
     "double tensors that require grad.",
     "backward gets dL/dy and returns dL/dx and dL/dw by the chain rule: with "
-    "s = sigmoid(beta * w * x), dy/dx = s * w and dy/dw = s * x. Multiply by grad_output, and "
-    "sum dL/dw over the rows, which all share w.",
+    "s = sigmoid(beta * w * x), dy/dx = s * w and dy/dw = s * x. Multiply by grad_output, "
+    "sum dL/dw over the rows, which all share w, and return None for beta, a number.",
     "x, w = ctx.saved_tensors; s = torch.sigmoid(ctx.beta * w * x); "
     "return grad_output * s * w, (grad_output * s * x).sum(0), None",
 ], docs=[EXTENDING, DOCS + "generated/torch.autograd.gradcheck.gradcheck.html"])
