@@ -72,14 +72,14 @@ def probe_dropout(m, x, p, training, seed, cotangent):
     return {"output": out.detach(), "gradient": grad}
 
 
-def probe_dropout_masks(m, shape, p, seed, calls):
+def probe_dropout_ones(m, shape, p, seed, calls):
     import torch
 
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         x = torch.ones(shape)
         outs = [m.dropout(x, p, True) for _ in range(calls)]
-    return [o.detach() != 0 if isinstance(o, torch.Tensor) else o for o in outs]
+    return [o.detach() if isinstance(o, torch.Tensor) else o for o in outs]
 
 
 def dropout_call(p: float, training: bool) -> str:
@@ -142,10 +142,10 @@ def dropout_scales_survivors(learner, ref, draw):
                       ".data or .detach() on x).")
 
 
-def mask_statistics(masks: list[TensorData], p: float) -> list[str]:
+def mask_statistics(masks: list[torch.Tensor], p: float) -> list[str]:
     """What is wrong with these dropout masks, as sentences; empty when they look Bernoulli."""
     problems = []
-    dropped = [(~m.values).double() for m in masks]
+    dropped = [(~m).double() for m in masks]
     n_rows, n_cols = dropped[0].shape
 
     def off(share: torch.Tensor, n: int, target: float) -> float:
@@ -175,13 +175,20 @@ def mask_statistics(masks: list[TensorData], p: float) -> list[str]:
 def dropout_mask_distribution(learner, ref, draw):
     shape, p, seed = (200, 300), draw.choice([0.2, 0.3, 0.5]), draw.seed_value()
     label = f"dropout(torch.ones{shape}, p={p}, training=True), called twice,"
-    got = learner.run(probe_dropout_masks, shape, p, seed, 2, label=label)
-    example = torch.ones(shape, dtype=torch.bool)
+    got = learner.run(probe_dropout_ones, shape, p, seed, 2, label=label)
+    example = torch.ones(shape)
     if not isinstance(got, list) or len(got) != 2:
         expect(got, as_data([example, example]), name=label)
-    masks = [tensor_like(mask, example, label,
-                         advice="Return a tensor of x's shape.") for mask in got]
-    problems = mask_statistics(masks, p)
+    outs = [tensor_like(out, example, label, advice="Return a tensor of x's shape and dtype.")
+            .values for out in got]
+    # Only the mask is graded here, but never for outputs that are wrong: from ones, inverted
+    # dropout gives 0 or 1 / (1 - p), nothing else.
+    scaled = all(bool(((o == 0) | torch.isclose(o, torch.tensor(1 / (1 - p)))).all())
+                 for o in outs)
+    expect_true(scaled, "gave values other than 0 and 1 / (1 - p) for an input of ones.",
+                "Keep or zero each element, and scale the kept ones by 1 / (1 - p).",
+                name=label)
+    problems = mask_statistics([o != 0 for o in outs], p)
     expect_true(not problems, f"{'; '.join(problems)}.",
                 "Draw the mask with torch.rand_like(x) >= p (or torch.bernoulli) inside the "
                 "function, from the global generator, for every element separately.",

@@ -2,7 +2,7 @@
 evaluation, so eval mode is not the identity and the training outputs are too small.
 
 check: dropout_identity_in_eval
-also: dropout_scales_survivors
+also: dropout_scales_survivors; dropout_mask_distribution
 mentions: dropout is the identity in eval mode; no scaling
 """
 import torch
