@@ -90,7 +90,7 @@ def probe_function_forward(m, x, w, beta):
     "keeps what backward will need: tensors with ctx.save_for_backward, numbers as ctx "
     "attributes. apply() connects the result to your backward.",
     "ctx.save_for_backward(x, w); ctx.beta = beta; return F.softplus(beta * w * x) / beta",
-], docs=[EXTENDING, DOCS + "autograd.html#function"])
+], docs=[EXTENDING, DOCS + "generated/torch.autograd.Function.forward.html"])
 def function_forward(learner, ref, draw):
     for dtype in (torch.float32, torch.float64):
         x, w, beta = softplus_problem(draw, dtype)
@@ -134,7 +134,8 @@ def probe_function_vjp(m, x, w, beta, cotangents):
     "sum dL/dw over the rows, which all share w, and return None for beta, a number.",
     "x, w = ctx.saved_tensors; s = torch.sigmoid(ctx.beta * w * x); "
     "return grad_output * s * w, (grad_output * s * x).sum(0), None",
-], docs=[EXTENDING, DOCS + "generated/torch.autograd.gradcheck.gradcheck.html"])
+], docs=[EXTENDING, DOCS + "generated/torch.autograd.Function.backward.html",
+         DOCS + "generated/torch.autograd.gradcheck.gradcheck.html"])
 def function_gradcheck(learner, ref, draw):
     x, w, beta = softplus_problem(draw)
     cotangents = [draw.tensor(*x.shape, dtype=torch.float64) for _ in range(3)]
