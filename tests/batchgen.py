@@ -73,7 +73,7 @@ def expected_for(case: Case, points: dict[str, int]) -> float | None:
         return None if case.also else full - points.get(case.check, 0)
     if "any" in case.lose:
         return None
-    if "all" in case.lose:
+    if "all" in case.lose or "every" in case.lose:
         return 0
     return full - sum(points.get(name, 0) for name in case.lose)
 
