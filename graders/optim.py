@@ -21,6 +21,7 @@ from torch import nn
 from torchdojo.checks import (
     Draw,
     Mismatch,
+    TensorData,
     as_data,
     check,
     derive_seed,
@@ -705,7 +706,9 @@ def step_lr_advice(got: list, lr0: float, batches: int, epochs: int, step_size: 
 def step_lr_once_per_epoch(learner, draw):
     setup, lr0 = draw_setup(draw), draw.choice([0.05, 0.1])
     epochs, step_size, gamma = draw.integer(4, 5), draw.integer(1, 2), draw.choice([0.5, 0.2])
-    batches = draw_batches(draw, setup, draw.integer(2, 3), draw.integer(3, 5))
+    # 3 or 4 batches: stepping the scheduler per batch then always changes the rate within
+    # an epoch, whatever step_size is, so the message can say so.
+    batches = draw_batches(draw, setup, draw.integer(3, 4), draw.integer(3, 5))
     call = (f"train_step_lr(model, batches ({len(batches)}), loss_fn, optimizer (lr={lr0}), "
             f"epochs={epochs}, step_size={step_size}, gamma={gamma})")
     got = run_task(learner, "train_step_lr", setup, {"batches": batches}, call, lr=lr0,
@@ -777,6 +780,12 @@ class Sweep:
     @property
     def args(self) -> tuple:
         return self.x, self.y, self.w0, self.lrs, self.steps
+
+
+def expect_list(value: object, what: str, advice: str) -> None:
+    kind = "torch.Tensor" if isinstance(value, TensorData) else type(value).__name__
+    expect_true(isinstance(value, list), f"is a {kind}; expected a list.", advice=advice,
+                prop="type", name=what)
 
 
 def measure(x: torch.Tensor, y: torch.Tensor, w0: torch.Tensor, lr: float,
@@ -852,14 +861,13 @@ def sweep_loss_curves(learner, ref, draw):
                        "(w0.detach().clone().requires_grad_(True)), so every run starts from "
                        "the same weights and the caller's w0 stays as it was.")
     curves = got.value
-    expect(type(curves).__name__, "list", name="lr_sweep's result",
-           advice="Return a list of curves, one per rate.")
+    expect_list(curves, "lr_sweep's result", "Return a list of curves, one per rate.")
     expect(len(curves), len(sweep.lrs), name="the number of curves",
            advice="Return one curve per learning rate, in the order of lrs.")
     for i, (lr, measured) in enumerate(zip(sweep.lrs, sweep.curves, strict=True)):
         restarted = isinstance(curves[i], list) and curves[i] and isinstance(
             curves[i][0], float) and abs(curves[i][0] - measured[0]) <= 1e-4 * measured[0]
-        expect(curves[i], measured, name=f"the curve for lr={lr}", rtol=1e-3,
+        expect(curves[i], measured, name=f"the curve for lr={lr}", rtol=5e-3,
                atol=1e-6 * measured[0], advice={
                    "type": "Each curve is a list of Python floats (loss.item()).",
                    "length": f"Each curve holds steps + 1 = {sweep.steps + 1} losses: one "
@@ -891,19 +899,18 @@ def curve(first: float, ratio: float, points: int) -> list[float]:
 
 
 def draw_curves(draw: Draw) -> list[tuple[str, list[float]]]:
-    """One loss curve of each kind, in a drawn order."""
+    """One loss curve of each kind, plain ones first and traps last. Each call sees one curve,
+    so the order gives nothing away; it only decides which lesson a wrong rule meets first."""
     first, points = draw.number(2, 50), draw.integer(6, 10)
-    made = {
-        "converges": curve(first, draw.number(1e-4, 5e-3, digits=5), points),
-        "slow": curve(first, draw.number(0.1, 0.8), points),
-        "diverges": curve(first, draw.number(3, 1e5, digits=1), points),
-        "nan": curve(first, 1e30, points - 2) + [math.inf, math.nan],
-        "inf": curve(first, 1e20, points - 1) + [math.inf],
-        "dip": curve(first, 1e-4, points - 1) + [first * draw.number(1.5, 50)],
-        "bump": [first, first * 3, *curve(first, draw.number(0.2, 0.7), points - 2)[1:]],
-    }
-    keys = {kind: draw.number(0, 1, digits=6) for kind in made}
-    return sorted(made.items(), key=lambda item: keys[item[0]])
+    return [
+        ("converges", curve(first, draw.number(1e-4, 5e-3, digits=5), points)),
+        ("slow", curve(first, draw.number(0.1, 0.8), points)),
+        ("diverges", curve(first, draw.number(3, 1e5, digits=1), points)),
+        ("inf", curve(first, 1e20, points - 1) + [math.inf]),
+        ("dip", curve(first, 1e-4, points - 1) + [first * draw.number(1.5, 50)]),
+        ("bump", [first, first * 3, *curve(first, draw.number(0.2, 0.7), points - 2)[1:]]),
+        ("nan", curve(first, 1e30, points - 2) + [math.inf, math.nan]),
+    ]
 
 
 @check(points=1, concept="reading a loss curve", hints=[
@@ -941,8 +948,7 @@ def sweep_report_matches_measurement(learner, draw):
     sweep = draw_sweep(draw)
     got = learner.sweep_report(*sweep.args)
     want = [label(c) for c in sweep.curves]
-    expect(type(got).__name__, "list", name="sweep_report's result",
-           advice="Return a list of labels, one per rate.")
+    expect_list(got, "sweep_report's result", "Return a list of labels, one per rate.")
     expect(len(got), len(want), name="the number of labels",
            advice="Return one label per learning rate, in the order of lrs.")
     for i, (lr, measured, kind) in enumerate(zip(sweep.lrs, sweep.curves, want, strict=True)):
