@@ -882,7 +882,8 @@ def sweep_loss_curves(learner, ref, draw):
 CURVE_ADVICE = {
     "converges": "The last loss is at most 1% of the first: the run converges.",
     "slow": "The loss went down, but the last loss is above 1% of the first: the run is slow.",
-    "diverges": "The last loss is above the first: the run diverges.",
+    "diverges": "Judge by the last loss against the first: this run ended above where it "
+                "started, so it diverges.",
     "nan": "The run ended in nan, so it diverged; but nan > first is False, as is every "
            "comparison with nan. Test math.isfinite(last) before comparing.",
     "inf": "The run ended in inf, which is not a finite loss: it diverged.",
