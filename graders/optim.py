@@ -182,13 +182,13 @@ def run_task(learner, task: str, setup: Setup, data: dict, call: str, **options)
 # ----------------------------------------------------------------------------- the oracle
 
 
-def replay(state: dict, batches: list, lrs: list[float], max_norm: float | None = None,
-           make: Callable | None = None) -> list[dict]:
-    """PyTorch's own steps: one optimizer step per (x, y) in ``batches`` (a full batch where
-    the learner accumulates), at the learning rates ``lrs``, clipping to ``max_norm`` if given.
-    Returns, per step, the gradients that reach step() and the parameters after it."""
+def replay(state: dict, batches: list, lrs: list[float],
+           max_norm: float | None = None) -> list[dict]:
+    """PyTorch's own SGD steps: one per (x, y) in ``batches`` (a full batch where the learner
+    accumulates), at the learning rates ``lrs``, clipping to ``max_norm`` if given. Returns,
+    per step, the gradients that reach step() and the parameters after it."""
     net = network(state)
-    optimizer = (make or (lambda params: torch.optim.SGD(params, lr=lrs[0])))(net.parameters())
+    optimizer = torch.optim.SGD(net.parameters(), lr=lrs[0])
     steps = []
     for (x, y), lr in zip(batches, lrs, strict=True):
         optimizer.zero_grad()
@@ -247,16 +247,18 @@ def same_path(got: list, want: list) -> bool:
         close(g, w) for g, w in zip(got, want, strict=True))
 
 
-def expect_parameters(got: list, want: list, what: str, advice: str | Callable) -> None:
-    """Each recorded dict of parameters (one per step) must equal PyTorch's; ``advice`` may be
-    a function of the step and parameter name that differ, so the lesson fits the difference."""
-    expect(len(got), len(want), name=f"the number of {what}",
+def expect_steps(got: list, want: list, advice: str | Callable, grads: bool = False) -> None:
+    """Each recorded dict (one per step) of parameters, or with ``grads`` of the gradients that
+    reached step(), must equal PyTorch's; ``advice`` may be a function of the step and the
+    parameter that differ, so the lesson fits the difference."""
+    expect(len(got), len(want), name="the number of steps",
            advice="Take exactly the steps the task asks for.")
     for step, (mine, theirs) in enumerate(zip(got, want, strict=True), start=1):
         for name, value in theirs.items():
+            what = f"the gradient of {name} at step {step}" if grads else \
+                f"{name} after step {step}"
             try:
-                expect(mine.get(name), as_data(value), name=f"{name} after step {step}",
-                       **PARAM_TOL)
+                expect(mine.get(name), as_data(value), name=what, **PARAM_TOL)
             except Mismatch as miss:
                 if miss.prop in ("values", "type"):
                     miss.advice = advice(step, name) if callable(advice) else advice
@@ -282,26 +284,27 @@ def sgd_by_hand(learner, draw):
     got = learner.run(probe_by_hand, "sgd_step", setup.state, setup.x, setup.y,
                       {"lr": lr, "steps": steps},
                       label=f"sgd_step(params, lr={lr}) over {steps} steps")
-    want = full_batch_path(setup.state, setup.x, setup.y, steps,
-                lambda params: torch.optim.SGD(params, lr=lr))
-    ascent = full_batch_path(setup.state, setup.x, setup.y, steps,
-                  lambda params: torch.optim.SGD(params, lr=lr, maximize=True))
-    if same_path(got, [setup.state] * steps):
-        advice = ("The parameters never changed: `p = p - lr * p.grad` binds a new tensor to a "
-                  "local name. Update the caller's tensors in place: `p -= lr * p.grad` inside "
-                  "torch.no_grad().")
-    elif same_path(got, ascent):
-        advice = "The parameters moved up the gradient: subtract lr * p.grad, do not add it."
-    else:
-        advice = "Each step is p = p - lr * p.grad, for every parameter, once per call."
-    expect_parameters(got, want, "steps", advice)
+
+    def advice(step: int, name: str) -> str:
+        if same_path(got, [setup.state] * steps):
+            return ("The parameters never changed: `p = p - lr * p.grad` binds a new tensor to "
+                    "a local name. Update the caller's tensors in place: `p -= lr * p.grad` "
+                    "inside torch.no_grad().")
+        ascent = full_batch_path(setup.state, setup.x, setup.y, steps,
+                                 lambda params: torch.optim.SGD(params, lr=lr, maximize=True))
+        if same_path(got, ascent):
+            return "The parameters moved up the gradient: subtract lr * p.grad, do not add it."
+        return "Each step is p = p - lr * p.grad, for every parameter, once per call."
+
+    expect_steps(got, full_batch_path(setup.state, setup.x, setup.y, steps,
+                                      lambda params: torch.optim.SGD(params, lr=lr)), advice)
 
 
 def momentum_advice(got: list, setup: Setup, lr: float, momentum: float, steps: int) -> str:
     """What the recorded path matches, among the ways momentum is commonly written wrong."""
     def path(**options):
         return full_batch_path(setup.state, setup.x, setup.y, steps,
-                    lambda params: torch.optim.SGD(params, lr=lr, **options))
+                               lambda params: torch.optim.SGD(params, lr=lr, **options))
 
     if same_path(got, path()):
         return ("Your steps equal plain SGD: the momentum buffer starts over at every call. "
@@ -333,10 +336,8 @@ def momentum_by_hand(learner, draw):
                       label=f"momentum_step(params, state, lr={lr}, momentum={momentum}) over "
                             f"{steps} steps")
     want = full_batch_path(setup.state, setup.x, setup.y, steps,
-                lambda params: torch.optim.SGD(params, lr=lr, momentum=momentum))
-    if not same_path(got, want):
-        advice = momentum_advice(got, setup, lr, momentum, steps)
-        expect_parameters(got, want, "steps", advice)
+                           lambda params: torch.optim.SGD(params, lr=lr, momentum=momentum))
+    expect_steps(got, want, lambda step, name: momentum_advice(got, setup, lr, momentum, steps))
 
 
 # ----------------------------------------------------------------------------- weight decay
@@ -373,17 +374,19 @@ def decoupled_weight_decay(learner, draw):
     def path(make):
         return [s["params"] for s in separable_replay(setup.state, targets, steps, make)]
 
-    want = path(lambda net: torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=wd))
     mine = recorded(got, "params")
-    if same_path(mine, path(lambda net: torch.optim.Adam(net.parameters(), lr=lr,
-                                                         weight_decay=wd))):
-        advice = ("These are Adam's steps with weight_decay added to the gradient (L2): Adam's "
-                  "scaling divides the decay away where gradients are large. Decoupled decay "
-                  "is AdamW: torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay).")
-    else:
-        advice = ("Take AdamW's steps with the learning rate and weight_decay you are given "
-                  "(AdamW's own default weight_decay is 0.01).")
-    expect_parameters(mine, want, "optimizer steps", advice)
+
+    def advice(step: int, name: str) -> str:
+        if same_path(mine, path(lambda net: torch.optim.Adam(net.parameters(), lr=lr,
+                                                             weight_decay=wd))):
+            return ("These are Adam's steps with weight_decay added to the gradient (L2): "
+                    "Adam's scaling divides the decay away where gradients are large. Decoupled "
+                    "decay is AdamW: torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay).")
+        return ("Take AdamW's steps with the learning rate and weight_decay you are given "
+                "(AdamW's own default weight_decay is 0.01).")
+
+    expect_steps(mine, path(lambda net: torch.optim.AdamW(net.parameters(), lr=lr,
+                                                          weight_decay=wd)), advice)
 
 
 # ----------------------------------------------------------------------------- parameter groups
@@ -418,19 +421,19 @@ def expect_groups(run: dict, names: tuple[str, ...], advice: Callable) -> None:
     expect(len(mine), len(want), name="the number of optimizer steps",
            advice="Return one optimizer over every parameter of the model.")
     keep = [{n: step["params"][n] for n in names} for step in want]
-    expect_parameters([{n: step.get(n) for n in names} for step in mine], keep,
-                      "optimizer steps", lambda step, name: advice(run, name))
+    expect_steps([{n: step.get(n) for n in names} for step in mine], keep,
+                 lambda step, name: advice(run, name))
 
 
 def decay_seen(run: dict, name: str) -> str:
     """Which weight decay the learner's path for one parameter matches."""
     state, targets, steps, lr = run["setup"].state, run["targets"], run["steps"], run["lr"]
     mine = [s.get("params", {}).get(name) for s in run["got"]["steps"]]
-    for label, wd in (("decayed", run["wd"]), ("not decayed", 0.0), ("default", 0.01)):
+    for kind, wd in (("decayed", run["wd"]), ("not decayed", 0.0), ("default", 0.01)):
         path = separable_replay(state, targets, steps, lambda net, wd=wd: torch.optim.AdamW(
             net.parameters(), lr=lr, weight_decay=wd))
         if same_path(mine, [s["params"][name] for s in path]):
-            return label
+            return kind
     if same_path(mine, [state[name]] * steps):
         return "still"
     return "other"
@@ -541,9 +544,8 @@ def accumulation_averages_micro_batches(learner, draw):
                   f"{len(want)} steps.")
     # Only the first step: gradients left over between steps are zero_grad_between_steps'.
     advice = accumulation_advice(got["steps"][0], setup, batches, accumulate, want[0])
-    expect_parameters([got["steps"][0].get("grads")], [want[0]["grads"]],
-                      "gradients at step()", advice)
-    expect_parameters([got["steps"][0].get("params")], [want[0]["params"]], "steps", advice)
+    expect_steps([got["steps"][0].get("grads")], [want[0]["grads"]], advice, grads=True)
+    expect_steps([got["steps"][0].get("params")], [want[0]["params"]], advice)
 
 
 @check(points=1, concept="zero_grad between optimizer steps", hints=[
@@ -572,9 +574,8 @@ def zero_grad_between_steps(learner, draw):
                 "optimizer.zero_grad() after every step (or before each step's backward "
                 "passes).")
 
-    expect_parameters(recorded(got, "grads"), [s["grads"] for s in want], "gradients at step()",
-                      advice)
-    expect_parameters(recorded(got, "params"), [s["params"] for s in want], "steps", advice)
+    expect_steps(recorded(got, "grads"), [s["grads"] for s in want], advice, grads=True)
+    expect_steps(recorded(got, "params"), [s["params"] for s in want], advice)
 
 
 # ----------------------------------------------------------------------------- clipping
@@ -615,8 +616,8 @@ def clipping(learner, draw: Draw, factors: list[float]) -> Clipped:
 
 
 def expect_clipped(run: Clipped, advice: str) -> None:
-    expect_parameters([run.grads], [run.want["grads"]], "gradients at step()", advice)
-    expect_parameters([run.params], [run.want["params"]], "steps", advice)
+    expect_steps([run.grads], [run.want["grads"]], advice, grads=True)
+    expect_steps([run.params], [run.want["params"]], advice)
 
 
 @check(points=2, concept="clip between backward() and step()", hints=[
@@ -664,6 +665,8 @@ def clipping_spares_small_gradients(learner, draw):
 
 
 # ----------------------------------------------------------------------------- schedules
+
+TRAIN_STEP = "Each batch: zero the gradients, loss_fn(model(x), y).backward(), optimizer.step()."
 
 
 def expect_lrs(got: list, want: list, advice: str) -> None:
@@ -717,9 +720,7 @@ def step_lr_once_per_epoch(learner, draw):
     mine = recorded(got, "lr")
     expect_lrs(mine, lrs, step_lr_advice(mine, lr0, len(batches), epochs, step_size, gamma))
     want = replay(setup.state, batches * epochs, lrs)
-    expect_parameters(recorded(got, "params"), [s["params"] for s in want], "steps",
-                      "Each batch: zero the gradients, loss_fn(model(x), y).backward(), "
-                      "optimizer.step().")
+    expect_steps(recorded(got, "params"), [s["params"] for s in want], TRAIN_STEP)
 
 
 def warmup_advice(got: list, lr0: float, warmup: int) -> str:
@@ -753,9 +754,7 @@ def warmup_once_per_step(learner, draw):
     mine = recorded(got, "lr")
     expect_lrs(mine, lrs, warmup_advice(mine, lr0, warmup))
     want = replay(setup.state, batches, lrs)
-    expect_parameters(recorded(got, "params"), [s["params"] for s in want], "steps",
-                      "Each batch: zero the gradients, loss_fn(model(x), y).backward(), "
-                      "optimizer.step().")
+    expect_steps(recorded(got, "params"), [s["params"] for s in want], TRAIN_STEP)
 
 
 # ----------------------------------------------------------------------------- the sweep
