@@ -1,11 +1,11 @@
 """Optimizers: SGD by hand, momentum, AdamW, parameter groups, accumulation, clipping,
 learning-rate schedules and a learning-rate sweep.
 
-The checks build small models (an `nn.Sequential` of Linear, LayerNorm, Tanh and Linear) and
-hand them to your functions with a loss function and, where a task says so, an optimizer.
-With hooks they record what reaches every `optimizer.step()`: the gradients, the learning
-rate, and the parameters after the step. The expected values come from PyTorch's own
-optimizers and schedulers, started from the same weights on the same data.
+The checks build small models (an `nn.Sequential` of Linear, LayerNorm, Tanh and Linear,
+named fc1, norm, act and fc2) and hand them to your functions with a loss function and, where
+a task says so, an optimizer. With hooks they record what reaches every `optimizer.step()`:
+the gradients, the learning rate, and the parameters after the step. The expected values come
+from PyTorch's own optimizers and schedulers, started from the same weights on the same data.
 
 Conventions used throughout:
 - parameters are leaf tensors that require grad; after `loss.backward()` each one's `.grad`
