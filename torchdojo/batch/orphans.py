@@ -14,13 +14,16 @@ import ctypes
 import os
 import signal
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 PR_SET_CHILD_SUBREAPER = 36
+SETTLE = 0.05  # a killed process's children are re-parented to us as it dies: look again
 
 
-def _prctl(option: int, value: int) -> bool:
+def prctl(option: int, value: int) -> bool:
+    """Linux prctl(2); False where it is not available or fails."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         return libc.prctl(option, value, 0, 0, 0) == 0
@@ -51,13 +54,13 @@ class Orphans:
     def __enter__(self) -> Orphans:
         if sys.platform.startswith("linux"):
             self.known = set(children())
-            self.enabled = _prctl(PR_SET_CHILD_SUBREAPER, 1)
+            self.enabled = prctl(PR_SET_CHILD_SUBREAPER, 1)
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.enabled:
-            self.sweep(())
-            _prctl(PR_SET_CHILD_SUBREAPER, 0)
+            self.sweep_all()
+            prctl(PR_SET_CHILD_SUBREAPER, 0)
             self.enabled = False
 
     def sweep(self, ours: Iterable[int]) -> list[int]:
@@ -74,6 +77,14 @@ class Orphans:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
         return strays
+
+    def sweep_all(self, rounds: int = 20) -> None:
+        """Sweep until nothing is left: killing a process hands its own children to us."""
+        for _ in range(rounds):
+            if not self.sweep(()):
+                time.sleep(SETTLE)
+                if not self.sweep(()):
+                    return
 
 
 def _tracker_pid() -> int:
