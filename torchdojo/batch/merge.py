@@ -71,10 +71,10 @@ def merge(course: Course, inputs: list[Path], output: Path) -> Merged:
                 out.records.pop(learner, None)
                 out.refused[learner] = source.refused[learner]
         out.add_learners(part.learners)
+    out.write_manifest()  # first: a merge cut short can be run again into the same folder
     for learner in {n for part in parts for n in part.learners}:
         if learner in out.records:
             out.write_record(learner, out.records[learner])
-    out.write_manifest()
     out.write_gradebook()
     return Merged(out, _missing_shards(parts))
 
