@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.batchgen import generate
+from tests.batchgen import generate, without_timings
 from torchdojo import course as course_mod
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,14 +60,8 @@ def check_scores(output: Path, learners: list, topics: list[str]) -> None:
 
 
 def untimed(folder: Path) -> dict[str, object]:
-    def strip(value: object) -> object:
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k != "seconds"}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-
-    return {p.name: strip(json.loads(p.read_text())) for p in (folder / "reports").iterdir()}
+    return {p.name: without_timings(json.loads(p.read_text()))
+            for p in (folder / "reports").iterdir()}
 
 
 def digests(folder: Path) -> dict[str, str]:

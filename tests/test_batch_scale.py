@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.batchgen import generate, gradable_points
+from tests.batchgen import generate, gradable_points, without_timings
 from tests.conftest import ROOT, solution
 from torchdojo.batch import records
-from torchdojo.batch.grade_all import course_points, grade_batch
+from torchdojo.batch.grade_all import grade_batch
 from torchdojo.batch.merge import merge, rebuild
 from torchdojo.batch.output import read_manifest
 from torchdojo.batch.shards import Shard, shard_of
@@ -33,14 +33,6 @@ ODD_IDS = {"=SUM(1)": "solution", "-dash": "stub", "'quote": "nothing", "@at": "
 def gradebook(folder: Path) -> dict[str, dict]:
     with open(folder / "gradebook.csv", newline="") as handle:
         return {gradebook_csv.learner_id(r["learner"]): r for r in csv.DictReader(handle)}
-
-
-def without_timings(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: without_timings(v) for k, v in value.items() if k != "seconds"}
-    if isinstance(value, list):
-        return [without_timings(v) for v in value]
-    return value
 
 
 def torchdojo(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -314,7 +306,7 @@ def _raise_max(doc: dict) -> None:
 def test_records_are_checked_before_use(graded, course, tmp_path, tamper):
     path, name, data = _record(graded)
     _, _, whole, _ = graded
-    points = course_points(course, TOPICS)
+    points = records.course_points(course, TOPICS)
     assert records.load(path, name, whole.output.key, points)  # the original is fine
     TAMPERINGS[tamper](data)
     forged = tmp_path / path.name

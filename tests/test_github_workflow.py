@@ -222,20 +222,21 @@ def test_workflow_steps_grade_learner_repositories(workflow, tmp_path, course):
     serve(server, "class/bob", [{"exercises/tensors.py": wrong}], push="refs/pull/3/head")
     dave = serve(server, "class/dave", [{"exercises/tensors.py": solution("tensors")},
                                         {"exercises/tensors.py": stub}])
-    roster = f"class/alice class/bob@pull/3/head class/carol class/dave@{dave[0]}"
+    serve(server, "class/gus", [{"exercises/tensors.py": stub}])
+    roster = f"class/alice class/bob@pull/3/head class/carol class/dave@{dave[0]} class/gus"
 
     planning = tmp_path / "plan-job"
     planning.mkdir()
     (planning / "torchdojo").symlink_to(ROOT / "torchdojo")  # the instructor's checkout
     output = tmp_path / "github_output"
     planned = sh(step(workflow, "plan", "plan")["run"], planning, GITHUB_OUTPUT=str(output),
-                 REPOSITORIES=roster, SEED="4", LEARNERS_PER_SHARD="2")
+                 REPOSITORIES=roster, SEED="4", LEARNERS_PER_SHARD="3")
     assert planned.returncode == 0, planned.stderr
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
     count = int(outputs["count"])
     assert count == 2 and outputs["seed"] == "4"
     names = {"alice": "class__alice", "bob": "class__bob__refs-pull-3-head",
-             "carol": "class__carol", "dave": f"class__dave__{dave[0]}"}
+             "carol": "class__carol", "dave": f"class__dave__{dave[0]}", "gus": "class__gus"}
     by_shard = {k: [n for n in names.values() if shard_of(n, count) == k] for k in (1, 2)}
     assert all(set(v) - {"class__carol"} for v in by_shard.values()), by_shard
 
@@ -274,12 +275,13 @@ def test_workflow_steps_grade_learner_repositories(workflow, tmp_path, course):
     assert merged.returncode == 0, merged.stderr
     with open(merging / "grades" / "gradebook.csv", newline="") as handle:
         rows = {learner_id(row["learner"]): row for row in csv.DictReader(handle)}
-    assert set(rows) == {names["alice"], names["bob"], names["dave"]}
+    assert set(rows) == {names["alice"], names["bob"], names["dave"], names["gus"]}
     alice, bob, dave_row = rows[names["alice"]], rows[names["bob"]], rows[names["dave"]]
     assert alice["seed"] == bob["seed"] == dave_row["seed"] == "4"
     assert float(alice["tensors"]) > float(bob["tensors"]) > 0
     assert dave_row["tensors"] == alice["tensors"]  # the commit named, not the branch's tip
-    assert {row["status"] for row in rows.values()} == {"graded"}
+    assert rows[names["gus"]]["status"] == "not_attempted" and rows[names["gus"]]["total"] == "0"
+    assert {alice["status"], bob["status"], dave_row["status"]} == {"graded"}
 
     summary = sh(step(workflow, "merge", "Summary")["run"].replace(
         ' >> "$GITHUB_STEP_SUMMARY"', ""), merging, PYTHONPATH=str(ROOT))

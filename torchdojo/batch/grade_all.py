@@ -27,7 +27,6 @@ from torchdojo.batch.pool import Job, Pool
 from torchdojo.batch.shards import Shard
 from torchdojo.batch.worker import Settings
 from torchdojo.course import Course
-from torchdojo.engine import catalog
 from torchdojo.engine.report import Report
 from torchdojo.submission import locate
 
@@ -74,12 +73,6 @@ def learner_budget(course: Course, timeout_scale: float = 1.0,
     return sum(t.time_budget for t in course.select(topics)) * timeout_scale + SLACK
 
 
-def course_points(course: Course, topics: Sequence[str]) -> records.Points:
-    """The checks and points the course declares, to hold reports read back against."""
-    return {t.name: {c.name: c.points for c in catalog.checks(course, t)}
-            for t in course.select(topics)}
-
-
 def prepare(course: Course, submissions: Path, output: Path, *, workers: int | None = None,
             topics: Sequence[str] = (), seed: int | None = None, strict: bool = False,
             shard: Shard | None = None, resume: bool = False,
@@ -92,7 +85,7 @@ def prepare(course: Course, submissions: Path, output: Path, *, workers: int | N
     prepare_output(Path(output))
     remove_stale_temporaries(Path(output))
     out = open_for_run(course, Path(output), seed, strict, selected, shard)
-    out.load_records(course_points(course, selected), check=check)
+    out.load_records(records.course_points(course, selected), check=check)
     out.add_learners(n for n, _ in found)
     todo, kept = [], []
     for name, folder in found:

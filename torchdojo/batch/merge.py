@@ -52,13 +52,11 @@ class _Input:
 
 def merge(course: Course, inputs: list[Path], output: Path) -> Merged:
     """Merge ``inputs`` into ``output`` (see the module notes); CourseError on bad input."""
-    from torchdojo.batch.grade_all import course_points
-
     if not inputs:
         raise CourseError("no batch outputs to merge")
     parts, key = _read_inputs(course, inputs, output)
     out = _open_output(output, key)
-    points = course_points(course, key.topics)
+    points = records.course_points(course, key.topics)
     out.load_records(points)
     for part in parts:
         source = Output(part.path, key, part.shard, part.learners)
@@ -81,13 +79,11 @@ def merge(course: Course, inputs: list[Path], output: Path) -> Merged:
 
 def rebuild(course: Course, folder: Path) -> Merged:
     """Write ``folder``'s gradebook again from its reports (every ``reports/*.json``)."""
-    from torchdojo.batch.grade_all import course_points
-
     key, shard, learners = read_manifest(folder)
     _same_course(course, key, folder)
     out = Output(Path(folder), key, shard, learners)
     out.add_learners(p.stem for p in out.reports.glob("*.json") if valid_id(p.stem))
-    out.load_records(course_points(course, key.topics))
+    out.load_records(records.course_points(course, key.topics))
     out.write_manifest()
     out.write_gradebook()
     return Merged(out)

@@ -114,7 +114,7 @@ def read_manifest(folder: Path) -> tuple[BatchKey, Shard | None, list[str]]:
     """The key, shard and learners a batch folder declares; CourseError when it is not one."""
     where = folder / MANIFEST
     try:
-        data = json.loads(records._read(where), parse_constant=records._no_constant)
+        data = records.read_json(where)
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError(f"not a format {FORMAT} batch manifest")
         topics = data["topics"]

@@ -24,11 +24,12 @@ import math
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from torchdojo.batch.identity import BatchKey, Submission
+from torchdojo.course import Course
 from torchdojo.engine.report import Report, Status
 
 GRADED, NOT_ATTEMPTED, NO_SUBMISSION, NEEDS_REGRADE = (
@@ -94,7 +95,7 @@ def load(path: Path, learner: str, key: BatchKey, points: Points | None = None) 
     against what the course declares. Raises ``RecordError``; never anything else.
     """
     try:
-        doc = json.loads(_read(path), parse_constant=_no_constant)
+        doc = read_json(path)
         _Checker(key, points).record(doc, learner)
     except RecordError as exc:
         raise RecordError(f"{path}: {exc}") from None
@@ -103,8 +104,9 @@ def load(path: Path, learner: str, key: BatchKey, points: Points | None = None) 
     return doc
 
 
-def _read(path: Path) -> str:
-    """A regular file of bounded size, never through a link."""
+def read_json(path: Path) -> Any:
+    """JSON from a regular file of bounded size, never read through a link, and with no NaN or
+    infinity. Raises OSError, ValueError (RecordError among them) or RecursionError."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
@@ -112,11 +114,19 @@ def _read(path: Path) -> str:
         data = handle.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise RecordError(f"larger than {MAX_BYTES} bytes")
-    return data.decode("utf-8")
+    return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
 
 
 def _no_constant(name: str) -> Any:
     raise RecordError(f"{name} is not a number a record may hold")
+
+
+def course_points(course: Course, topics: Sequence[str]) -> Points:
+    """The checks and points the course declares (imports its graders, and so torch)."""
+    from torchdojo.engine import catalog
+
+    return {t.name: {c.name: c.points for c in catalog.checks(course, t)}
+            for t in course.select(topics)}
 
 
 class _Checker:
@@ -134,8 +144,7 @@ class _Checker:
             _same(doc.get(field), want, field)
         _same(doc.get("advisory"), self.key.tier != "strict", "advisory")
         _kind(doc.get("fault"), (str, type(None)), "fault")
-        for field in ("environment",):
-            _kind(doc.get(field), dict, field)
+        _kind(doc.get("environment"), dict, "environment")
         _kind(doc.get("confinement"), (dict, type(None)), "confinement")
         _number(doc.get("seconds"), "seconds")
         self.submission(doc.get("submission"))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from torchdojo.batch.merge import Merged
 from torchdojo.cli.common import friendly, load_course
 
 
@@ -40,7 +41,7 @@ def rebuild(folder: Path) -> None:
     _report(run_rebuild(load_course(), folder), "Rebuilt")
 
 
-def _report(merged: object, done: str) -> None:
+def _report(merged: Merged, done: str) -> None:
     out = merged.output
     counts = {}
     for learner in out.learners:
