@@ -354,3 +354,29 @@ def test_bad_shards_are_one_line_and_exit_2(spec, says, tmp_path):
     assert run.returncode == 2 and says in run.stderr, run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
     assert Shard.parse("2/4") == Shard(2, 4) and str(Shard(2, 4)) == "2/4"
+
+
+def test_a_stop_request_wakes_the_pool_and_other_signals_do_not_keep_it_awake():
+    import os
+    import select
+    import signal
+    import time
+
+    from torchdojo.batch.interrupt import Interrupt, Interrupted
+
+    previous = signal.signal(signal.SIGUSR1, lambda *args: None)
+    try:
+        with Interrupt() as interrupt:
+            os.kill(os.getpid(), signal.SIGUSR1)  # any handled signal writes to the pipe
+            time.sleep(0.05)
+            assert select.select([interrupt.fd], [], [], 0)[0] and not interrupt.requested
+            interrupt.drain()  # what the pool does after each wait
+            assert not select.select([interrupt.fd], [], [], 0)[0]
+            os.kill(os.getpid(), signal.SIGINT)
+            assert select.select([interrupt.fd], [], [], 5)[0]
+            assert interrupt.requested and interrupt.exit_code == 130
+            with pytest.raises(Interrupted):
+                interrupt.check()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGUSR1, previous)

@@ -36,6 +36,7 @@ class Interrupt:
         if threading.current_thread() is not threading.main_thread():
             return self
         self.fd, self._write = os.pipe()
+        os.set_blocking(self.fd, False)
         os.set_blocking(self._write, False)
         for signum in SIGNALS:
             self._saved[signum] = signal.signal(signum, self._handle)
@@ -56,6 +57,13 @@ class Interrupt:
 
     def _handle(self, signum: int, frame: Any) -> None:
         self.signum = self.signum or signum  # the wakeup fd already got its byte
+
+    def drain(self) -> None:
+        """Empty the pipe: any signal Python handles writes to it, and a byte left there would
+        wake every later wait at once."""
+        with contextlib.suppress(OSError):
+            while self.fd >= 0 and os.read(self.fd, 4096):
+                pass
 
     @property
     def requested(self) -> bool:

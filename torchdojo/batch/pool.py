@@ -149,6 +149,7 @@ class Pool:
         if self.interrupt.fd >= 0:
             objects.append(self.interrupt.fd)
         wait(objects, timeout=max(0.0, nearest - time.monotonic()))
+        self.interrupt.drain()
 
     @staticmethod
     def _keep_arrived(workers: list[_Worker], done: Callable[[Job, Report], None]) -> None:
