@@ -207,8 +207,10 @@ def _stop_now(workers: list[_Worker]) -> None:
     deadline = time.monotonic() + STOP_NOW
     for worker in workers:
         worker.proc.join(max(0.0, deadline - time.monotonic()))
+    slow = [worker for worker in workers if worker.proc.is_alive()]
+    for worker in slow:  # what they leave behind is swept as orphans
+        worker.proc.kill()
+    for worker in slow:
+        worker.proc.join(STOP_NOW)
     for worker in workers:
-        if worker.proc.is_alive():
-            worker.proc.kill()
-            worker.proc.join(STOP_NOW)
         worker.job = None  # so that the final stop does not wait on it
