@@ -75,7 +75,7 @@ def test_merged_shards_equal_the_unsharded_run(graded):
                     "--output", str(root / "merged"))
     assert run.returncode == 1, run.stderr  # the killer needs a regrade, in both
     assert "learner001-killer needs a regrade" in run.stderr and "Traceback" not in run.stderr
-    merged, single = root / "merged", whole.output.path
+    merged, single = root / "merged", whole.output
     assert (merged / "gradebook.csv").read_bytes() == (single / "gradebook.csv").read_bytes()
     assert (merged / "batch.json").read_bytes() == (single / "batch.json").read_bytes()
     names = sorted(p.name for p in (single / "reports").iterdir())
@@ -90,7 +90,7 @@ def test_merged_shards_equal_the_unsharded_run(graded):
 
 def test_gradebook_tells_the_states_apart(graded):
     _, learners, whole, _ = graded
-    rows = gradebook(whole.output.path)
+    rows = gradebook(whole.output)
     assert list(rows) == sorted(rows) == whole.learners
     for learner in learners:
         row = rows[learner.name]
@@ -110,13 +110,13 @@ def test_gradebook_tells_the_states_apart(graded):
 
 def test_learner_ids_are_kept_exactly_and_never_start_a_formula(graded):
     _, _, whole, _ = graded
-    text = (whole.output.path / "gradebook.csv").read_text()
+    text = (whole.output / "gradebook.csv").read_text()
     cells = [row[0] for row in csv.reader(io.StringIO(text))][1:]
     assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
     assert "'=SUM(1)" in cells and "'-dash" in cells and "''quote" in cells
     assert sorted(gradebook_csv.learner_id(c) for c in cells) == sorted(whole.learners)
     for learner in whole.learners:  # reports keep the id as given
-        record = json.loads((whole.output.path / "reports" / f"{learner}.json").read_text())
+        record = json.loads((whole.output / "reports" / f"{learner}.json").read_text())
         assert record["learner"] == learner
 
 
@@ -131,7 +131,7 @@ def test_id_escaping_round_trips(learner):
 def test_resume_grades_only_unfinished_changed_and_failed_learners(graded, course, tmp_path):
     root, learners, whole, _ = graded
     out = tmp_path / "out"
-    shutil.copytree(whole.output.path, out)
+    shutil.copytree(whole.output, out)
     subs = tmp_path / "subs"
     shutil.copytree(root / "subs", subs)
     unfinished = ["learner002-wrong", "learner004-mixed"]
@@ -159,14 +159,14 @@ def test_regrading_some_learners_updates_their_rows_and_keeps_the_others(graded,
                                                                           tmp_path):
     root, _, whole, _ = graded
     out = tmp_path / "out"
-    shutil.copytree(whole.output.path, out)
+    shutil.copytree(whole.output, out)
     regrade = tmp_path / "regrade" / "learner002-wrong"
     regrade.mkdir(parents=True)
     for topic in TOPICS:
         (regrade / f"{topic}.py").write_text(solution(topic))
     batch = grade_batch(course, regrade.parent, out, workers=1, topics=TOPICS)
     assert batch.learners == ["learner002-wrong"] and batch.seed == 7
-    old, new = (whole.output.path / "gradebook.csv").read_text().splitlines(), \
+    old, new = (whole.output / "gradebook.csv").read_text().splitlines(), \
         (out / "gradebook.csv").read_text().splitlines()
     assert len(old) == len(new)
     changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
@@ -183,7 +183,7 @@ def test_regrading_some_learners_updates_their_rows_and_keeps_the_others(graded,
 def test_grading_into_another_batch_is_refused(graded, course, tmp_path, change, says):
     root, _, whole, _ = graded
     out = tmp_path / "out"
-    shutil.copytree(whole.output.path, out)
+    shutil.copytree(whole.output, out)
     options = {"workers": 1, "topics": TOPICS, **change}
     with pytest.raises(CourseError, match="holds a batch graded with") as error:
         grade_batch(course, root / "subs", out, **options)
@@ -193,11 +193,11 @@ def test_grading_into_another_batch_is_refused(graded, course, tmp_path, change,
 def test_rebuild_makes_the_same_gradebook_from_reports(graded, course, tmp_path):
     _, _, whole, _ = graded
     out = tmp_path / "out"
-    shutil.copytree(whole.output.path, out)
+    shutil.copytree(whole.output, out)
     (out / "gradebook.csv").unlink()
     rebuild(course, out)
     assert (out / "gradebook.csv").read_bytes() == \
-        (whole.output.path / "gradebook.csv").read_bytes()
+        (whole.output / "gradebook.csv").read_bytes()
 
 
 def _shards(root: Path, tmp_path: Path) -> list[Path]:
@@ -268,8 +268,8 @@ def test_merge_names_a_missing_shard(graded, course, tmp_path):
 
 def _record(graded) -> tuple[Path, str, dict]:
     _, _, whole, _ = graded
-    name = next(n for n in whole.learners if whole.output.state(n) == "graded")
-    path = whole.output.path / "reports" / f"{name}.json"
+    name = next(n for n in whole.learners if whole.out.state(n) == "graded")
+    path = whole.output / "reports" / f"{name}.json"
     return path, name, json.loads(path.read_text())
 
 
@@ -307,12 +307,12 @@ def test_records_are_checked_before_use(graded, course, tmp_path, tamper):
     path, name, data = _record(graded)
     _, _, whole, _ = graded
     points = records.course_points(course, TOPICS)
-    assert records.load(path, name, whole.output.key, points)  # the original is fine
+    assert records.load(path, name, whole.out.key, points)  # the original is fine
     TAMPERINGS[tamper](data)
     forged = tmp_path / path.name
     forged.write_text(json.dumps(data))
     with pytest.raises(records.RecordError):
-        records.load(forged, name, whole.output.key, points)
+        records.load(forged, name, whole.out.key, points)
 
 
 @pytest.mark.parametrize("content", ["NaN", '{"learner": ' * 100_000, "\xff", "link", "fifo"])
@@ -331,7 +331,7 @@ def test_unreadable_records_are_refused_not_raised(graded, tmp_path, content):
     else:
         forged.write_text(content)
     with pytest.raises(records.RecordError):
-        records.load(forged, name, whole.output.key)
+        records.load(forged, name, whole.out.key)
 
 
 def test_shard_of_a_learner_never_depends_on_the_others():

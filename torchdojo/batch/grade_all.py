@@ -36,7 +36,7 @@ Event = Callable[[str, str, Report | None], None]  # ("start" | "done", learner,
 
 @dataclass
 class Batch:
-    output: Output
+    out: Output  # the output folder's batch: key, learners, records
     workers: int
     learners: list[str]  # this run's learners (its shard), sorted
     todo: list[tuple[str, Path, Submission]]  # learners to grade, with what they submitted
@@ -45,26 +45,30 @@ class Batch:
     signum: int = 0  # the signal that stopped the run early (0: it ran to the end)
 
     @property
+    def output(self) -> Path:
+        return self.out.path
+
+    @property
     def seed(self) -> int:
-        return self.output.key.seed
+        return self.out.key.seed
 
     @property
     def topics(self) -> tuple[str, ...]:
-        return self.output.key.topics
+        return self.out.key.topics
 
     @property
     def gradebook(self) -> Path:
-        return self.output.gradebook
+        return self.out.gradebook
 
     @property
     def errors(self) -> list[str]:
         """This run's learners without a trustworthy grade (they need a regrade)."""
         return [name for name in self.learners
-                if self.output.state(name) in (records.NEEDS_REGRADE, records.PENDING)]
+                if self.out.state(name) in (records.NEEDS_REGRADE, records.PENDING)]
 
     @property
     def unfinished(self) -> list[str]:
-        return [name for name in self.learners if self.output.state(name) == records.PENDING]
+        return [name for name in self.learners if self.out.state(name) == records.PENDING]
 
 
 def learner_budget(course: Course, timeout_scale: float = 1.0,
@@ -106,7 +110,7 @@ def run(course: Course, batch: Batch, *,
         timeout_scale: float = 1.0, budget: float | None = None,
         on_event: Event | None = None, interrupt: Interrupt | None = None) -> Batch:
     """Grade ``batch.todo``; stops early (``batch.signum``) when ``interrupt`` asks."""
-    out = batch.output
+    out = batch.out
     strict = out.key.tier == "strict"
     settings = Settings(root=str(course.root), seed=out.key.seed, topics=out.key.topics,
                         strict=strict, timeout_scale=timeout_scale)

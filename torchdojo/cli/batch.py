@@ -72,13 +72,13 @@ def grade_batch(submissions: Path, topics: tuple[str, ...], output: Path, worker
         sys.exit(130)
     if batch.signum:
         console.print(f"Interrupted: {len(batch.unfinished)} learner(s) not graded yet; what "
-                      f"finished is saved in {batch.output.path}. Resume with: {again}",
+                      f"finished is saved in {batch.output}. Resume with: {again}",
                       style="yellow", markup=False)
         sys.exit(128 + batch.signum)
     console.print(f"Graded {len(batch.todo)} learner(s) in {batch.seconds:.1f} s "
                   f"(seed {batch.seed}; replay with --seed {batch.seed}).")
     console.print(f"Gradebook: {batch.gradebook}", markup=False)
-    console.print(f"Reports:   {batch.output.reports}/", markup=False)
+    console.print(f"Reports:   {batch.out.reports}/", markup=False)
     if batch.errors:
         console.print(f"{len(batch.errors)} learner(s) have no grade and need a regrade: "
                       + ", ".join(batch.errors), style="yellow", markup=False)
