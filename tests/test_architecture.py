@@ -146,7 +146,7 @@ USAGE_ERRORS = [
     (["grade-batch", "{missing}", "--output", "{missing}"], "does not exist"),
     (["nbgrader", "export", "{missing}", "nosuch"], "unknown topic 'nosuch'"),
     (["grade-batch", "{missing}", "--output", "{missing}", "--shard", "5/4"], "must be 1 to 4"),
-    (["gradebook", "merge", "{missing}", "--output", "{missing}"], "is not a batch output"),
+    (["gradebook", "merge", "{missing}", "--output", "{missing}/grades"], "is not a batch output"),
     (["export", "kubernetes", "{missing}", "nosuch", "--image", "x", "--shards", "2"],
      "unknown topic 'nosuch'"),
 ]
