@@ -12,6 +12,8 @@ import torch
 
 from torchdojo.checks import as_data, both, check, expect, expect_inputs_kept
 
+DOCS = "https://docs.pytorch.org/docs/stable"
+
 ORACLE_TOLERANCE = {"rtol": 1e-4, "atol": 1e-6}
 
 
@@ -109,7 +111,7 @@ def after_grads(reply: object) -> tuple[object, object]:
     "Operations on tensors that require grad record a graph (grad_fn). Inside torch.no_grad(), "
     "or after .item()/.detach(), nothing is recorded and backward() has nothing to follow.",
     "z = x @ w + b; return F.binary_cross_entropy(torch.sigmoid(z), y)",
-])
+], docs=f"{DOCS}/notes/autograd.html")
 def loss_builds_graph(learner, ref, draw):
     for x, w, b, y in (intro_problem(), problem(draw)):
         expect(learner.logistic_loss(x, w, b, y), ref.logistic_loss(x, w, b, y), advice={
@@ -124,7 +126,7 @@ def loss_builds_graph(learner, ref, draw):
     "torch.autograd.grad(loss, [w, b]) returns the gradients; loss.backward() stores them in "
     "w.grad and b.grad. Both must give dL/dw1 = -0.0898 and dL/db = -0.0817.",
     "grad_w, grad_b = torch.autograd.grad(loss, [w, b])  and  loss.backward()",
-])
+], docs=[f"{DOCS}/notes/autograd.html", f"{DOCS}/generated/torch.Tensor.backward.html"])
 def intro_example(learner, ref, draw):
     x, w, b, y = intro_problem()
     printed = as_data((torch.tensor([-0.0898]), torch.tensor([-0.0817])))
@@ -141,7 +143,7 @@ def intro_example(learner, ref, draw):
     "torch.autograd.grad(loss, [w, b]) returns a tuple and leaves w.grad and b.grad alone "
     "(still None); loss.backward() fills .grad and returns None.",
     "grad_w, grad_b = torch.autograd.grad(loss, [w, b]); return grad_w, grad_b",
-])
+], docs=f"{DOCS}/generated/torch.autograd.grad.html")
 def autograd_grad_values(learner, ref, draw):
     x, w, b, y = problem(draw)
     got, want = both(learner, ref, "grads_with_autograd_grad", x, w, b, y, after=True)
@@ -162,6 +164,9 @@ def autograd_grad_values(learner, ref, draw):
     "loss.backward() returns None; read w.grad and b.grad afterwards. Return loss.item() for "
     "the value.",
     "loss = logistic_loss(x, w, b, y); loss.backward(); return loss.item()",
+], docs=[
+    f"{DOCS}/generated/torch.Tensor.backward.html",
+    f"{DOCS}/generated/torch.Tensor.grad.html",
 ])
 def backward_fills_grad(learner, ref, draw):
     x, w, b, y = problem(draw)
@@ -182,7 +187,7 @@ def backward_fills_grad(learner, ref, draw):
     "The first torch.autograd.grad (or backward) frees the values the graph saved; a second "
     "pass through the same graph then fails unless the first one kept them.",
     "torch.autograd.grad(loss, w, retain_graph=True), then torch.autograd.grad(a.mean(), w)",
-])
+], docs=f"{DOCS}/generated/torch.Tensor.backward.html")
 def retain_graph_second_pass(learner, ref, draw):
     x, w, b, y = problem(draw)
     got = learner.two_grads_one_graph(x, w, b, y)
@@ -200,6 +205,9 @@ def retain_graph_second_pass(learner, ref, draw):
     "z = x @ w + b is computed, so it is not a leaf: z.grad stays None (with a warning) "
     "unless you call z.retain_grad() before backward().",
     "z = x @ w + b; z.retain_grad(); ...; loss.backward(); return {'w': w.grad, 'z': z.grad}",
+], docs=[
+    f"{DOCS}/generated/torch.Tensor.retain_grad.html",
+    f"{DOCS}/generated/torch.Tensor.is_leaf.html",
 ])
 def retain_grad_non_leaf(learner, ref, draw):
     x, w, b, y = problem(draw)
@@ -218,6 +226,9 @@ def retain_grad_non_leaf(learner, ref, draw):
     "gradient=torch.ones_like(a). Differentiate a copy of x that requires grad, not x itself.",
     "inputs = x.detach().clone().requires_grad_(True); torch.sigmoid(inputs @ w + b).sum()"
     ".backward(); return inputs.grad",
+], docs=[
+    f"{DOCS}/generated/torch.Tensor.backward.html",
+    f"{DOCS}/generated/torch.autograd.backward.html",
 ])
 def input_gradient(learner, ref, draw):
     x, w, b, _ = problem(draw)
@@ -239,6 +250,9 @@ def input_gradient(learner, ref, draw):
     "backward() adds into .grad. Clear it between batches (w.grad = None, or w.grad.zero_()), "
     "and record a copy: w.grad.zero_() reuses the same tensor.",
     "for x, y in batches: w.grad = b.grad = None; loss.backward(); grads.append(w.grad.clone())",
+], docs=[
+    f"{DOCS}/generated/torch.optim.Optimizer.zero_grad.html",
+    f"{DOCS}/generated/torch.Tensor.grad.html",
 ])
 def zeroing_between_batches(learner, ref, draw):
     d = draw.integer(2, 4)
@@ -265,6 +279,9 @@ def probe_accumulate(m, batches, w, b, stale_w, stale_b):
     "Stale gradients must go first (they would be added in). The mean over all samples weights "
     "each batch's mean loss by its share of the samples: batches can differ in size.",
     "w.grad = b.grad = None; for x, y in batches: (loss(x, y) * len(y) / total).backward()",
+], docs=[
+    f"{DOCS}/generated/torch.Tensor.backward.html",
+    f"{DOCS}/generated/torch.optim.Optimizer.zero_grad.html",
 ])
 def gradient_accumulation(learner, ref, draw):
     d = draw.integer(2, 4)
@@ -296,6 +313,9 @@ def probe_train_new_weights(m, n_in, n_out, seed):
     "torch.randn(..., requires_grad=True) * 0.01 is computed from a leaf, so it is not a leaf: "
     "torch.optim raises \"can't optimize a non-leaf Tensor\". Scale first, then ask for grad.",
     "(torch.randn(n_in, n_out, generator=g) * 0.01).requires_grad_(True)",
+], docs=[
+    f"{DOCS}/generated/torch.Tensor.is_leaf.html",
+    f"{DOCS}/generated/torch.Tensor.requires_grad_.html",
 ])
 def leaf_parameters(learner, ref, draw):
     n_in, n_out, seed = draw.integer(2, 5), draw.integer(2, 5), draw.seed_value()
@@ -313,7 +333,7 @@ def leaf_parameters(learner, ref, draw):
     "w -= lr * w.grad outside torch.no_grad() is refused. Update in place inside no_grad, and "
     "clear the gradients every step.",
     "with torch.no_grad(): w -= lr * w.grad; b -= lr * b.grad  (then w.grad = b.grad = None)",
-])
+], docs=[f"{DOCS}/generated/torch.no_grad.html", f"{DOCS}/generated/torch.Tensor.is_leaf.html"])
 def manual_sgd(learner, ref, draw):
     x, w, b, y = problem(draw)
     lr, steps = draw.choice([0.1, 0.5, 1.0]), draw.integer(3, 5)
@@ -340,6 +360,10 @@ def manual_sgd(learner, ref, draw):
     "Compute them under torch.no_grad() (or .detach() them). Tensors made under "
     "torch.inference_mode() cannot be saved for backward, so the head's gradient fails.",
     "with torch.no_grad(): features = torch.relu(x @ w_frozen)",
+], docs=[
+    f"{DOCS}/generated/torch.no_grad.html",
+    f"{DOCS}/generated/torch.Tensor.detach.html",
+    f"{DOCS}/generated/torch.inference_mode.html",
 ])
 def frozen_features(learner, ref, draw):
     n, d, h = draw.integer(3, 8), draw.integer(2, 4), draw.integer(2, 4)
@@ -374,6 +398,9 @@ def frozen_features(learner, ref, draw):
     "Outside torch.no_grad() every operation on w and b records a graph, and the result "
     "requires grad.",
     "with torch.no_grad(): return torch.sigmoid(x @ w + b)",
+], docs=[
+    f"{DOCS}/generated/torch.no_grad.html",
+    f"{DOCS}/notes/autograd.html#locally-disabling-gradient-computation",
 ])
 def inference_without_graph(learner, ref, draw):
     x, w, b, _ = problem(draw)
@@ -389,7 +416,7 @@ def inference_without_graph(learner, ref, draw):
     "record one, then differentiate it again.",
     "(g,) = torch.autograd.grad(loss, b, create_graph=True); "
     "(h,) = torch.autograd.grad(g.sum(), b); return h.item()",
-])
+], docs=f"{DOCS}/generated/torch.autograd.grad.html")
 def second_derivative(learner, ref, draw):
     x, w, b, y = problem(draw)
     got = learner.curvature(x, w, b, y)
@@ -416,7 +443,7 @@ def probe_snapshot_then_update(m, w):
     "Update the tensor after taking your snapshot: does the snapshot change too?",
     "detach() returns a view of the same memory without the graph; only clone() copies.",
     "return w.detach().clone()",
-])
+], docs=[f"{DOCS}/generated/torch.Tensor.detach.html", f"{DOCS}/generated/torch.clone.html"])
 def detached_copy(learner, ref, draw):
     w = draw.tensor(draw.integer(2, 6)).requires_grad_(True)
     expect(learner.run(probe_snapshot_then_update, w), ref.run(probe_snapshot_then_update, w),

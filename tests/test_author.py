@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.conftest import ROOT, copy_course
 from torchdojo import course as course_mod
 from torchdojo.author import readme
-from torchdojo.author.audit import structure_problems
+from torchdojo.author.audit import docs_warnings, structure_problems
 from torchdojo.author.sync import sync_course
 from torchdojo.engine.grading import grade
 
@@ -240,3 +240,14 @@ def test_dev_sync_refuses_in_a_learners_workspace(tmp_path):
     assert made.returncode == 0, made.stderr
     run = torchdojo("dev", "sync", cwd=tmp_path / "ws")
     assert run.returncode == 2 and "course checkout" in run.stderr
+
+
+def test_every_check_of_the_course_links_pytorch_documentation():
+    course = course_mod.load(ROOT)
+    assert docs_warnings(course) == []
+    from torchdojo.engine import catalog
+
+    for topic in course.topics:
+        for spec in catalog.checks(course, topic):
+            assert all(page.startswith("https://docs.pytorch.org/docs/stable/")
+                       for page in spec.docs), (topic.name, spec.name, spec.docs)
