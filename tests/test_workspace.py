@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_course, solution
+from torchdojo import course as course_mod
 from torchdojo.author import stubs
 
 
@@ -166,3 +167,22 @@ def test_update_adds_new_topics_and_refreshes_only_what_the_learner_left_alone(t
 def test_update_outside_a_workspace_is_one_line(installed, home):
     run = torchdojo("init", "--update", cwd=home, course=installed)
     assert run.returncode == 2 and "not inside a torchdojo workspace" in run.stderr
+
+
+def test_watch_keeps_progress_and_plots_in_the_workspace(installed, home, monkeypatch):
+    from torchdojo.learn.plots import plots_folder
+    from torchdojo.learn.session import WatchSession
+
+    assert torchdojo("init", "ws", cwd=home, course=installed).returncode == 0
+    ws = home / "ws"
+    monkeypatch.setenv("TORCHDOJO_COURSE", str(installed))
+    course = course_mod.locate(ws / "exercises")
+    assert course.home == ws and course.root == installed
+    session = WatchSession(course, seed=3, topic=course.topic("tensors"), pinned=True)
+    (ws / "exercises" / "tensors.py").write_text(solution("tensors"))
+    session.grade()
+    assert session.result.complete
+    assert session.progress.path == ws / ".torchdojo" / "progress.json"
+    assert json.loads(session.progress.path.read_text())["checks"]
+    assert plots_folder(course) == ws / ".torchdojo" / "plots"
+    assert not (installed / ".torchdojo").exists()  # nothing written to the installed course

@@ -1,4 +1,4 @@
-"""``--plot``: loss curves as PNG files in the course's ``.torchdojo/plots/`` folder."""
+"""``--plot``: loss curves as PNG files in the learner's ``.torchdojo/plots/`` folder."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from torchdojo.reporters import curves
 
 
 def plots_folder(course: Course) -> Path:
-    return course.root / ".torchdojo" / "plots"
+    return course.state / "plots"
 
 
 def write_plots(report: Report, folder: Path) -> list[str]:

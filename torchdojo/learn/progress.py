@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from torchdojo.course import STATE
 from torchdojo.engine.report import Report, Status
 from torchdojo.files import write_atomically
 
@@ -41,8 +42,9 @@ class Progress:
     hints: dict[str, int] = field(default_factory=dict)  # "topic/check" -> hint levels shown
 
     @classmethod
-    def load(cls, course_root: Path) -> Progress:
-        path = course_root / ".torchdojo" / "progress.json"
+    def load(cls, home: Path) -> Progress:
+        """The progress kept in ``home``: ``Course.home``, a workspace or a checkout."""
+        path = home / STATE / "progress.json"
         try:
             data = json.loads(path.read_text())
             return cls(path, dict(data.get("checks", {})), dict(data.get("hints", {})))
@@ -109,8 +111,8 @@ class Progress:
             self.save()
 
 
-def remember(course_root: Path, report: Report) -> None:
+def remember(home: Path, report: Report) -> None:
     """Add a grade of the learner's own exercises to their progress."""
-    progress = Progress.load(course_root)
+    progress = Progress.load(home)
     progress.record(report)
     progress.keep()

@@ -46,7 +46,7 @@ class WatchSession:
     _graded: str | None = None  # digest of the file as last graded
 
     def __post_init__(self) -> None:
-        self.progress = Progress.load(self.course.root)
+        self.progress = Progress.load(self.course.home)
         if self.topic is None:
             self.topic = self.next_topic()
 
@@ -90,7 +90,7 @@ class WatchSession:
             self.seconds = time.perf_counter() - started
             self.runs += 1
             self.result, self.fault = report.topics[0], report.fault
-            self.progress = Progress.load(self.course.root)  # `hint` may have run meanwhile
+            self.progress = Progress.load(self.course.home)  # `hint` may have run meanwhile
             self.progress.record(report)
             with contextlib.suppress(OSError):  # a read-only course still grades
                 self.progress.save()
@@ -151,7 +151,7 @@ class WatchSession:
 
     def hint(self) -> tuple[Check, int] | None:
         """Reveal the next hint level for the target check."""
-        self.progress = Progress.load(self.course.root)  # `grade` may have run meanwhile
+        self.progress = Progress.load(self.course.home)  # `grade` may have run meanwhile
         check = self.target()
         if check is None:
             return None
