@@ -22,7 +22,6 @@ from torchdojo.engine.report import Report
 from torchdojo.engine.run import new_seed
 from torchdojo.files import write_atomically
 from torchdojo.reporters import gradebook
-from torchdojo.submission import locate
 
 SLACK = 60.0  # per learner, beyond the topics' budgets: pytest, references, sandbox starts
 Event = Callable[[str, str, Report | None], None]  # ("start" | "done", learner, report)
@@ -67,7 +66,8 @@ def grade_batch(course: Course, submissions: Path, output: Path, *, workers: int
                   min(workers or default_workers(), len(learners)), [n for n, _ in learners],
                   selected)
     settings = Settings(root=str(course.root), seed=batch.seed, topics=tuple(selected),
-                        strict=strict, timeout_scale=timeout_scale)
+                        strict=strict, timeout_scale=timeout_scale,
+                        submissions=str(Path(submissions).resolve()))
     pool = Pool(settings, batch.workers, budget or learner_budget(course, timeout_scale, selected),
                 lambda why: fault_report(course, batch.seed, strict, why, selected),
                 log_dir=batch.output / "logs")
@@ -81,7 +81,7 @@ def grade_batch(course: Course, submissions: Path, output: Path, *, workers: int
     _write_gradebook(course, batch)
     started = time.perf_counter()
     try:
-        pool.run([Job(name, locate(course, folder)) for name, folder in learners], done,
+        pool.run([Job(name, folder) for name, folder in learners], done,
                  lambda job: notify("start", job.learner, None))
     finally:
         batch.seconds = time.perf_counter() - started

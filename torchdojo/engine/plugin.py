@@ -21,10 +21,12 @@ from torchdojo.engine.draw import Draw, derive_seed
 from torchdojo.engine.proxies import Learner, Reference
 from torchdojo.engine.report import CheckResult, Status, TopicResult
 from torchdojo.explain import explain
+from torchdojo.intake import Submission
 from torchdojo.sandbox.host import (
     BadReply,
     Budget,
     ConfinementFailed,
+    FileRefused,
     ImportFailed,
     LearnerRaised,
     NotAttempted,
@@ -50,7 +52,7 @@ class GradeListener(Protocol):
 class GradeConfig:
     course: Course
     topics: list[Topic]
-    submission: Path
+    submission: Submission  # the learner's modules, as intake read them
     seed: int
     threads: int = 1
     strict: bool = False
@@ -187,6 +189,9 @@ class GradingPlugin:
         if isinstance(exc, ImportFailed):
             state.result.error = exc.message
             return Status.ERROR, "not run: the module failed to import (see the topic error)"
+        if isinstance(exc, FileRefused):
+            state.result.error = exc.message
+            return Status.ERROR, f"not graded: {exc.message}"
         if isinstance(exc, NotAttempted):
             return Status.NOT_ATTEMPTED, f"not attempted: {exc.message}"
         if isinstance(exc, SandboxTimeout):
@@ -216,17 +221,23 @@ class GradingPlugin:
 
     def _open(self, topic: Topic) -> _TopicState:
         result = self.results[topic.name]
-        file = self.config.submission / f"{topic.name}.py"
-        if not file.is_file():
-            learner = Learner(None, missing=f"{file.name} is not in the submission")
+        submission = self.config.submission
+        if submission.module(topic.name) is None:
+            refused = submission.refusal(topic.name)
+            learner = Learner(None, missing=f"{topic.name}.py is not in the submission",
+                              refused=refused)
             return _TopicState(topic, result, learner)
         scale = self.config.timeout_scale
         budget = Budget(call=topic.call_timeout * scale, topic=topic.time_budget * scale)
         policy = Policy.for_budget(budget.topic, self.config.threads, self.config.private) \
             if self.config.strict else None
-        sandbox = Sandbox(topic.name, str(file), threads=self.config.threads,
+        sandbox = Sandbox(topic.name, submission.files, threads=self.config.threads,
                           strict=self.config.strict, budget=budget, policy=policy)
         return _TopicState(topic, result, Learner(sandbox), sandbox)
+
+    def notes(self) -> list[str]:
+        """What the report says about the submission: the files refused unread."""
+        return self.config.submission.notes
 
     def sandboxes(self) -> list[Sandbox]:
         return [s.sandbox for s in self._states.values() if s.sandbox is not None]
