@@ -44,6 +44,7 @@ __all__ = [
 ]
 
 MARK = "__torchdojo_check__"
+SHARED = "__torchdojo_shared__"  # on a shared run's fixture: the function it runs
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,9 @@ def shared(fn: Callable) -> Callable:
             problem.label = getattr(kwargs.get("learner"), "last_call", "")
             raise
 
-    return pytest.fixture(scope="module")(run)
+    fixture = pytest.fixture(scope="module")(run)
+    setattr(fixture, SHARED, fn)  # a replay (engine.replay) runs it outside pytest
+    return fixture
 
 
 def both(learner: Any, ref: Any, target: str | Callable, *args: Any, after: bool = False,

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from torchdojo.batch.inputs import default_workers, find_learners, prepare_output
 from torchdojo.ci import strict_available
 from torchdojo.cli import Failure, friendly, load_course
 from torchdojo.engine.report import Report
+from torchdojo.engine.sanitize import text
 from torchdojo.reporters.common import number
 
 
@@ -51,7 +53,7 @@ def grade_batch(submissions: Path, topics: tuple[str, ...], output: Path, worker
     console.print(f"Reports:   {batch.output / 'reports'}/", soft_wrap=True)
     if batch.errors:
         console.print(f"{len(batch.errors)} learner(s) have no grade and need a regrade: "
-                      + ", ".join(batch.errors), style="yellow")
+                      + ", ".join(map(text, batch.errors)), style="yellow", markup=False)
         sys.exit(1)
 
 
@@ -88,7 +90,7 @@ class _Display:
         if learner in self.busy:
             self.busy.remove(learner)
         self.finished += 1
-        line = f"[{self.finished}/{self.total}] {learner}: {_outcome(report)}"
+        line = f"[{self.finished}/{self.total}] {text(learner)}: {text(_outcome(report))}"
         if self.bar is None:
             self.console.print(line, highlight=False, markup=False)
             return
@@ -98,7 +100,8 @@ class _Display:
 
     def _describe(self) -> None:
         if self.bar is not None:
-            self.bar.update(self.task, description="now: " + ", ".join(self.busy))
+            names = ", ".join(escape(text(name)) for name in self.busy)  # shown as markup
+            self.bar.update(self.task, description=f"now: {names}")
 
 
 def _outcome(report: Report) -> str:

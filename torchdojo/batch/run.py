@@ -7,7 +7,6 @@ a batch half-way never loses the work already done.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from torchdojo.engine.report import Report
 from torchdojo.engine.run import new_seed
 from torchdojo.files import write_atomically
 from torchdojo.reporters import gradebook
+from torchdojo.reporters import json as json_report
 
 SLACK = 60.0  # per learner, beyond the topics' budgets: pytest, references, sandbox starts
 Event = Callable[[str, str, Report | None], None]  # ("start" | "done", learner, report)
@@ -92,7 +92,7 @@ def grade_batch(course: Course, submissions: Path, output: Path, *, workers: int
 def _save(course: Course, batch: Batch, learner: str, report: Report) -> None:
     data = {"learner": learner, **report.to_dict()}
     report_file = batch.output / "reports" / f"{learner}.json"
-    write_atomically(report_file, json.dumps(data, indent=2) + "\n")
+    write_atomically(report_file, json_report.dumps(data))
     _write_gradebook(course, batch)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from torchdojo.course import Course, CourseError
+from torchdojo.engine import sanitize
 from torchdojo.engine import strict as strict_mode
 from torchdojo.engine.plugin import GradeConfig, GradeListener, GradingPlugin
 from torchdojo.engine.report import Report
@@ -21,6 +22,7 @@ from torchdojo.intake import Submission, read_submission
 from torchdojo.sandbox import forkserver
 
 INI = Path(__file__).with_name("grading.ini")
+FAULT_LIMIT = 20_000  # a grader fault's details, for the instructor
 
 
 def new_seed() -> int:
@@ -66,7 +68,8 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
         fault = fault or leftover
     return Report(seed=config.seed, tier="strict" if strict else "local",
                   topics=[plugin.results[t.name] for t in selected], notes=plugin.notes(),
-                  seconds=time.perf_counter() - started, fault=fault, confinement=confinement,
+                  seconds=time.perf_counter() - started, confinement=confinement,
+                  fault=sanitize.text(fault, FAULT_LIMIT),
                   environment={"torch": torch.__version__, "python": platform.python_version(),
                                "threads": threads, "cuda": torch.cuda.is_available()})
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -91,27 +90,33 @@ def _show_plan(console: Console, plan, course_dir: Path, seed: int) -> None:
 
 
 def _show_student(console: Console, student) -> None:
+    name = _shown(student.student)  # folder names and problems are the submitter's text
     if student.problem:
-        console.print(f"[red]✗[/] {student.student}: {student.problem}")
+        console.print(f"[red]✗[/] {name}: {_shown(student.problem)}")
         return
     scores = "  ".join(f"{n.topic} {n.score:g}/{n.max_score:g}" for n in student.notebooks)
-    console.print(f"{student.student}: {student.score:g}/{student.max_score:g}  ({scores})")
+    console.print(f"{name}: {student.score:g}/{student.max_score:g}  ({scores})")
     for notebook in student.notebooks:
         if notebook.problem:
-            console.print(f"  [red]✗[/] {student.student}: {notebook.problem}; "
+            console.print(f"  [red]✗[/] {name}: {_shown(notebook.problem)}; "
                           f"{notebook.topic} scores 0")
         for note in notebook.notes:
-            console.print(f"  [yellow]![/] {student.student}: {notebook.topic}: {note}")
+            console.print(f"  [yellow]![/] {name}: {notebook.topic}: {_shown(note)}")
+
+
+def _shown(value: str) -> str:
+    from rich.markup import escape
+
+    from torchdojo.engine.sanitize import text
+
+    return escape(text(value))
 
 
 def _write_reports(folder: Path, graded: list) -> None:
+    from torchdojo.notebooks.gradebook import report_data
+    from torchdojo.reporters.json import dumps
+
     folder.mkdir(parents=True, exist_ok=True)
     for student in graded:
-        data = student.report.to_dict() if student.report is not None else {}
-        data["student"] = student.student
-        data["problem"] = student.problem or None
-        data["notebooks"] = [{"topic": n.topic, "score": n.score, "max_score": n.max_score,
-                              "problem": n.problem or None, "notes": n.notes}
-                             for n in student.notebooks]
         path = folder / f"{student.student}.json"
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        path.write_text(dumps(report_data(student)), encoding="utf-8")

@@ -87,6 +87,18 @@ def grade_assignment(course: Course, course_dir: Path, assignment: str, *,
     return graded
 
 
+def report_data(student: StudentGrade) -> dict:
+    """One student's JSON report (``--reports``): the engine's report, with what the
+    notebooks added (their scores as written, problems and notes)."""
+    data = student.report.to_dict() if student.report is not None else {}
+    data["student"] = student.student
+    data["problem"] = student.problem or None
+    data["notebooks"] = [{"topic": n.topic, "score": n.score, "max_score": n.max_score,
+                          "problem": n.problem or None, "notes": n.notes}
+                         for n in student.notebooks]
+    return data
+
+
 # ----------------------------------------------------------------------------- nbgrader side
 
 

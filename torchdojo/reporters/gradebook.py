@@ -2,8 +2,8 @@
 
 A learner whose grading could not be trusted (a grader fault, a worker that died, a budget
 overrun) gets a row with empty scores and the reason in ``status``: an empty cell asks for a
-regrade, a zero would be read as a grade. Cells are guarded against spreadsheet formulas, since
-learner names come from folder names.
+regrade, a zero would be read as a grade. Cells are one line of text that only shows, guarded
+against spreadsheet formulas, since learner names come from folder names.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import io
 from collections.abc import Sequence
 
 from torchdojo.engine.report import Report
+from torchdojo.engine.sanitize import text
 from torchdojo.reporters.common import number
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CELL_LIMIT = 1000
 
 
 def render(rows: Sequence[tuple[str, Report | None]], topics: Sequence[str]) -> str:
@@ -40,8 +42,9 @@ def _row(learner: str, report: Report | None, topics: Sequence[str]) -> list:
 
 
 def _cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: one line, nothing that acts, no formula."""
     if isinstance(value, str):
-        value = " ".join(value.split()) if "\n" in value else value
+        value = " ".join(text(value, CELL_LIMIT).split())
         if value.startswith(FORMULA_START):
             return "'" + value
     return value

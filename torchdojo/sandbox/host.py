@@ -239,7 +239,7 @@ class Sandbox:
             proc.join(timeout=5)
         lease, self._lease = self._lease, None
         if lease is not None:
-            self.survivors = users.kill_all(lease.uid)
+            self.survivors += users.kill_all(lease.uid)
             lease.release()
         if self._conn is not None:
             self._conn.close()

@@ -17,6 +17,7 @@ import os
 import select
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import time
@@ -29,10 +30,14 @@ from typing import Any
 
 import torch
 
+from torchdojo import intake
 from torchdojo.sandbox import wire
 from torchdojo.sandbox.child import describe_exception
 
 OUTPUT_TAIL = 2000
+ECHO_LIMIT = 64 * 1024  # of a rank's output, echoed into the sandbox's own
+STEPS_LIMIT = 64 * 1024
+MAX_STEPS = 1000
 DEADLINE = 20.0  # seconds a job's ranks may run before they are killed
 GROUP_TIMEOUT = 5.0  # seconds a collective waits in a group that ``Rank.join`` starts
 
@@ -207,13 +212,16 @@ def _exit_name(status: int) -> str:
 
 
 def _collect(folder: str, rank: int, fate: str) -> dict:
+    """What the rank recorded. Its files are read as learner files are (``intake``): a rank
+    runs learner code, which can replace them with links, pipes or huge files."""
     steps: dict[str, Any] = {}
-    names = Path(folder, f"rank{rank}-steps.txt")
-    recorded = names.read_text().splitlines() if names.is_file() else []
+    names = _read(Path(folder, f"rank{rank}-steps.txt"), STEPS_LIMIT)
+    recorded = names.decode("utf-8", "replace").splitlines()[:MAX_STEPS] if names else []
     for index, step in enumerate(recorded):
-        path = Path(folder, f"rank{rank}-{index}.rec")
-        with suppress(OSError, wire.WireError, KeyError, IndexError):
-            steps[step] = wire.unpack_call(wire.from_bytes(path.read_bytes())).args[0]
+        data = _read(Path(folder, f"rank{rank}-{index}.rec"), wire.MAX_MESSAGE_BYTES)
+        with suppress(wire.WireError, KeyError, IndexError, TypeError, ValueError):
+            if data:
+                steps[step] = wire.unpack_call(wire.from_bytes(data)).args[0]
     result: dict[str, Any] = {"steps": steps, "status": "ok", "exit": fate, "output": ""}
     escaped = steps.pop("__rank__", None)
     if escaped is not None:
@@ -227,16 +235,31 @@ def _collect(folder: str, rank: int, fate: str) -> dict:
 
 
 def _output(folder: str, rank: int) -> str:
-    """What the rank printed: echoed into the sandbox's output, and its tail kept."""
-    path = Path(folder, f"rank{rank}.out")
+    """What the rank printed: its start echoed into the sandbox's output, and its tail kept."""
     try:
-        data = path.read_bytes()
+        fd = os.open(Path(folder, f"rank{rank}.out"), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return ""
-    if data:
-        sys.stdout.write(data.decode("utf-8", "replace"))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        size = os.fstat(fd).st_size
+        head = handle.read(ECHO_LIMIT)
+        handle.seek(max(size - OUTPUT_TAIL, 0))
+        tail = handle.read(OUTPUT_TAIL)
+    if head:
+        sys.stdout.write(head.decode("utf-8", "replace"))
+        if size > len(head):
+            sys.stdout.write(f"\n... ({size - len(head)} more bytes from rank {rank})\n")
         sys.stdout.flush()
-    return data[-OUTPUT_TAIL:].decode("utf-8", "replace")
+    return tail.decode("utf-8", "replace")
+
+
+def _read(path: Path, limit: int) -> bytes | None:
+    try:
+        return intake.read_file(path, limit=limit)
+    except intake.Refused:
+        return None
 
 
 @contextmanager
