@@ -90,26 +90,10 @@ def _show_plan(console: Console, plan, course_dir: Path, seed: int) -> None:
 
 
 def _show_student(console: Console, student) -> None:
-    name = _shown(student.student)  # folder names and problems are the submitter's text
-    if student.problem:
-        console.print(f"[red]✗[/] {name}: {_shown(student.problem)}")
-        return
-    scores = "  ".join(f"{n.topic} {n.score:g}/{n.max_score:g}" for n in student.notebooks)
-    console.print(f"{name}: {student.score:g}/{student.max_score:g}  ({scores})")
-    for notebook in student.notebooks:
-        if notebook.problem:
-            console.print(f"  [red]✗[/] {name}: {_shown(notebook.problem)}; "
-                          f"{notebook.topic} scores 0")
-        for note in notebook.notes:
-            console.print(f"  [yellow]![/] {name}: {notebook.topic}: {_shown(note)}")
+    from torchdojo.notebooks.gradebook import student_lines
 
-
-def _shown(value: str) -> str:
-    from rich.markup import escape
-
-    from torchdojo.engine.sanitize import text
-
-    return escape(text(value))
+    for line in student_lines(student):
+        console.print(line)
 
 
 def _write_reports(folder: Path, graded: list) -> None:

@@ -99,6 +99,30 @@ def report_data(student: StudentGrade) -> dict:
     return data
 
 
+def student_lines(student: StudentGrade) -> list[str]:
+    """What ``nbgrader grade`` says about one student, as rich markup. Student ids are folder
+    names and problems quote them: that text is made safe and escaped, so it shows as is."""
+    from rich.markup import escape
+
+    from torchdojo.engine.sanitize import text
+
+    def shown(value: str) -> str:
+        return escape(text(value))
+
+    name = shown(student.student)
+    if student.problem:
+        return [f"[red]✗[/] {name}: {shown(student.problem)}"]
+    scores = "  ".join(f"{n.topic} {n.score:g}/{n.max_score:g}" for n in student.notebooks)
+    lines = [f"{name}: {student.score:g}/{student.max_score:g}  ({scores})"]
+    for notebook in student.notebooks:
+        if notebook.problem:
+            lines.append(f"  [red]✗[/] {name}: {shown(notebook.problem)}; {notebook.topic} "
+                         "scores 0")
+        lines += [f"  [yellow]![/] {name}: {notebook.topic}: {shown(note)}"
+                  for note in notebook.notes]
+    return lines
+
+
 # ----------------------------------------------------------------------------- nbgrader side
 
 

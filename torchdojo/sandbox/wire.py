@@ -13,6 +13,7 @@ The grading process checks such claims against the storage it sent (``verify_sha
 from __future__ import annotations
 
 import json
+import re
 import struct
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,8 @@ MAX_DEPTH = 24
 MAX_ITEMS = 200_000
 MAX_TENSORS = 20_000
 MAX_DIMS = 64
+MAX_DIGITS = 1000
+_LONG_NUMBER = re.compile(rb"[0-9]{%d}" % (MAX_DIGITS + 1))
 
 _DTYPES = {
     str(d).removeprefix("torch."): d
@@ -109,11 +112,15 @@ def from_bytes(data: bytes) -> Message:
         raise WireError("message too large")
     if len(data) != 16 + n_head + n_body:
         raise WireError("message length does not match its frame")
-    body = memoryview(data)[16 + n_head:]
+    head, body = data[16 : 16 + n_head], memoryview(data)[16 + n_head:]
+    if head.count(b",") > 4 * MAX_ITEMS:  # every item but the first of a list needs one
+        raise WireError("the value has too many items")
+    if _LONG_NUMBER.search(head):  # reading a number costs the square of its digits
+        raise WireError(f"a number with more than {MAX_DIGITS} digits")
     if n_body:
         _check_tensor_header(body)
     try:
-        header = json.loads(data[16 : 16 + n_head])
+        header = json.loads(head)
         tensors = st_load(bytes(body)) if n_body else {}
     except Exception as exc:  # malformed bytes from an untrusted peer
         raise WireError(f"malformed message: {type(exc).__name__}") from None
@@ -130,6 +137,8 @@ def _check_tensor_header(body: memoryview) -> None:
     (size,) = struct.unpack_from("<Q", body)
     if size > MAX_TENSOR_HEADER or 8 + size > len(body):
         raise WireError("the tensor block's header is too large")
+    if bytes(body[8:8 + size]).count(b'"data_offsets"') > MAX_TENSORS:  # before parsing it
+        raise WireError(f"more than {MAX_TENSORS} tensors in one message")
     try:
         entries = json.loads(bytes(body[8:8 + size]))
     except (ValueError, RecursionError):
