@@ -112,9 +112,13 @@ def _modules(folder: _Folder, names: list[str], shown: str, where: str) -> Submi
                                    f"{MODULE_LIMIT} modules")
             continue
         try:
-            data = folder.read(name, min(FILE_LIMIT, TOTAL_LIMIT - total), shown + name)
+            data = folder.read(name, FILE_LIMIT, shown + name)
         except Refused as refusal:
             found.refused[name] = refusal.message
+            continue
+        if total + len(data) > TOTAL_LIMIT:
+            found.refused[name] = (f"{shown}{name} was not read: a submission's modules hold "
+                                   f"at most {_size(TOTAL_LIMIT)} together")
             continue
         total += len(data)
         found.files[name] = data
