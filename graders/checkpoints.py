@@ -13,11 +13,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from torchdojo.checks import as_data, check, expect
+from torchdojo.checks import as_data, check, expect, mlp, probe
 
 # ----------------------------------------------------------------------------- the probe
 
 
+@probe(uses=[mlp])
 def probe_scenario(m, task, scene):
     """One checkpoint scenario on a small classifier trained with Adam on fixed data, through
     the learner's functions and real files in the working directory."""
@@ -29,10 +30,7 @@ def probe_scenario(m, task, scene):
     from torch import nn
 
     def build(scale=1.0, lr_scale=1.0):
-        state = scene["state"]
-        (hidden, inputs), classes = state["0.weight"].shape, state["2.weight"].shape[0]
-        model = nn.Sequential(nn.Linear(inputs, hidden), nn.Tanh(), nn.Linear(hidden, classes))
-        model.load_state_dict({k: v * scale for k, v in state.items()})
+        model = mlp({k: v * scale for k, v in scene["state"].items()}, nn.Tanh())
         return model, torch.optim.Adam(model.parameters(), lr=scene["lr"] * lr_scale)
 
     def train_epoch(model, optimizer):
@@ -92,6 +90,7 @@ def probe_scenario(m, task, scene):
     raise ValueError(f"unknown task {task}")
 
 
+@probe(uses=[mlp])
 def probe_safe_load(m, scene):
     """Offer the learner's loaders checkpoints whose pickle would create a marker file."""
     import os
@@ -107,10 +106,7 @@ def probe_safe_load(m, scene):
         def __reduce__(self):
             return (open, (marker, "w"))  # unpickling this creates the marker file
 
-    state = scene["state"]
-    (hidden, inputs), classes = state["0.weight"].shape, state["2.weight"].shape[0]
-    model = nn.Sequential(nn.Linear(inputs, hidden), nn.Tanh(), nn.Linear(hidden, classes))
-    model.load_state_dict(state)
+    model = mlp(scene["state"], nn.Tanh())
     optimizer = torch.optim.Adam(model.parameters(), lr=scene["lr"])
     clean = {"load_checkpoint": {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                                  "epoch": 1},
@@ -164,6 +160,7 @@ def probe_safe_load(m, scene):
     return results
 
 
+@probe(uses=[mlp])
 def probe_strict(m, scene, missing, unexpected):
     import os
     import tempfile
@@ -176,9 +173,7 @@ def probe_strict(m, scene, missing, unexpected):
     state[unexpected] = torch.zeros(2)
     path = os.path.join(tempfile.mkdtemp(dir="."), "mismatched.pt")
     torch.save(state, path)
-    (hidden, inputs) = scene["state"]["0.weight"].shape
-    classes = scene["state"]["2.weight"].shape[0]
-    model = nn.Sequential(nn.Linear(inputs, hidden), nn.Tanh(), nn.Linear(hidden, classes))
+    model = mlp(scene["state"], nn.Tanh(), load=False)
     load_for_inference = m.load_for_inference  # a missing function is an error, not a refusal
     try:
         load_for_inference(model, path)
@@ -191,6 +186,7 @@ def probe_strict(m, scene, missing, unexpected):
     return {"raised": False, "names the missing key": False, "names the unexpected key": False}
 
 
+@probe(uses=[mlp])
 def probe_inference(m, scene):
     import os
     import tempfile
@@ -198,12 +194,10 @@ def probe_inference(m, scene):
     import torch
     from torch import nn
 
-    (hidden, inputs) = scene["state"]["0.weight"].shape
-    classes = scene["state"]["2.weight"].shape[0]
-    model = nn.Sequential(nn.Linear(inputs, hidden), nn.ReLU(), nn.Dropout(0.5),
-                          nn.Linear(hidden, classes))
+    state = {k.replace("2.", "3."): v for k, v in scene["state"].items()}
+    model = mlp(state, nn.ReLU(), nn.Dropout(0.5), load=False)
     path = os.path.join(tempfile.mkdtemp(dir="."), "weights.pt")
-    torch.save({k.replace("2.", "3."): v for k, v in scene["state"].items()}, path)
+    torch.save(state, path)
     m.load_for_inference(model, path)
     torch.manual_seed(0)  # so that active dropout gives the same verdict every run
     with torch.no_grad():
@@ -212,15 +206,13 @@ def probe_inference(m, scene):
             "predictions": outputs}
 
 
+@probe(uses=[mlp])
 def probe_keep_best(m, scene, losses):
     import torch
     import torch.nn.functional as F
     from torch import nn
 
-    state = scene["state"]
-    (hidden, inputs), classes = state["0.weight"].shape, state["2.weight"].shape[0]
-    model = nn.Sequential(nn.Linear(inputs, hidden), nn.Tanh(), nn.Linear(hidden, classes))
-    model.load_state_dict(state)
+    model = mlp(scene["state"], nn.Tanh())
     optimizer = torch.optim.SGD(model.parameters(), lr=scene["lr"] * 10)
     trained = [0]
 
@@ -240,18 +232,9 @@ def probe_keep_best(m, scene, losses):
 # ----------------------------------------------------------------------------- the oracle
 
 
-def classifier(scene: dict, dropout: bool = False) -> nn.Module:
-    """The probes' classifier, built here."""
-    (hidden, inputs), classes = scene["state"]["0.weight"].shape, scene["state"]["2.weight"].shape
-    classes = classes[0]
-    middle = [nn.ReLU(), nn.Dropout(0.5)] if dropout else [nn.Tanh()]
-    return nn.Sequential(nn.Linear(inputs, hidden), *middle, nn.Linear(hidden, classes))
-
-
 def expected_scenario(task: str, scene: dict) -> object:
     """What probe_scenario gives for a perfect checkpoint round trip: the state as it was."""
-    model = classifier(scene)
-    model.load_state_dict(scene["state"])
+    model = mlp(scene["state"], nn.Tanh())
     optimizer = torch.optim.Adam(model.parameters(), lr=scene["lr"])
 
     def train_epoch() -> None:
@@ -275,8 +258,8 @@ def expected_scenario(task: str, scene: dict) -> object:
 
 def expected_inference(scene: dict) -> object:
     """What probe_inference gives when the weights are loaded and the model is in eval mode."""
-    model = classifier(scene, dropout=True)
-    model.load_state_dict({k.replace("2.", "3."): v for k, v in scene["state"].items()})
+    model = mlp({k.replace("2.", "3."): v for k, v in scene["state"].items()}, nn.ReLU(),
+                nn.Dropout(0.5))
     model.eval()
     with torch.no_grad():
         outputs = [model(scene["x"]), model(scene["x"])]

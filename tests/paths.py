@@ -78,7 +78,7 @@ class Paths:
     # -- local and strict: grade() in this process, then every format rendered
 
     def _local(self, learners: list[Learner], strict: bool = False) -> dict[str, Outcome]:
-        from torchdojo.engine.run import grade
+        from torchdojo.engine.grading import grade
 
         found = {}
         for learner in learners:
@@ -96,7 +96,7 @@ class Paths:
     # -- batch: every learner in one grade_batch over all their topics, one worker
 
     def _batch(self, learners: list[Learner]) -> dict[str, Outcome]:
-        from torchdojo.batch.run import grade_batch
+        from torchdojo.batch.grade_all import grade_batch
 
         submissions, out = self.base / "batch" / "submissions", self.base / "batch" / "grades"
         for learner in learners:
@@ -138,7 +138,7 @@ class Paths:
     # topics; one grade_assignment grades every learner
 
     def _nbgrader(self, learners: list[Learner]) -> dict[str, Outcome]:
-        from torchdojo.notebooks.gradebook import grade_assignment, report_data
+        from torchdojo.notebooks.autograde import grade_assignment, report_data
 
         course_dir = self._nbcourse(_union(learners))
         for learner in learners:
@@ -154,7 +154,7 @@ class Paths:
     def _nbcourse(self, topics: tuple[str, ...]) -> Path:
         """An nbgrader course whose one assignment holds a notebook per topic."""
         from tests import nbcourse
-        from torchdojo.notebooks.export import export
+        from torchdojo.notebooks.source_course import export
 
         root = self.base / "nbgrader" / "-".join(topics)
         if root.exists():
@@ -297,7 +297,7 @@ def _from_gradescope(learner: Learner, text: str) -> Outcome:
 def _from_student(learner: Learner, student, data: dict) -> Outcome:
     from rich.console import Console
 
-    from torchdojo.notebooks.gradebook import student_lines
+    from torchdojo.notebooks.autograde import student_lines
     from torchdojo.reporters.json import dumps
 
     console = Console(file=io.StringIO(), width=100, force_terminal=True, color_system="standard")

@@ -25,7 +25,7 @@ from tests import formats
 from tests.adversary import PathCase, path_cases
 from tests.conftest import ROOT
 from tests.paths import PATHS, Outcome, Paths
-from torchdojo import stubs
+from torchdojo.author import stubs
 
 CASES = path_cases()
 COMBOS = [(path, case) for path in PATHS for case in CASES if case.runs_on(path)]

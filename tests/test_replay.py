@@ -7,9 +7,9 @@ import pytest
 
 from tests.conftest import copy_course
 from torchdojo import course as course_mod
-from torchdojo import stubs
+from torchdojo.author import stubs
+from torchdojo.engine.grading import grade
 from torchdojo.engine.report import Status
-from torchdojo.engine.run import grade
 
 SOLUTION = '''def answer():
     """A dict with a count."""

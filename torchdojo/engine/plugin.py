@@ -15,7 +15,6 @@ import pytest
 import torch
 
 import torchdojo
-from torchdojo.checks import Check, spec_of
 from torchdojo.compare import Mismatch
 from torchdojo.course import Course, Topic
 from torchdojo.engine import sanitize
@@ -23,6 +22,7 @@ from torchdojo.engine.draw import Draw, derive_seed
 from torchdojo.engine.proxies import Learner, Reference
 from torchdojo.engine.replay import Replay, grader_frame
 from torchdojo.engine.report import CheckResult, Status, TopicResult
+from torchdojo.engine.spec import Check, spec_of
 from torchdojo.explain import explain
 from torchdojo.intake import Submission
 from torchdojo.sandbox.host import (

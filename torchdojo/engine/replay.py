@@ -24,10 +24,10 @@ from typing import Any
 
 import pytest
 
-from torchdojo.checks import SHARED
 from torchdojo.course import Course, Topic
 from torchdojo.engine.draw import Draw, derive_seed
 from torchdojo.engine.proxies import Learner, Reference
+from torchdojo.engine.shared import SHARED
 from torchdojo.sandbox.host import Budget, Sandbox, SandboxProblem
 
 

@@ -90,7 +90,7 @@ def _layout(topic: str) -> Layout:
 
 @cache
 def _session_seed() -> int:
-    from torchdojo.engine.run import new_seed
+    from torchdojo.engine.grading import new_seed
 
     return new_seed()
 
@@ -145,7 +145,7 @@ def _graded(shape: Layout, module: str, seed: int) -> Any:
 
 
 def _grade(shape: Layout, module: str, seed: int) -> Any:
-    from torchdojo.engine.run import grade
+    from torchdojo.engine.grading import grade
     from torchdojo.intake import Submission
 
     modules = Submission(files={f"{shape.topic.name}.py": module.encode("utf-8")})

@@ -1,0 +1,109 @@
+"""What a learner's report was graded from, so that ``--resume`` and merges can trust it.
+
+A report is reusable when it was graded with the same *batch key* and from the same
+submission bytes:
+
+- the seed (inputs differ with it), the tier (local or strict) and the graded topics;
+- the course fingerprint: a SHA-256 over every file of ``graders/`` (the manifest, the hidden
+  checks and their helpers) and ``solutions/``, by path and content; stubs and docs do not
+  change a grade and are left out;
+- the torchdojo version (``torchdojo.__version__``): the engine that compared and scored;
+- the submission digest: a SHA-256 over what grading reads of the submission (``intake``): the
+  ``<topic>.py`` files of the graded topics and the helper modules beside them, by name and
+  content, and each file it refuses, by name and reason; so a learner who changed a file since
+  is graded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torchdojo
+from torchdojo.course import Course
+from torchdojo.intake import read_submission
+
+
+@dataclass(frozen=True)
+class BatchKey:
+    """What every report of one batch shares; reports with another key are not reused."""
+
+    seed: int
+    tier: str  # "local" or "strict"
+    topics: tuple[str, ...]
+    course: str  # course_fingerprint()
+    torchdojo: str  # the version that graded
+
+    @classmethod
+    def for_run(cls, course: Course, seed: int, strict: bool, topics: Sequence[str]) -> BatchKey:
+        return cls(seed, "strict" if strict else "local", tuple(topics),
+                   course_fingerprint(course), torchdojo.__version__)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "topics": list(self.topics)}
+
+    def differences(self, held: BatchKey) -> list[str]:
+        """How ``held`` (an existing batch's key) differs from this one, in words."""
+        said = {"seed": "seed", "tier": "tier", "topics": "topics",
+                "course": "course (hidden checks or solutions changed)",
+                "torchdojo": "torchdojo version"}
+        mine, theirs = asdict(self), asdict(held)
+        return [f"{said[k]} {_short(theirs[k])} (this run: {_short(mine[k])})"
+                for k in said if mine[k] != theirs[k]]
+
+
+def _short(value: object) -> str:
+    if isinstance(value, tuple):
+        return " ".join(value) or "(all)"
+    text = str(value)
+    return text[:19] if text.startswith("sha256:") else text
+
+
+def course_fingerprint(course: Course) -> str:
+    """A SHA-256 over the course files that decide a grade (see the module notes)."""
+    digest = hashlib.sha256()
+    for folder in (course.graders, course.solutions):
+        for path in sorted(_files(folder)):
+            name = path.relative_to(course.root).as_posix().encode()
+            data = path.read_bytes()
+            digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
+            digest.update(data)
+    return "sha256:" + digest.hexdigest()
+
+
+def _files(folder: Path) -> Iterable[Path]:
+    for path in folder.rglob("*"):
+        parts = path.relative_to(folder).parts
+        if path.is_file() and "__pycache__" not in parts and not path.name.startswith("."):
+            yield path
+
+
+@dataclass(frozen=True)
+class Submission:
+    sha256: str
+    files: tuple[str, ...]  # the <topic>.py names found (links included)
+
+    def to_dict(self) -> dict:
+        return {"sha256": self.sha256, "files": list(self.files)}
+
+
+def submission_digest(course: Course, folder: Path, topics: Sequence[str],
+                      within: Path | None = None) -> Submission:
+    """What grading reads of ``folder`` for ``topics``, digested (see the module notes).
+
+    Learner files are read as grading reads them (``intake.read_submission``, with ``within``
+    the batch's submissions folder): no link is followed, only regular files of bounded size
+    are read, and a refused file is digested by its reason. ``files`` names the graded topics'
+    files that are there, read or refused.
+    """
+    read = read_submission(folder, topics, within=within)
+    digest = hashlib.sha256()
+    for name in sorted({*read.files, *read.refused}):
+        content = (b"file:" + read.files[name] if name in read.files
+                   else b"refused:" + read.refused[name].encode("utf-8", "backslashreplace"))
+        digest.update(b"%d:%s%d:" % (len(name), name.encode(), len(content)))
+        digest.update(content)
+    present = tuple(n for n in (f"{t}.py" for t in topics) if n in read.files or n in read.refused)
+    return Submission("sha256:" + digest.hexdigest(), present)
