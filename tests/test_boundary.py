@@ -31,6 +31,7 @@ CASES = path_cases()
 COMBOS = [(path, case) for path in PATHS for case in CASES if case.runs_on(path)]
 SEED = 909
 SCALE = 0.3
+DOCUMENT_LIMIT = 2**20  # c5 cases print megabytes: what a report keeps of it is capped
 CANARY = secrets.token_hex(8)  # in the grading process's environment; never in a report
 
 
@@ -68,6 +69,7 @@ def test_attack_gains_nothing_and_breaks_nothing(path: str, case: PathCase, outc
             f"{case.other} was affected: {outcome.messages(case.other)}"
     for name, text in outcome.documents.items():
         _well_formed(name, text)
+        assert len(text.encode("utf-8")) <= DOCUMENT_LIMIT, f"{name}: output is not capped"
         assert CANARY not in text, f"{name} shows the grading process's environment"
         leaked = [line for line in _secret_lines() if line in text
                   and not any(line in source for source in learner.files.values())]
@@ -78,8 +80,7 @@ def test_every_class_has_two_cases_on_every_path():
     for number in ("1", "2", "3", "5", "6"):
         for path in PATHS:
             runs = [c for c in CASES if c.field("class") == number and c.runs_on(path)]
-            wanted = 1 if number == "5" and path in ("local", "strict", "gradescope") else 2
-            assert len(runs) >= wanted, (number, path, [c.id for c in runs])
+            assert len(runs) >= 2, (number, path, [c.id for c in runs])
 
 
 # ----------------------------------------------------------------------------- verdicts
@@ -182,9 +183,16 @@ def _code_lines(text: str, skip: set[int]) -> set[str]:
 
 
 def _probe_lines(text: str) -> set[int]:
-    return {n for node in ast.parse(text).body
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("probe_")
+    return {n for node in ast.parse(text).body if _sent(node)
             for n in range(node.lineno, node.end_lineno + 1)}
+
+
+def _sent(node: ast.stmt) -> bool:
+    """A probe (``probe_*``) or a ``@probe_helper`` sent with probes: code the sandbox gets."""
+    if isinstance(node, ast.ClassDef):
+        return any(ast.unparse(d).startswith("probe_helper") for d in node.decorator_list)
+    return isinstance(node, ast.FunctionDef) and (node.name.startswith("probe_") or any(
+        ast.unparse(d).startswith("probe_helper") for d in node.decorator_list))
 
 
 def test_the_source_lines_looked_for_are_code():
@@ -238,9 +246,8 @@ def _solution_bodies(path: Path) -> list[list[ast.stmt]]:
     return [ast.parse(textwrap.dedent(region)).body for region in stubs.regions(path.read_text())]
 
 
-def _probes(grader: Path) -> list[ast.FunctionDef]:
-    return [node for node in ast.parse(grader.read_text()).body
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("probe_")]
+def _probes(grader: Path) -> list[ast.FunctionDef | ast.ClassDef]:
+    return [node for node in ast.parse(grader.read_text()).body if _sent(node)]
 
 
 def _statements(body: list[ast.stmt]) -> list[ast.stmt]:

@@ -89,3 +89,32 @@ def test_one_file_reads_like_a_module(tmp_path):
     assert intake.read_file(tmp_path / "real.ipynb") == b"{}"
     with pytest.raises(intake.Refused, match="nb.ipynb is a link"):
         intake.read_file(tmp_path / "course" / "nb.ipynb")
+
+
+def test_the_batch_digest_reads_what_grading_reads(tmp_path):
+    """``--resume`` trusts a report when the submission digest is unchanged: the digest is taken
+    from the same reader, so a link or a pipe is never followed or opened, a helper module's
+    change regrades, and a refused file is digested by its reason."""
+    from torchdojo import course as course_mod
+    from torchdojo.batch.identity import submission_digest
+
+    course = course_mod.load()
+    subs = tmp_path / "subs"
+    alice = _write(subs / "alice", **{"tensors.py": "import helper\n", "helper.py": "x = 1\n"})
+    first = submission_digest(course, alice, TOPICS, within=subs)
+    assert first.files == ("tensors.py",)
+    (alice / "helper.py").write_text("x = 2\n")
+    assert submission_digest(course, alice, TOPICS, within=subs).sha256 != first.sha256
+
+    (tmp_path / "secret.py").write_text("answer = 42\n")
+    os.mkfifo(alice / "reshape_view.py")  # opening it to hash would block the batch
+    (alice / "tensors.py").unlink()
+    (alice / "tensors.py").symlink_to(tmp_path / "secret.py")
+    linked = submission_digest(course, alice, TOPICS, within=subs)
+    assert linked.files == ("tensors.py", "reshape_view.py")  # there, and refused
+    (tmp_path / "secret.py").write_text("answer = 43\n")  # what the link points at is unread
+    assert submission_digest(course, alice, TOPICS, within=subs).sha256 == linked.sha256
+
+    (subs / "bob").symlink_to(alice, target_is_directory=True)  # a learner folder that links
+    bob = submission_digest(course, subs / "bob", TOPICS, within=subs)
+    assert bob.files == ("tensors.py", "reshape_view.py") and bob.sha256 != linked.sha256
