@@ -1,5 +1,8 @@
 """The report for a person: one line per check, the lesson under each failure, what the
 learner's code printed or warned, a total, and (for a learner's own exercises) where to go next.
+
+Everything is printed as rich ``Text``, never as markup, and learner text goes through
+``sanitize.text``: what a submission wrote can neither style nor drive the terminal.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
+from torchdojo.engine.sanitize import text as shown
 from torchdojo.reporters.common import docs_lines, printed
 from torchdojo.reporters.curves import curves_of, sparkline_text
 
@@ -31,6 +35,8 @@ def render(report: Report, console: Console, exercises: str | None = None) -> No
     console.print(_banner(report))
     if report.tier == "strict":
         console.print(_confinement(report.confinement))
+    for note in report.notes:
+        console.print(Text(f"! {shown(note)}", style="yellow"))
     for topic in report.topics:
         console.print()
         _topic(topic, console)
@@ -60,7 +66,8 @@ def _topic(topic: TopicResult, console: Console) -> None:
     score = f"{_pts(topic.score)}/{_pts(topic.max_score)}"
     console.print(Text.assemble(head, " ", (score, "bold green" if topic.complete else "bold")))
     if topic.error:
-        console.print(Padding(Text(f"! {topic.error}", style="red"), (0, 0, 0, 2), expand=False))
+        console.print(Padding(Text(f"! {shown(topic.error)}", style="red"), (0, 0, 0, 2),
+                              expand=False))
     for check in topic.checks:
         _check(check, console)
     _learner_output(topic, console)
@@ -69,10 +76,10 @@ def _topic(topic: TopicResult, console: Console) -> None:
 def _learner_output(topic: TopicResult, console: Console) -> None:
     """What the code printed and warned: feedback, never part of the verdict. Plain text."""
     if topic.output.strip():
-        shown, cut = printed(topic, OUTPUT_LINES, OUTPUT_CHARS)
+        head, cut = printed(topic, OUTPUT_LINES, OUTPUT_CHARS)
         more = f"; {cut:,} more bytes not shown" if cut else ""
         console.print(Text(f"  your code printed (feedback only{more}):", style="dim"))
-        console.print(Padding(Text(shown), (0, 0, 0, 4), expand=False))
+        console.print(Padding(Text(head), (0, 0, 0, 4), expand=False))
     if topic.warnings:
         console.print(Text("  your code warned:", style="dim"))
         console.print(Padding(Text("\n".join(topic.warnings)), (0, 0, 0, 4), expand=False))
@@ -83,12 +90,12 @@ def _check(check: CheckResult, console: Console) -> None:
     points = f"{_pts(check.score)}/{_pts(check.max_score)}"
     line = Text.assemble("  ", (mark, style), f" {points:>5}  ", check.name)
     if check.status in (Status.NOT_ATTEMPTED, Status.SKIPPED):
-        line.append(f"  {check.message}", style="dim")
+        line.append(f"  {shown(check.message)}", style="dim")
         console.print(line)
         return
     console.print(line)
     if check.message and check.status is not Status.PASSED:
-        first, _, rest = check.message.partition("\n")
+        first, _, rest = shown(check.message).partition("\n")
         console.print(Padding(Text(first, style=style), (0, 0, 0, 11), expand=False))
         if rest:
             console.print(Padding(Text(rest), (0, 0, 0, 11), expand=False))
@@ -102,7 +109,7 @@ def _check(check: CheckResult, console: Console) -> None:
 
 def _total(report: Report) -> Text:
     if report.fault:
-        return Text(f"Grader fault: {report.fault}", style="bold red")
+        return Text(f"Grader fault: {shown(report.fault)}", style="bold red")
     counts = [(report.count(s), s) for s in Status]
     parts = [f"{n} {s.value.replace('_', ' ')}" for n, s in counts if n]
     skipped = report.count(Status.SKIPPED)

@@ -46,18 +46,49 @@ def start() -> None:
             forkserver.ensure_running()
 
 
+START_DEADLINE = 60.0  # seconds a sandbox's start may take, at the least
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Give up starting a process after ``seconds`` (at least ``START_DEADLINE``).
+
+    Starting a sandbox waits for the fork server to answer with the new pid. Learner code in
+    local grading runs as the same user as the fork server and can stop it (``SIGSTOP``); the
+    wait would then never end. Past the deadline the fork server is killed, so the wait ends
+    with an error, and the next start launches a fresh server.
+    """
+    if CONTEXT.get_start_method() != "forkserver":
+        yield
+        return
+    timer = threading.Timer(max(seconds, START_DEADLINE), _kill_server)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _kill_server() -> int | None:
+    """Kill the fork server, if one runs; its pid."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)  # multiprocessing keeps it
+    if pid:
+        with suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    return pid
+
+
 def stop() -> None:
     """End the fork server now. It ends by itself when this process exits, but only once it
     looks at its pipe again, after its imports: seconds later, if Ctrl-C came while it was
     still importing torch."""
-    from multiprocessing import forkserver
-
-    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)  # multiprocessing keeps it
-    if not pid:
-        return
-    with suppress(OSError):
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+    pid = _kill_server()
+    if pid:
+        with suppress(OSError):
+            os.waitpid(pid, 0)
 
 
 # What the fork server (and so every sandbox) inherits of the environment: what Python, torch and
