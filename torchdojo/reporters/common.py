@@ -49,8 +49,8 @@ def printed(topic: TopicResult, lines: int, chars: int) -> tuple[str, int]:
     head = "\n".join(text.splitlines()[:lines])[:chars]
     if head == text:
         return text, 0
-    total = max(topic.output_bytes, len(topic.output.encode("utf-8")))
-    return head, max(total - len(head.encode("utf-8")), 0)
+    total = max(topic.output_bytes, len(topic.output.encode("utf-8", "replace")))
+    return head, max(total - len(head.encode("utf-8", "replace")), 0)
 
 
 def clip(text: str, limit: int) -> str:

@@ -79,10 +79,11 @@ def _learner_output(topic: TopicResult, console: Console) -> None:
         head, cut = printed(topic, OUTPUT_LINES, OUTPUT_CHARS)
         more = f"; {cut:,} more bytes not shown" if cut else ""
         console.print(Text(f"  your code printed (feedback only{more}):", style="dim"))
-        console.print(Padding(Text(head), (0, 0, 0, 4), expand=False))
+        console.print(Padding(Text(shown(head)), (0, 0, 0, 4), expand=False))
     if topic.warnings:
         console.print(Text("  your code warned:", style="dim"))
-        console.print(Padding(Text("\n".join(topic.warnings)), (0, 0, 0, 4), expand=False))
+        console.print(Padding(Text("\n".join(shown(w) for w in topic.warnings)), (0, 0, 0, 4),
+                              expand=False))
 
 
 def _check(check: CheckResult, console: Console) -> None:
