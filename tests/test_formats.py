@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -129,7 +130,7 @@ def test_exercism_status_error_only_when_nothing_could_run(course, grade_files):
 
 def test_junit_shows_each_check_with_its_outcome(mixed):
     text = junit.render(mixed)
-    root = formats.junit(text)
+    root = formats.junit(text)  # valid under junit-10.xsd, and junitparser reads it
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == [t.name for t in mixed.topics]
     for suite, topic in zip(suites, mixed.topics, strict=True):
@@ -137,17 +138,19 @@ def test_junit_shows_each_check_with_its_outcome(mixed):
         assert [c.get("name") for c in cases] == [c.name for c in topic.checks]
         assert formats.properties(suite)["max_points"] == f"{topic.max_score:g}"
         for case, check in zip(cases, topic.checks, strict=True):
-            props = formats.properties(case)
-            assert props["points"] == f"{check.score:g}" and props["status"] == check.status
             expected = {Status.PASSED: None, Status.FAILED: "failure",
                         Status.NOT_ATTEMPTED: "failure", Status.ERROR: "error",
                         Status.TIMEOUT: "error"}[check.status]
-            outcome = next((c for c in case if c.tag != "properties"), None)
+            outcome = next(iter(case), None)
             assert (outcome.tag if outcome is not None else None) == expected
             if outcome is not None:
                 assert outcome.get("message") and outcome.get("type") == check.status
     assert root.get("failures") == str(mixed.count(Status.FAILED)
                                        + mixed.count(Status.NOT_ATTEMPTED))
+    points = formats.junit_points(text)
+    assert points == {f"{t.name}.{c.name}": (c.score, c.max_score) for t in mixed.topics
+                      for c in t.checks}
+    assert sum(p for p, _ in points.values()) == mixed.score
 
 
 def test_junit_escapes_learner_text(mixed):
@@ -162,12 +165,30 @@ def test_junit_escapes_learner_text(mixed):
 
 def test_junit_skipped_and_fault():
     skipped, fault = _skipped_and_fault()
-    root = formats.junit(junit.render(skipped))
+    text = junit.render(skipped)
+    root = formats.junit(text)
     assert root.find("testsuite/testcase[@name='on_cuda']/skipped") is not None
-    assert root.get("skipped") == "1"
+    assert root.find("testsuite").get("skipped") == "1"
+    assert formats.junit_points(text) == {"devices.on_cpu": (2, 2), "devices.on_cuda": (0, 0)}
     root = formats.junit(junit.render(fault))
     error = root.find("testsuite[@name='torchdojo grader']/testcase/error")
     assert error.get("type") == "grader_fault" and "KeyError" in error.text
+
+
+def test_junit_validator_rejects_what_the_schema_forbids(mixed):
+    """The schema check is real: per-testcase properties (what this reporter wrote before)
+    and a skipped count on <testsuites> are refused."""
+    import xmlschema
+
+    root = ET.fromstring(junit.render(mixed))
+    case = root.find("testsuite/testcase")
+    ET.SubElement(ET.SubElement(case, "properties"), "property", name="points", value="1")
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        formats.junit(ET.tostring(root, "unicode"))
+    root = ET.fromstring(junit.render(mixed))
+    root.set("skipped", "0")
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        formats.junit(ET.tostring(root, "unicode"))
 
 
 def test_gradebook_leaves_untrusted_rows_empty_and_defuses_formulas(mixed):
