@@ -83,20 +83,29 @@ def test_gradescope_results_validate_and_match_the_report(mixed):
     assert "broken on purpose" in data["output"]  # the topic error is shown
 
 
-def test_gradescope_never_shows_a_skipped_check_as_passed():
+def test_gradescope_shows_a_skipped_check_neither_passed_nor_failed():
+    """Gradescope colours a test by its status, else by score against max_score; a test with
+    neither is informational. The skipped check is that, and says why it did not count."""
     skipped, _ = _skipped_and_fault()
     data = formats.gradescope(gradescope.render(skipped))
     cuda = next(t for t in data["tests"] if t["name"] == "devices.on_cuda")
-    assert cuda["status"] == "failed" and cuda["score"] == 0 == cuda["max_score"]
-    assert "not counted" in cuda["output"] and "skipped" in data["output"]
+    assert not {"status", "score", "max_score"} & cuda.keys(), cuda
+    assert "not counted" in cuda["output"] and "skipped" in cuda["output"].lower()
+    assert "skipped" in data["output"] and cuda["tags"] == ["devices", "skipped"]
+    cpu = next(t for t in data["tests"] if t["name"] == "devices.on_cpu")
+    assert (cpu["status"], cpu["score"], cpu["max_score"]) == ("passed", 2, 2)
+    assert data["score"] == 2 == sum(t.get("score", 0) for t in data["tests"])
 
 
 def test_gradescope_grader_fault_follows_otter():
+    """A grader fault awards nothing and says so, visibly, without the details."""
     _, fault = _skipped_and_fault()
     data = formats.gradescope(gradescope.render(fault))
     visible = [t for t in data["tests"] if t["visibility"] == "visible"]
     hidden = [t for t in data["tests"] if t["visibility"] == "hidden"]
     assert [t["name"] for t in visible] == ["Autograder failed"]
+    assert visible[0]["status"] == "failed" and "grader itself failed" in visible[0]["output"]
+    assert "grader itself failed" in data["output"]
     assert "KeyError" in hidden[0]["output"] and "KeyError" not in visible[0]["output"]
     assert all("score" not in t for t in data["tests"]) and data["score"] == 0
 
@@ -112,6 +121,7 @@ def test_exercism_results_validate_and_keep_check_order(mixed):
     by_status = {c.status: t["status"] for c, t in zip(mixed.checks, data["tests"], strict=True)}
     assert by_status[Status.PASSED] == "pass" and by_status[Status.FAILED] == "fail"
     assert by_status[Status.TIMEOUT] == "error" and by_status[Status.NOT_ATTEMPTED] == "fail"
+    assert all(t["message"] for t in data["tests"] if t["status"] != "pass")  # ours, always
     printed = data["tests"][0]["output"]
     assert len(printed) <= 500 and "truncated" in printed
 
@@ -123,9 +133,21 @@ def test_exercism_status_error_only_when_nothing_could_run(course, grade_files):
     _, fault = _skipped_and_fault()
     data = formats.exercism(exercism.render(fault))
     assert data["status"] == "error" and data["tests"] == [] and "grader" in data["message"]
+
+
+def test_exercism_skipped_check_is_not_a_failure():
+    """Every gradable check passed: status pass. The skipped check did not run, and exercism
+    has no status for that, so it is not among the tests (nor in the points)."""
     skipped, _ = _skipped_and_fault()
     data = formats.exercism(exercism.render(skipped))
-    assert data["status"] == "fail"  # a skipped check is never a pass
+    assert data["status"] == "pass"
+    assert [t["name"] for t in data["tests"]] == ["devices.on_cpu"]
+    assert data["max_score"] == 2 == sum(t["score"] for t in data["tests"])
+    only_skipped = Report(seed=5, tier="local", topics=[TopicResult(
+        "devices", "Devices", [skipped.topics[0].checks[1]])])
+    data = formats.exercism(exercism.render(only_skipped))
+    assert data["status"] == "error" and data["tests"] == []
+    assert "skipped" in data["message"]  # nothing could run here, and it says why
 
 
 def test_junit_shows_each_check_with_its_outcome(mixed):
