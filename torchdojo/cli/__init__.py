@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import click
 
-from torchdojo.cli import batch, dev, export, grade, learn, nbgrader
+from torchdojo.cli import batch, dev, export, grade, learn, nbgrader, report
 
 SECTIONS = (
     ("Learner commands", ("grade", "watch", "list", "hint", "reset", "solution")),
-    ("Instructor and course CI commands", ("grade-batch", "export", "nbgrader")),
+    ("Instructor and course CI commands", ("grade-batch", "report", "export", "nbgrader")),
     ("Course author commands", ("dev",)),
 )
 
@@ -40,6 +40,6 @@ def main() -> None:
     """Learn PyTorch by doing: fill in exercises/, then grade them."""
 
 
-for _command in (grade.grade, *learn.COMMANDS, batch.grade_batch, export.export,
-                 nbgrader.nbgrader, dev.dev):
+for _command in (grade.grade, *learn.COMMANDS, batch.grade_batch, report.report,
+                 export.export, nbgrader.nbgrader, dev.dev):
     main.add_command(_command)
