@@ -24,7 +24,9 @@ _KNOWN: list[tuple[str, str, str]] = [
     (r"mat1 and mat2 shapes cannot be multiplied|size mismatch, m1|inner dimensions",
      "matrix multiplication shapes",
      "For A @ B the last dimension of A must equal the first of B. nn.Linear(in, out) stores "
-     "its weight as (out, in), so F.linear computes x @ W.T + b."),
+     "its weight as (out, in), so F.linear computes x @ W.T + b. One row where a batch of "
+     "several was expected means a flatten or view merged the batch dimension: flatten with "
+     "start_dim=1."),
     (r"must have the same dtype|expected m1 and m2 to have the same dtype|expected scalar type "
      r"(Float|Double) but found",
      "dtypes must match",
@@ -72,14 +74,24 @@ _KNOWN: list[tuple[str, str, str]] = [
      "backward() on a scalar",
      "Reduce the output to a scalar (e.g. .sum() or a loss) before calling .backward()."),
     (r"a leaf Variable that requires grad is being used in an in-place operation",
-     "in-place changes to a leaf tensor",
-     "A tensor you were given that requires grad cannot be changed in place while autograd "
-     "records: compute a new tensor (x.clamp(...), not x.clamp_(...)). To update parameters, "
-     "do it inside `with torch.no_grad():`, e.g. `w -= lr * w.grad`."),
+     "in-place operations on leaf tensors",
+     "A tensor created with requires_grad=True (a parameter, or an input you were given) "
+     "cannot change in place while autograd records. Update parameters inside "
+     "`with torch.no_grad():`, e.g. `w -= lr * w.grad`; anywhere else compute a new tensor "
+     "(x.clamp(...) or x * y, not x.clamp_(...) or x.mul_(y))."),
     (r"modified by an inplace operation",
      "in-place operations and autograd",
      "A tensor that autograd saved for backward was changed in place; use the out-of-place "
      "version of the operation (no trailing underscore)."),
+    (r"returned an incorrect number of gradients|returned a gradient different than None",
+     "one gradient per input of forward",
+     "A custom Function's backward returns one value per argument of forward (after ctx), "
+     "in order: a gradient for each tensor input, and None for every other argument (a "
+     "float, an int, a flag)."),
+    (r"Expected tensor for argument #1 'indices' to have one of the following scalar types",
+     "embedding indices are integers",
+     "nn.Embedding looks rows up by index: pass a torch.long (int64) tensor, built with "
+     "torch.tensor(..., dtype=torch.long), not torch.Tensor(...), which makes float32."),
     (r"expected target dtype to be Long|expected scalar type Long",
      "class labels are int64",
      "CrossEntropyLoss wants class indices as torch.int64 (torch.long); convert with .long()."),

@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import click
 
-from torchdojo.cli import batch, dev, export, grade, learn, nbgrader, report
+from torchdojo.cli import (
+    batch,
+    dev,
+    export,
+    grade,
+    gradebook,
+    kubernetes,
+    learn,
+    nbgrader,
+    report,
+)
 
 SECTIONS = (
     ("Learner commands", ("grade", "watch", "list", "hint", "reset", "solution")),
-    ("Instructor and course CI commands", ("grade-batch", "report", "export", "nbgrader")),
+    ("Instructor and course CI commands", ("grade-batch", "gradebook", "report", "export",
+                                           "nbgrader")),
     ("Course author commands", ("dev",)),
 )
 
@@ -43,3 +54,5 @@ def main() -> None:
 for _command in (grade.grade, *learn.COMMANDS, batch.grade_batch, report.report,
                  export.export, nbgrader.nbgrader, dev.dev):
     main.add_command(_command)
+main.add_command(gradebook.gradebook)
+export.export.add_command(kubernetes.export_kubernetes)

@@ -16,7 +16,8 @@ CLASSROOM = Path(".github") / "workflows" / "classroom.yml"
 
 @click.group()
 def export() -> None:
-    """Build CI artifacts: a Gradescope autograder, GitHub Actions and Classroom workflows."""
+    """Build CI artifacts: a Gradescope autograder, GitHub Actions and Classroom workflows, a
+    Kubernetes Job."""
 
 
 @export.command("gradescope")

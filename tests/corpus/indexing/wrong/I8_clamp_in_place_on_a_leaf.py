@@ -2,7 +2,7 @@
 
 check: clamp_keeps_graph
 status: error
-mentions: clamp keeps the graph; in-place changes to a leaf tensor; x.clamp(
+mentions: clamp keeps the graph; in-place operations on leaf tensors; x.clamp(
 """
 
 
