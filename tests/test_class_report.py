@@ -26,6 +26,7 @@ import pytest
 
 from tests.conftest import ROOT, solution
 from tests.corpus import cases
+from torchdojo.batch import records as batch_records
 from torchdojo.classreport import lms, records, stats
 from torchdojo.classreport.build import course_points
 from torchdojo.classreport.summary import printable
@@ -158,7 +159,7 @@ def test_unreadable_files_are_listed_and_never_stop_the_report(tmp_path, monkeyp
     (tmp_path / "folder.json").mkdir()
     (tmp_path / "big.json").write_text(json.dumps(_doc("big")) + " " * 200)
     (tmp_path / ".good.json.tmp.json").write_text("{")  # a writer's temporary file
-    monkeypatch.setattr(records, "MAX_BYTES", len(json.dumps(_doc("big"))) + 100)
+    monkeypatch.setattr(batch_records, "MAX_BYTES", len(json.dumps(_doc("big"))) + 100)
     found = records.read_all(tmp_path, POINTS)
     assert [r.learner for r in found.learners] == ["good"]
     reasons = {r.file: r.reason for r in found.rejected}
@@ -236,7 +237,9 @@ class Tables(HTMLParser):
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory) -> Path:
     """A real batch: right, wrong, stub and hostile-named learners on two topics, graded by
-    grade-batch; then one report tampered with and one that is not JSON."""
+    grade-batch; then one report tampered with, one that is not JSON and one lost (as an
+    interrupted batch leaves it), and the gradebook rebuilt: its rows are then graded,
+    not_attempted, needs_regrade (the two refused reports) and pending (the lost one)."""
     folder = tmp_path_factory.mktemp("class")
     tensors = [c for c in cases("wrong", "tensors") if not c.also]
     reshape = [c for c in cases("wrong", "reshape_view") if not c.also]
@@ -260,7 +263,18 @@ def graded_class(tmp_path_factory) -> Path:
     forged["topics"][0]["checks"][0].update(max_score=50)
     hostile.write_text(json.dumps(forged))
     (grades / "reports" / "zed.json").write_text('{"learner": "zed", "score": ')
+    (grades / "reports" / "fay.json").unlink()
+    rebuilt = subprocess.run([str(BIN / "torchdojo"), "gradebook", "rebuild", str(grades)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert rebuilt.returncode == 1 and "not graded yet: fay" in rebuilt.stderr, rebuilt.stderr
     return grades
+
+
+def _gradebook(grades: Path) -> dict[str, dict[str, str]]:
+    from torchdojo.reporters.gradebook_csv import learner_id
+
+    with open(grades / "gradebook.csv", newline="") as handle:
+        return {learner_id(row["learner"]): row for row in csv.DictReader(handle)}
 
 
 @pytest.fixture(scope="module")
@@ -275,7 +289,7 @@ def _trusted_reports(grades: Path) -> list[dict]:
     """The reports the page must be built from, read here on their own."""
     docs = [json.loads(p.read_text()) for p in sorted((grades / "reports").glob("*.json"))
             if p.stem not in (HOSTILE, "zed")]
-    return [d for d in docs if not d["fault"]]
+    return [d for d in docs if d["state"] in ("graded", "not_attempted", "no_submission")]
 
 
 def _point_biserial(pairs: list[tuple[bool, float]]) -> float | None:
@@ -295,7 +309,7 @@ def test_figures_match_the_reports_they_were_built_from(built, graded_class):
     page, _ = built
     tables = Tables(page.read_text()).tables
     docs = _trusted_reports(graded_class)
-    assert len(docs) == 6
+    assert len(docs) == 5  # pending and needs_regrade learners are no zeros: in no figure
     percents = [100 * d["score"] / d["max_score"] for d in docs]
     histogram = [0] * 10
     for percent in percents:
@@ -328,16 +342,40 @@ def test_learners_to_look_at_and_unusable_reports_are_listed(built):
     page, done = built
     attention = Tables(page.read_text()).tables["attention-table"][1:]
     reasons = {row[0][0]: row[1][0] for row in attention}
-    assert set(reasons) == {f"({HOSTILE}.json)", "(zed.json)"}
-    assert "tensors.scalar_is_0d is worth 1 here" in reasons[f"({HOSTILE}.json)"]
-    assert "(zed.json): report not usable" in done.stdout
+    assert set(reasons) == {HOSTILE, "zed", "fay"}
+    assert reasons[HOSTILE].startswith("needs a regrade: its report was refused")
+    assert "max_score" in reasons[HOSTILE]
+    assert reasons["zed"].startswith("needs a regrade: its report was refused")
+    assert reasons["fay"].startswith("not graded yet (pending)")
+    assert "1 not graded yet (pending) and 2 needing a regrade: in no figure" in done.stdout
+    assert "fay: not graded yet (pending)" in done.stdout
     assert (page.with_suffix(".txt")).read_text() in done.stdout
+    assert "1 not graded yet (pending) and 2 needing a regrade: they are in no figure" in \
+        re.sub(r"<[^>]+>", "", page.read_text())
+
+
+def test_learners_and_states_are_the_gradebooks(graded_class, course):
+    """The report reads a grade-batch output as its gradebook.csv: every row, in its state."""
+    from torchdojo.classreport.build import read_grades
+
+    rows = _gradebook(graded_class)
+    found = read_grades(course, graded_class)
+    assert {r.learner: r.state for r in found.learners} == \
+        {name: row["status"] for name, row in rows.items()}
+    assert {"graded", "not_attempted", "needs_regrade", "pending"} <= \
+        {row["status"] for row in rows.values()}
+    for learner in found.learners:
+        row = rows[learner.learner]
+        if learner.report is None:  # no grade: an empty cell, never a zero
+            assert row["total"] == "" and row["status"] in ("needs_regrade", "pending")
+        else:
+            assert float(row["total"]) == pytest.approx(learner.report.score, abs=1e-4)
 
 
 def test_learner_text_is_escaped(built):
     """The hostile learner's file is listed by name, and messages quote learner values."""
     html = built[0].read_text()
-    assert HOSTILE not in html and "(&lt;img src=x onerror=alert(1)&gt;.json)" in html
+    assert HOSTILE not in html and "<td>&lt;img src=x onerror=alert(1)&gt;</td>" in html
     assert "<img" not in html and "<script" not in html
 
 
@@ -407,7 +445,8 @@ def test_page_renders_in_headless_chromium(built, tmp_path):
 def _learners() -> list[records.Learner]:
     docs = [_doc("ann", (1, 1)), _doc("bob", (1, 0)), _doc("cy", fault="worker died"),
             _doc("=cmd|' /C calc'!A0", (0, 0))]
-    return [records.learner_of(d, d["learner"], f"{d['learner']}.json", POINTS) for d in docs]
+    return [records.learner_of(d, d["learner"], f"{d['learner']}.json", POINTS) for d in docs] \
+        + [records.Learner("dee", "dee.json", None, state="pending")]
 
 
 def test_canvas_file_has_canvas_columns_and_points_possible():
@@ -418,9 +457,10 @@ def test_canvas_file_has_canvas_columns_and_points_possible():
                        "Lab 1 (4321)"]
     assert rows[1] == ["Points Possible", "", "", "", "", "3"]
     assert rows[2:] == [["ann", "", "", "ann", "", "3"], ["bob", "", "", "bob", "", "1"]]
-    assert [who for who, _ in result.left_out] == ["cy", "=cmd|' /C calc'!A0"]
+    assert [who for who, _ in result.left_out] == ["cy", "=cmd|' /C calc'!A0", "dee"]
     assert "no grade (worker died)" in result.left_out[0][1]
     assert "formula" in result.left_out[1][1]
+    assert result.left_out[2][1] == "not graded yet (pending)"  # no grade, not a zero
 
 
 def test_moodle_file_has_an_identifier_column_and_one_per_grade_item():
@@ -444,7 +484,10 @@ def test_lms_command_writes_the_file_and_lists_who_was_left_out(built, graded_cl
     graded = {r["SIS Login ID"]: float(r["torchdojo"]) for r in rows[1:]}
     assert graded == {name: d["score"] for name, d in docs.items()}
     assert float(rows[0]["torchdojo"]) == max(d["max_score"] for d in docs.values())
-    assert f"left out {HOSTILE}.json" in done.stderr and "left out zed.json" in done.stderr
+    assert f"left out {HOSTILE}: no grade (its report was refused" in done.stderr
+    assert "left out zed: no grade" in done.stderr
+    assert "left out fay: not graded yet (pending)" in done.stderr
+    assert set(graded) | {HOSTILE, "zed", "fay"} == set(_gradebook(graded_class))
 
 
 def test_course_points_cover_every_check(course):

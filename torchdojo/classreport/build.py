@@ -20,8 +20,14 @@ def course_points(course: Course) -> Points:
 
 
 def read_grades(course: Course, grades: Path) -> Records:
+    """A grade-batch output (its gradebook's learners and states), or a folder of reports
+    (nbgrader grade --reports)."""
+    from torchdojo.classreport.batch_output import is_batch_output, read_batch
+
     if not grades.is_dir():
         raise CourseError(f"grades folder {grades} does not exist")
+    if is_batch_output(grades):
+        return read_batch(grades, course_points(course))
     folder = reports_folder(grades)
     if not any(p for p in folder.glob("*.json") if not p.name.startswith(".")):
         raise CourseError(f"no reports in {folder} (grade-batch --output or nbgrader grade "

@@ -13,8 +13,10 @@ after the user field it holds (``username`` by default, or ``email`` or ``idnumb
 column per grade item. On import, map the identifier column to that field ("Map from" / "Map
 to") and each grade column to a grade item or a new one.
 
-Only learners with a trustworthy grade get a row: an empty cell would clear the grade in
-Moodle, and leaving a learner out changes nothing in either system. Those left out are
+Only learners with a trustworthy grade get a row (a grade-batch gradebook's ``graded``,
+``not_attempted`` and ``no_submission``; never ``needs_regrade`` or ``pending``, which have no
+grade, not a zero): an empty cell would clear the grade in Moodle, and leaving a learner out
+changes nothing in either system. Those left out are
 returned, with why, for the command to list; so is an id that a spreadsheet would run as a
 formula (enter that grade by hand).
 """
@@ -98,6 +100,8 @@ def export(lms: str, learners: Sequence[Learner], cols: Sequence[Column],
 
 
 def _left_out(learner: Learner) -> str:
+    if learner.pending:
+        return "not graded yet (pending)"
     if learner.report is None:
         return f"no grade ({learner.regrade})"
     if learner.learner.startswith(FORMULA_START):

@@ -63,7 +63,15 @@ def _intro(stats: ClassStats) -> str:
     return (f"<h1>torchdojo class report</h1>\n"
             f'<p class="lead">Built from the reports in <code>{escape(stats.folder)}</code>: '
             f"{stats.learners} learners with a grade{'; ' + tier if tier else ''}; "
-            f"seed {escape(seeds)}.</p>")
+            f"seed {escape(seeds)}.{_ungraded(stats)}</p>")
+
+
+def _ungraded(stats: ClassStats) -> str:
+    if not stats.ungraded:
+        return ""
+    return (f' <span id="ungraded">Also {escape(stats.ungraded)}: they are in no figure on '
+            "this page (no grade is not a zero) and are listed with the learners that need a "
+            "look.</span>")
 
 
 def _summary(stats: ClassStats) -> str:
@@ -147,7 +155,8 @@ def _attention(stats: ClassStats) -> str:
     rows = "".join(f"<tr><td>{escape(a.learner)}</td><td>{escape(a.reason)}</td></tr>"
                    for a in stats.attention)
     return ('<section id="attention"><h2>Learners that need a look</h2>'
-            "<p>Learners without a grade (regrade them), notebooks flagged for a look, and "
+            "<p>Learners without a grade (not graded yet, or to regrade), notebooks flagged "
+            "for a look, and "
             "report files that could not be used (named in brackets; they are in no figure "
             "above: regrade those learners, or find out who changed the file).</p>"
             '<table id="attention-table"><tr><th>learner</th><th>why</th></tr>'

@@ -3,7 +3,8 @@
 A grades folder is what ``grade-batch --output`` writes (``reports/<learner>.json``) or what
 ``nbgrader grade --reports DIR`` writes (``DIR/<student>.json``). Each file may come from
 another machine or have been edited, so it is read like anything from outside: a regular file
-(never through a link) of bounded size, JSON without NaN or infinity, every field of the
+(never through a link) of bounded size, JSON without NaN or infinity (read as grade-batch
+reads its records), every field of the
 expected type, points that add up, and topics, checks and points that are the course's own.
 A file that fails any of this is set aside with the first problem found, and the report lists
 it; it never stops the report.
@@ -11,29 +12,22 @@ it; it never stops the report.
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import re
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from torchdojo.batch.records import PENDING, RecordError, read_json
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
 
-MAX_BYTES = 16 * 2**20
 MAX_TEXT = 20_000  # characters of one message kept for the report
 TOLERANCE = 1e-3  # reports round points to 4 decimals
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 STATUSES = {s.value for s in Status}
 
 Points = Mapping[str, Mapping[str, int]]  # topic -> check -> the points the course declares
-
-
-class RecordError(ValueError):
-    """Why a report file cannot be used."""
 
 
 @dataclass
@@ -45,6 +39,12 @@ class Learner:
     report: Report | None  # None when the grading could not be trusted (see ``regrade``)
     regrade: str = ""  # why this learner needs a regrade
     flags: list[str] = field(default_factory=list)  # notebooks flagged for a look
+    state: str = ""  # a grade-batch output's gradebook state (see ``batch_output``)
+
+    @property
+    def pending(self) -> bool:
+        """In the batch, but not graded yet: no grade, and no reason to regrade."""
+        return self.state == PENDING
 
     @property
     def graded(self) -> bool:
@@ -90,22 +90,6 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, RecordError):
         return str(exc)
     return f"is not a readable report ({type(exc).__name__}: {exc})"
-
-
-def read_json(path: Path) -> Any:
-    """JSON from a regular file of at most ``MAX_BYTES``, opened without following a link."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise RecordError("is not a regular file")
-        data = handle.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise RecordError(f"is larger than {MAX_BYTES} bytes")
-    return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
-
-
-def _no_constant(name: str) -> Any:
-    raise RecordError(f"holds {name}, which no report holds")
 
 
 # ----------------------------------------------------------------------------- one report

@@ -116,6 +116,15 @@ class ClassStats:
     rejected: list[Rejected]
     advisory: int  # graded locally, not strictly
     seeds: list[int]
+    pending: int = 0  # learners of the batch not graded yet: in no figure, not zeros
+    regrade: int = 0  # learners whose grading failed: in no figure, not zeros
+
+    @property
+    def ungraded(self) -> str:
+        """The learners left out of the figures, in words ("" when none)."""
+        parts = [f"{self.pending} not graded yet (pending)" if self.pending else "",
+                 f"{self.regrade} needing a regrade" if self.regrade else ""]
+        return " and ".join(p for p in parts if p)
 
 
 def class_stats(records: Records, topic_order: Sequence[str] = ()) -> ClassStats:
@@ -133,6 +142,8 @@ def class_stats(records: Records, topic_order: Sequence[str] = ()) -> ClassStats
         rejected=list(records.rejected),
         advisory=sum(r.tier != "strict" for r in reports),
         seeds=sorted({r.seed for r in reports}),
+        pending=sum(r.pending for r in records.learners),
+        regrade=sum(r.report is None and not r.pending for r in records.learners),
     )
 
 
@@ -211,12 +222,17 @@ def common_failures(messages: Sequence[str], top: int = TOP_FAILURES) -> list[Fa
 
 
 def _attention(records: Records) -> list[Attention]:
-    """Learners without a grade, flagged notebooks, and report files that could not be used
+    """Learners without a grade (pending, or to regrade), flagged notebooks, and report files
+    that could not be used
     (named by file: their contents are not to be believed, the learner's name included)."""
     found = []
     for record in records.learners:
-        if record.regrade:
-            found.append(Attention(record.learner, f"needs a regrade: {record.regrade}"))
+        if record.pending:
+            found.append(Attention(record.learner, "not graded yet (pending): in no figure, "
+                                                   "not a zero; grade it to count it"))
+        elif record.report is None:
+            found.append(Attention(record.learner, f"needs a regrade: "
+                                                   f"{record.regrade or 'no grade'}"))
         found += [Attention(record.learner, f"flagged notebook {flag}") for flag in record.flags]
     found += [Attention(f"({r.file})", f"report not usable: {r.reason}")
               for r in records.rejected]

@@ -32,6 +32,8 @@ def render(stats: ClassStats) -> str:
     lines = [f"torchdojo class report: {printable(stats.folder)}",
              f"{stats.learners} learners with a grade, {len({a.learner for a in stats.attention})}"
              f" need a look ({len(stats.rejected)} of them for a report not usable)"]
+    if stats.ungraded:
+        lines.append(f"{stats.ungraded}: in no figure below (no grade is not a zero)")
     if stats.advisory:
         lines.append(f"{stats.advisory} graded locally (advisory)")
     numbers = stats.distribution.summary()
