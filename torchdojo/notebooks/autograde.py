@@ -22,7 +22,8 @@ from typing import Any
 
 from torchdojo.course import Course, CourseError
 from torchdojo.engine.report import Report
-from torchdojo.notebooks.feedback import write_feedback
+from torchdojo.intake import Refused, read_file
+from torchdojo.notebooks.feedback import NO_AUTOGRADED, write_feedback
 from torchdojo.notebooks.layout import Layout, check_id, layout
 from torchdojo.notebooks.students import (
     Assignment,
@@ -49,11 +50,12 @@ def grade_assignment(course: Course, course_dir: Path, assignment: str, *,
         plan = _plan(course, gradebook, assignment)
         on_plan(plan)
         submissions = []
+        submitted = Path(coursedir.root) / coursedir.submitted_directory
         for student in _students(coursedir, assignment, students):
             folder = Path(coursedir.format_path(coursedir.submitted_directory, student,
                                                 plan.name))
             try:
-                submissions.append(prepare(plan, student, folder, Path(scratch)))
+                submissions.append(prepare(plan, student, folder, Path(scratch), submitted))
             except Exception as exc:  # a bug of ours costs this student, not the run
                 _finish(gradebook, coursedir, plan, StudentGrade(student, problem=(
                     f"internal error, nothing written: {type(exc).__name__}: {exc}")),
@@ -81,6 +83,44 @@ def _finish(gradebook: Any, coursedir: Any, plan: Assignment, grade: StudentGrad
         grade.feedback = write_feedback(coursedir, plan, grade, seed)
     echo(grade)
     graded.append(grade)
+
+
+def report_data(student: StudentGrade) -> dict:
+    """One student's JSON report (``--reports``): the engine's report, with what the
+    notebooks added (their scores as written, problems and notes)."""
+    data = student.report.to_dict() if student.report is not None else {}
+    data["student"] = student.student
+    data["problem"] = student.problem or None
+    data["notebooks"] = [{"topic": n.topic, "score": n.score, "max_score": n.max_score,
+                          "problem": n.problem or None, "notes": n.notes}
+                         for n in student.notebooks]
+    return data
+
+
+def student_lines(student: StudentGrade) -> list[str]:
+    """What ``nbgrader grade`` says about one student, as rich markup. Student ids are folder
+    names and problems quote them: that text is made safe and escaped, so it shows as is."""
+    from rich.markup import escape
+
+    from torchdojo.engine.sanitize import text
+
+    def shown(value: str) -> str:
+        return escape(text(value))
+
+    name = shown(student.student)
+    if student.problem:
+        return [f"[red]✗[/] {name}: {shown(student.problem)}"]
+    scores = "  ".join(f"{n.topic} {n.score:g}/{n.max_score:g}" for n in student.notebooks)
+    lines = [f"{name}: {student.score:g}/{student.max_score:g}  ({scores})"]
+    for notebook in student.notebooks:
+        if notebook.problem:
+            lines.append(f"  [red]✗[/] {name}: {shown(notebook.problem)}; {notebook.topic} "
+                         "scores 0")
+        lines += [f"  [yellow]![/] {name}: {notebook.topic}: {shown(note)}"
+                  for note in notebook.notes]
+    lines += [f"  [yellow]![/] {name}: {shown(note)}" for note in student.feedback
+              if NO_AUTOGRADED not in note]  # that one is summed up once, at the end
+    return lines
 
 
 # ----------------------------------------------------------------------------- nbgrader side
@@ -167,11 +207,7 @@ def _students(coursedir: Any, assignment: str, only: tuple[str, ...]) -> list[st
 def _write(gradebook: Any, coursedir: Any, plan: Assignment, outcome: StudentGrade) -> None:
     """Each test cell's auto score; like nbgrader's SaveAutoGrades, a manual score wins."""
     gradebook.update_or_create_student(outcome.student)
-    folder = coursedir.format_path(coursedir.submitted_directory, outcome.student, plan.name)
-    try:
-        stamp = coursedir.get_existing_timestamp(folder)
-    except Exception:  # a malformed timestamp.txt is the submitter's; grade without it
-        stamp = None
+    stamp = _timestamp(coursedir, outcome.student, plan.name)
     extra = {"timestamp": stamp} if stamp else {}
     gradebook.update_or_create_submission(plan.name, outcome.student, **extra)
     for graded in outcome.notebooks:
@@ -182,3 +218,17 @@ def _write(gradebook: Any, coursedir: Any, plan: Assignment, outcome: StudentGra
         notebook = gradebook.find_submission_notebook(graded.topic, plan.name, outcome.student)
         notebook.flagged = bool(graded.notes or graded.problem) or notebook.flagged
     gradebook.db.commit()
+
+
+def _timestamp(coursedir: Any, student: str, assignment: str) -> Any:
+    """The submission's timestamp.txt, read like every learner file (``intake``); None when
+    it is missing or malformed: it is the submitter's file, so grading goes on without it."""
+    from nbgrader.utils import parse_utc
+
+    submitted = Path(coursedir.root) / coursedir.submitted_directory
+    path = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
+    try:
+        text = read_file(path / "timestamp.txt", limit=1024, within=submitted).decode()
+        return parse_utc(text.strip()) if text.strip() else None
+    except (Refused, ValueError, OverflowError):
+        return None

@@ -33,6 +33,7 @@ def write_feedback(coursedir: Any, plan: Assignment, grade: StudentGrade, seed: 
     that have none to put them in (autograde has not run, or its notebook is unreadable)."""
     folder = Path(coursedir.format_path(coursedir.autograded_directory, grade.student,
                                         plan.name))
+    autograded = Path(coursedir.root) / coursedir.autograded_directory
     notes = []
     for notebook in grade.notebooks:
         if notebook.result is None:
@@ -42,7 +43,7 @@ def write_feedback(coursedir: Any, plan: Assignment, grade: StudentGrade, seed: 
             notes.append(f"{notebook.topic}: {NO_AUTOGRADED}")
             continue
         try:
-            document = extract.read(path)
+            document = extract.read(path, within=autograded)
             if _fill(document, plan, notebook, seed):
                 _save(path, document)
         except Exception as exc:  # feedback is a courtesy: it never costs a grade

@@ -79,10 +79,13 @@ class Submission:
 Done = Callable[[StudentGrade, Report | None], None]
 
 
-def prepare(plan: Assignment, student: str, submitted: Path, scratch: Path) -> Submission:
-    """Read ``submitted`` (the student's folder of notebooks) into modules under ``scratch``."""
+def prepare(plan: Assignment, student: str, folder: Path, scratch: Path,
+            submitted: Path) -> Submission:
+    """Read ``folder`` (the student's notebooks, under ``submitted``, the folder of all
+    submissions: no link between the two is followed) into modules under ``scratch``."""
     modules = Path(tempfile.mkdtemp(prefix="student-", dir=scratch))  # ids may be any text
-    grade = StudentGrade(student, [_extract(shape, submitted / f"{topic}.ipynb", modules)
+    grade = StudentGrade(student, [_extract(shape, folder / f"{topic}.ipynb", submitted,
+                                            modules)
                                    for topic, shape in plan.layouts.items()])
     return Submission(grade, modules)
 
@@ -151,10 +154,12 @@ def cell_scores(plan: Assignment, graded: NotebookGrade) -> dict[str, tuple[floa
     return scores
 
 
-def _extract(shape: Layout, path: Path, modules: Path) -> NotebookGrade:
+def _extract(shape: Layout, path: Path, submitted: Path, modules: Path) -> NotebookGrade:
+    """Read one notebook (by ``intake``, as every learner file) and write its answers into
+    ``modules`` as the topic's module; the worker reads that back through ``intake`` too."""
     graded = NotebookGrade(shape.topic.name)
     try:
-        found = extract.answers(shape, extract.read(path))
+        found = extract.answers(shape, extract.read(path, within=submitted))
     except extract.NotebookError as exc:
         graded.problem = str(exc)
         return graded
