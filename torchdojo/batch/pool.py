@@ -40,6 +40,7 @@ STOP_NOW = 0.5  # once a stop was requested: the time workers get to close their
 class Job:
     learner: str
     folder: Path
+    topics: tuple[str, ...] = ()  # the topics this learner is graded on (default: the pool's)
 
 
 Fault = Callable[[str], Report]  # builds the report of a learner that could not be graded
@@ -61,7 +62,7 @@ class _Worker:
     def give(self, job: Job, budget: float) -> None:
         self.job = job
         self.deadline = time.monotonic() + budget
-        self.conn.send((job.learner, str(job.folder)))
+        self.conn.send((job.learner, str(job.folder), job.topics))
 
     def stop(self, gently: bool = True) -> None:
         """Ask first (the worker then kills its sandboxes), then insist."""
