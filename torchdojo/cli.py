@@ -56,6 +56,18 @@ def load_course() -> Course:
     return course_mod.load()
 
 
+def strict_options(strict: bool, allow_weaker: tuple[str, ...]) -> tuple[str, ...]:
+    """Check ``--strict``/``--allow-weaker`` before anything starts: strict grading refuses
+    (one line, exit 2) where this machine cannot confine a sandbox as it promises."""
+    if allow_weaker and not strict:
+        raise Failure("--allow-weaker only applies to --strict grading")
+    if not strict:
+        return ()
+    from torchdojo.engine.strict import require
+
+    return require(allow_weaker)
+
+
 def console_for(output: Path | None) -> Console:
     if output is None:
         return Console(highlight=False)
@@ -104,13 +116,19 @@ def list_topics(topic: str | None) -> None:
               help="Also draw recorded loss curves as PNG files in .torchdojo/plots/.")
 @click.option("--strict", is_flag=True,
               help="Authoritative grading for CI and instructors: confined sandboxes (limits, "
-                   "own user, no network, nothing of the course in sight).")
+                   "own user, no network, nothing of the course in sight). Refuses to grade "
+                   "where a confinement is not available, unless --allow-weaker names it.")
+@click.option("--allow-weaker", "allow_weaker", multiple=True, metavar="KIND[,KIND...]",
+              help="With --strict: grade even though these confinements are not available "
+                   "here (e.g. memory,user); the report lists them as waived.")
 @friendly
 def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Path | None,
-          seed: int | None, threads: int, plot: bool, strict: bool) -> None:
+          seed: int | None, threads: int, plot: bool, strict: bool,
+          allow_weaker: tuple[str, ...]) -> None:
     """Grade TOPICS (default: all) and report every check."""
     if output is not None and not output.resolve().parent.is_dir():
         raise Failure(f"cannot write the report to {output}: its folder does not exist")
+    waived = strict_options(strict, allow_weaker)
     forkserver.start()  # its torch import overlaps with ours
     from torchdojo.engine.run import grade as run_grade
     from torchdojo.learn.plots import plots_folder, report_plots, require_plotting
@@ -121,7 +139,7 @@ def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Pa
         require_plotting()
     with LiveProgress.for_topics(course, topics) as live:
         report = run_grade(course, topics, submission=submission, seed=seed, threads=threads,
-                           listener=live, strict=strict,
+                           listener=live, strict=strict, allow_weaker=waived,
                            private=[output.resolve()] if output else [])
     if submission is None or Path(submission).resolve() == course.exercises.resolve():
         _remember(course, report)

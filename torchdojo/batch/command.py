@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from torchdojo.batch.inputs import default_workers, find_learners, prepare_output
 from torchdojo.ci import strict_available
-from torchdojo.cli import Failure, friendly, load_course
+from torchdojo.cli import Failure, friendly, load_course, strict_options
 from torchdojo.engine.report import Report
 from torchdojo.reporters.common import number
 
@@ -25,14 +25,19 @@ from torchdojo.reporters.common import number
               help="Learners graded at once (default: the number of CPU cores).")
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1),
               help="Inputs for every learner (default: a new seed, printed and kept in reports).")
-@click.option("--strict", is_flag=True, help="Authoritative grading with a confined sandbox.")
+@click.option("--strict", is_flag=True, help="Authoritative grading with a confined sandbox; "
+              "refuses where a confinement is not available, unless --allow-weaker names it.")
+@click.option("--allow-weaker", "allow_weaker", multiple=True, metavar="KIND[,KIND...]",
+              help="With --strict: grade even though these confinements are not available "
+                   "here (e.g. memory,user); every report lists them as waived.")
 @friendly
 def grade_batch(submissions: Path, topics: tuple[str, ...], output: Path, workers: int | None,
-                seed: int | None, strict: bool) -> None:
+                seed: int | None, strict: bool, allow_weaker: tuple[str, ...]) -> None:
     """Grade every learner folder in SUBMISSIONS (each laid out like exercises/) in parallel,
     on TOPICS (default: every topic)."""
     if strict and not strict_available():
         raise Failure("strict grading is not available in this build of torchdojo")
+    waived = strict_options(strict, allow_weaker)  # before any worker starts
     course = load_course()
     course.select(topics)  # an unknown topic fails before any worker starts
     count = len(find_learners(submissions, output))  # fail fast, before any worker starts
@@ -44,7 +49,7 @@ def grade_batch(submissions: Path, topics: tuple[str, ...], output: Path, worker
     console.print(f"Grading {count} learner(s) with {size} worker(s)...")
     with _Display(console, count) as display:
         batch = run_batch(course, submissions, output, workers=workers, topics=topics, seed=seed,
-                          strict=strict, on_event=display.event)
+                          strict=strict, allow_weaker=waived, on_event=display.event)
     console.print(f"Graded {len(batch.learners)} learner(s) in {batch.seconds:.1f} s "
                   f"(seed {batch.seed}; replay with --seed {batch.seed}).")
     console.print(f"Gradebook: {batch.gradebook}", soft_wrap=True)

@@ -20,6 +20,7 @@ from torchdojo.batch.worker import Settings
 from torchdojo.course import Course
 from torchdojo.engine.report import Report
 from torchdojo.engine.run import new_seed
+from torchdojo.engine.strict import require
 from torchdojo.files import write_atomically
 from torchdojo.reporters import gradebook
 from torchdojo.submission import locate
@@ -57,17 +58,22 @@ def learner_budget(course: Course, timeout_scale: float = 1.0,
 
 def grade_batch(course: Course, submissions: Path, output: Path, *, workers: int | None = None,
                 topics: Sequence[str] = (), seed: int | None = None, strict: bool = False,
-                timeout_scale: float = 1.0,
+                allow_weaker: Sequence[str] = (), timeout_scale: float = 1.0,
                 budget: float | None = None, on_event: Event | None = None) -> Batch:
-    """Grade every learner folder of ``submissions`` into ``output``; see the module notes."""
+    """Grade every learner folder of ``submissions`` into ``output``; see the module notes.
+
+    ``strict`` refuses (``StrictRefused``) before any worker starts where a confinement it
+    promises is not available here and ``allow_weaker`` does not name it.
+    """
     selected = [t.name for t in course.select(topics)]  # an unknown topic fails here
+    waived = require(allow_weaker) if strict else ()
     learners = find_learners(Path(submissions), Path(output))
     prepare_output(Path(output))
     batch = Batch(Path(output), new_seed() if seed is None else seed,
                   min(workers or default_workers(), len(learners)), [n for n, _ in learners],
                   selected)
     settings = Settings(root=str(course.root), seed=batch.seed, topics=tuple(selected),
-                        strict=strict, timeout_scale=timeout_scale)
+                        strict=strict, allow_weaker=waived, timeout_scale=timeout_scale)
     pool = Pool(settings, batch.workers, budget or learner_budget(course, timeout_scale, selected),
                 lambda why: fault_report(course, batch.seed, strict, why, selected),
                 log_dir=batch.output / "logs")

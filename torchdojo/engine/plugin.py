@@ -28,6 +28,7 @@ from torchdojo.sandbox.host import (
     ImportFailed,
     LearnerRaised,
     NotAttempted,
+    OutOfMemory,
     Sandbox,
     SandboxCrashed,
     SandboxProblem,
@@ -57,6 +58,7 @@ class GradeConfig:
     timeout_scale: float = 1.0
     listener: GradeListener | None = None
     private: tuple[str, ...] = ()  # strict: paths no sandbox may see (course secrets, results)
+    guard: bool = False  # not strict: confine only what protects a batch's other learners
 
 
 @dataclass
@@ -193,6 +195,9 @@ class GradingPlugin:
             return Status.TIMEOUT, f"timeout: {exc.message}.\n{spec.concept}: {exc.advice}"
         if isinstance(exc, LearnerRaised):
             return Status.ERROR, _raised_message(exc, spec, label)
+        if isinstance(exc, OutOfMemory):
+            return Status.ERROR, f"{exc.message}\n{spec.concept}: every process you start " \
+                                 "shares that memory; keep fewer or smaller tensors alive."
         if isinstance(exc, (SandboxCrashed, BadReply, SandboxProblem)):
             return Status.ERROR, f"{exc.message}\n{spec.concept}: a graded function must " \
                                  "return its value; nothing else counts."
@@ -222,10 +227,11 @@ class GradingPlugin:
             return _TopicState(topic, result, learner)
         scale = self.config.timeout_scale
         budget = Budget(call=topic.call_timeout * scale, topic=topic.time_budget * scale)
-        policy = Policy.for_budget(budget.topic, self.config.threads, self.config.private) \
-            if self.config.strict else None
-        sandbox = Sandbox(topic.name, str(file), threads=self.config.threads,
-                          strict=self.config.strict, budget=budget, policy=policy)
+        confined = self.config.strict or self.config.guard
+        policy = Policy.for_budget(budget.topic, self.config.threads, self.config.private,
+                                   strict=self.config.strict) if confined else None
+        sandbox = Sandbox(topic.name, str(file), threads=self.config.threads, budget=budget,
+                          policy=policy)
         return _TopicState(topic, result, Learner(sandbox), sandbox)
 
     def sandboxes(self) -> list[Sandbox]:
