@@ -2,10 +2,15 @@
 
 ``run_autograder`` (in the bundle from ``torchdojo export gradescope``) calls
 ``python -m torchdojo.ci.autograder [ROOT]``. Only the learner's ``<topic>.py`` files are
-copied out of the submission (code, nothing else), grading uses strict confinement where this
-build has it, and the results are written by this process after every sandbox is gone. Whatever
-goes wrong, a well-formed results.json is written and the exit status is 0 (Gradescope reads the
-file, never the status).
+copied out of the submission (code, nothing else), grading is strict, and the results are
+written by this process after every sandbox is gone. Whatever goes wrong, a well-formed
+results.json is written and the exit status is 0 (Gradescope reads the file, never the status).
+
+Strict grading fails closed here too: where the machine cannot put a confinement in force
+(Gradescope runs it as root; a container may still lack namespaces or writable control
+groups), results.json awards nothing and says why, unless the instructor waived that
+confinement when exporting the bundle (``--allow-weaker``, kept in ``run_autograder`` as
+``TORCHDOJO_ALLOW_WEAKER``).
 """
 
 from __future__ import annotations
@@ -19,18 +24,23 @@ import traceback
 from pathlib import Path
 
 DEFAULT_ROOT = "/autograder"
+WAIVERS = "TORCHDOJO_ALLOW_WEAKER"  # comma-separated KINDs the instructor accepts to lose
 NOTHING_FOUND = ("No exercise files were found in your submission. Upload your exercises/*.py "
                  "files (or the repository that holds exercises/).")
+WAIVE_HOW = "export the bundle with `torchdojo export gradescope --allow-weaker {kinds}`"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     root = Path(args[0] if args else os.environ.get("TORCHDOJO_AUTOGRADER_ROOT", DEFAULT_ROOT))
     started = time.perf_counter()
+    from torchdojo.engine.strict import StrictRefused
     from torchdojo.reporters import gradescope
 
     try:
         data, lines = _grade(root)
+    except StrictRefused as exc:  # this machine cannot grade strictly: say so, award nothing
+        data, lines = gradescope.failure(str(exc), time.perf_counter() - started), [str(exc)]
     except Exception as exc:  # never leave Gradescope without a results file
         detail = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
         data, lines = gradescope.failure(detail, time.perf_counter() - started), [detail]
@@ -45,23 +55,25 @@ def main(argv: list[str] | None = None) -> int:
 def _grade(root: Path) -> tuple[dict, list[str]]:
     import torchdojo
     from torchdojo import course as course_mod
-    from torchdojo.ci import strict_available
     from torchdojo.engine.run import grade
+    from torchdojo.engine.strict import require
     from torchdojo.reporters import gradescope
     from torchdojo.reporters.common import summary
     from torchdojo.submission import copy_code
 
     course = course_mod.load()
-    strict = strict_available()
+    waived = require(os.environ.get(WAIVERS, "").split(","), waive=WAIVE_HOW)
     with tempfile.TemporaryDirectory(prefix="torchdojo-submission-") as tmp:
         found = copy_code(course, root / "submission", Path(tmp))
-        report = grade(course, submission=Path(tmp), strict=strict)
+        report = grade(course, submission=Path(tmp), strict=True, allow_weaker=waived,
+                       private=[root / "results"])
     data = gradescope.results(report)
     if not found and not report.fault:
         data["output"] = f"{NOTHING_FOUND}\n\n{data['output']}"
     lines = [f"torchdojo from {Path(torchdojo.__file__).parent}",
              f"course {course.root}; topics found in the submission: {', '.join(found) or 'none'}",
-             f"strict confinement: {'on' if strict else 'not available in this build'}",
+             "strict confinement: in force: " + ", ".join(report.confinement.get("in_force", {}))
+             + (f"; waived by the instructor: {', '.join(waived)}" if waived else ""),
              summary(report)]
     if report.fault:
         lines.append(f"grader fault: {report.fault}")

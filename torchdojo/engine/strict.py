@@ -25,11 +25,12 @@ class StrictRefused(CourseError):
     """Strict grading cannot keep its promises here, and the caller did not waive them."""
 
 
-def require(allow_weaker: Iterable[str] = (), waive: str = "--allow-weaker") -> tuple[str, ...]:
+def require(allow_weaker: Iterable[str] = (), waive: str = "add --allow-weaker {kinds}"
+            ) -> tuple[str, ...]:
     """Check this machine before grading; returns the waived confinements (fact names).
 
-    ``allow_weaker`` takes KINDs (``memory``, ``file-system``) or fact names; ``waive`` is
-    how the caller's interface names the option, for the refusal line.
+    ``allow_weaker`` takes KINDs (``memory``, ``file-system``) or fact names; ``waive`` says
+    how the caller's interface waives ``{kinds}``, for the refusal line.
     """
     try:
         waived = capabilities.parse_kinds(allow_weaker)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from torchdojo.cli import Failure, friendly, load_course
+from torchdojo.cli import Failure, friendly, load_course, strict_options
 
 MISSING = "nbgrader is not installed here: pip install 'torchdojo[nbgrader]'"
 
@@ -55,19 +55,28 @@ def export_command(course_dir: Path, topics: tuple[str, ...], seed: int) -> None
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Replay a run's inputs.")
 @click.option("--reports", type=click.Path(file_okay=False, path_type=Path),
               help="Also write one JSON report per student into this folder.")
+@click.option("--strict", is_flag=True, help="Authoritative grading: confined sandboxes that "
+              "see nothing of the course folder, the gradebook or other students' files; "
+              "refuses where a confinement is not available, unless --allow-weaker names it.")
+@click.option("--allow-weaker", "allow_weaker", multiple=True, metavar="KIND[,KIND...]",
+              help="With --strict: grade even though these confinements are not available "
+                   "here (e.g. memory,user); the reports list them as waived.")
 @friendly
 def grade_command(course_dir: Path, assignment: str, students: tuple[str, ...],
-                  seed: int | None, reports: Path | None) -> None:
+                  seed: int | None, reports: Path | None, strict: bool,
+                  allow_weaker: tuple[str, ...]) -> None:
     """Grade the submitted notebooks of ASSIGNMENT in COURSE_DIR with torchdojo and write
     the scores into nbgrader's gradebook."""
     _need_nbgrader()
+    waived = strict_options(strict, allow_weaker)  # before anything is read or graded
     from torchdojo.engine.run import new_seed
     from torchdojo.notebooks.gradebook import grade_assignment
 
     console = Console(highlight=False, soft_wrap=True)
     seed = new_seed() if seed is None else seed
     graded = grade_assignment(load_course(), course_dir, assignment, seed=seed,
-                              students=students,
+                              students=students, strict=strict, allow_weaker=waived,
+                              private=(reports.resolve(),) if reports is not None else (),
                               on_plan=lambda plan: _show_plan(console, plan, course_dir, seed),
                               echo=lambda student: _show_student(console, student))
     if reports is not None:

@@ -6,6 +6,11 @@ the answer cells by grade_id into one module per topic, grade those modules exac
 the auto score of its test cell in nbgrader's gradebook. Nothing a notebook does inside a
 kernel reaches this process, so tricks that fool ``nbgrader autograde`` gain nothing here.
 A missing or unreadable notebook is one line and a zero for that student; the run goes on.
+
+``strict`` grading (the authoritative path) confines every sandbox as ``torchdojo grade
+--strict`` does and keeps the whole course folder (the gradebook database, the released and
+source notebooks, every student's submission and feedback) and the gradebook file out of its
+sight. A student's scores are written only after every sandbox of that student is gone.
 """
 
 from __future__ import annotations
@@ -63,20 +68,45 @@ class Assignment:
     drift: list[str] = field(default_factory=list)  # the gradebook and the checks disagree
 
 
+@dataclass(frozen=True)
+class Strictness:
+    """How the sandboxes of a run are confined: ``strict`` as ``grade --strict``, with the
+    ``waived`` confinements, and ``private`` paths (beyond the course) kept out of sight."""
+
+    strict: bool = False
+    waived: tuple[str, ...] = ()
+    private: tuple[str, ...] = ()
+
+
 def grade_assignment(course: Course, course_dir: Path, assignment: str, *,
                      seed: int, students: tuple[str, ...] = (), timeout_scale: float = 1.0,
+                     strict: bool = False, allow_weaker: tuple[str, ...] = (),
+                     private: tuple[Path | str, ...] = (),
                      on_plan: Callable[[Assignment], None] = lambda plan: None,
                      echo: Callable[[StudentGrade], None] = lambda student: None,
                      ) -> list[StudentGrade]:
-    """Grade every submission of ``assignment`` and write the scores into the gradebook."""
+    """Grade every submission of ``assignment`` and write the scores into the gradebook.
+
+    ``strict`` refuses (``StrictRefused``) before anything is read where a confinement it
+    promises is not available here and ``allow_weaker`` does not name it.
+    """
+    confined = Strictness()
+    if strict:
+        from torchdojo.engine.strict import require
+
+        confined = Strictness(True, require(allow_weaker), tuple(map(str, private)))
     coursedir = course_directory(course_dir)
+    if strict:  # the course folder and the database (wherever it lives) stay out of sight
+        confined = Strictness(True, confined.waived,
+                              (*confined.private, *_course_paths(coursedir)))
     graded = []
     with open_gradebook(coursedir) as gradebook:
         plan = _plan(course, gradebook, assignment)
         on_plan(plan)
         for student in _students(coursedir, assignment, students):
             try:
-                outcome = _grade_student(course, coursedir, plan, student, seed, timeout_scale)
+                outcome = _grade_student(course, coursedir, plan, student, seed, timeout_scale,
+                                         confined)
             except Exception as exc:  # a bug of ours costs this student's run, not the batch
                 outcome = StudentGrade(student, problem=f"internal error, nothing written: "
                                                         f"{type(exc).__name__}: {exc}")
@@ -85,6 +115,17 @@ def grade_assignment(course: Course, course_dir: Path, assignment: str, *,
             echo(outcome)
             graded.append(outcome)
     return graded
+
+
+def _course_paths(coursedir: Any) -> list[str]:
+    """Everything of the nbgrader course a sandbox must not see: the course folder (gradebook,
+    source and release notebooks, every student's submission and feedback) and the database."""
+    paths = [str(Path(coursedir.root).resolve())]
+    url = coursedir.db_url
+    if url.startswith("sqlite:///"):
+        database = Path(url.removeprefix("sqlite:///")).resolve()
+        paths += [str(database), *(f"{database}{suffix}" for suffix in ("-journal", "-wal"))]
+    return paths
 
 
 # ----------------------------------------------------------------------------- nbgrader side
@@ -206,7 +247,7 @@ def _cell_scores(plan: Assignment, graded: NotebookGrade) -> dict[str, tuple[flo
 
 
 def _grade_student(course: Course, coursedir: Any, plan: Assignment, student: str,
-                   seed: int, timeout_scale: float) -> StudentGrade:
+                   seed: int, timeout_scale: float, confined: Strictness) -> StudentGrade:
     from torchdojo.engine.run import grade
 
     outcome = StudentGrade(student)
@@ -217,7 +258,8 @@ def _grade_student(course: Course, coursedir: Any, plan: Assignment, student: st
         topics = [n.topic for n in outcome.notebooks if not n.problem]
         if topics:
             report = grade(course, topics, submission=Path(modules), seed=seed,
-                           timeout_scale=timeout_scale)
+                           timeout_scale=timeout_scale, strict=confined.strict,
+                           allow_weaker=confined.waived, private=confined.private)
             if report.fault:
                 outcome.problem = f"grader fault, nothing written: {report.fault}"
             outcome.report = report

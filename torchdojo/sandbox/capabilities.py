@@ -132,15 +132,17 @@ def missing(allowed: Iterable[str] = ()) -> dict[str, Finding]:
             if not finding.held and name not in waived}
 
 
-def refusal(lacking: dict[str, Finding], waive: str = "--allow-weaker") -> str:
-    """One line: what is missing, how to get it, and how to grade without it."""
+def refusal(lacking: dict[str, Finding], waive: str = "add --allow-weaker {kinds}") -> str:
+    """One line: what is missing, how to get it, and how to grade without it (``waive``, with
+    ``{kinds}`` for the comma-separated KINDs)."""
     by_remedy: dict[str, list[str]] = {}
     for name, finding in lacking.items():
         by_remedy.setdefault(finding.remedy or "not available on this machine",
                              []).append(kind(name))
     needs = "; ".join(f"{', '.join(names)}: {remedy}" for remedy, names in by_remedy.items())
+    kinds = ",".join(kind(n) for n in lacking)
     return (f"strict grading refused, confinement not available here ({needs}); to grade with "
-            f"weaker confinement, add {waive} {','.join(kind(n) for n in lacking)}")
+            f"weaker confinement, {waive.format(kinds=kinds)}")
 
 
 def _privileged() -> bool:
