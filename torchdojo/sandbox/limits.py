@@ -48,6 +48,7 @@ MiB = 2**20
 MEMORY = 2 * GiB  # address space per sandbox process; torch needs ~0.75 (benchmarks/strict.py)
 # All of a sandbox's processes and its tmpfs files together; the references need at most
 # 0.35 GiB (data's spawned DataLoader workers; benchmarks/strict.py measures it).
+# TORCHDOJO_SANDBOX_MEMORY (MiB) changes it for a course that needs more.
 GROUP_MEMORY = 2 * GiB
 MAX_CODE_BYTES = 4 * MiB  # the submission's .py files together
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -82,7 +83,14 @@ class Policy:
         threads = max(threads, 1)
         return cls(cpu_seconds=math.ceil(seconds * threads) + 2, memory=memory,
                    processes=cls.processes + 16 * (threads - 1), private=tuple(private),
-                   strict=strict)
+                   group_memory=group_memory(), strict=strict)
+
+
+def group_memory() -> int:
+    """The memory of a sandbox's processes together: ``TORCHDOJO_SANDBOX_MEMORY`` (MiB) or
+    ``GROUP_MEMORY``."""
+    text = os.environ.get("TORCHDOJO_SANDBOX_MEMORY", "").strip()
+    return int(text) * MiB if text.isdigit() and int(text) > 0 else GROUP_MEMORY
 
 
 Facts = dict[str, list]  # confinement -> [in force?, what it is or why it is missing]
