@@ -9,6 +9,10 @@ from the corpus metadata and the checks' declared points; cases whose outcome is
 must get an error row instead of a score.
 
     python -m tests.batchgen DEST --count 30 [--seed 0] [--killers 1]
+
+``attack_batch`` builds the other kind of batch: honest learners (correct, wrong and mixed
+topics, as above) and learners whose first topic is an attack on the sandbox's resources or
+on the other learners (``tests/attacks``), for the check that attackers cost only themselves.
 """
 
 from __future__ import annotations
@@ -142,6 +146,47 @@ def _part(course: Course, sources: _Sources, topic: str, profile: str,
     if kind == "missing":
         return Part("missing", "no file", 0), None
     return Part(kind, f"{kind} file", 0), BROKEN[kind]
+
+
+# Attacks on what a batch shares: the machine's memory, processes, disk and signals.
+RESOURCE_ATTACKS = ("L3_forked_memory_bomb", "L3_dataloader_memory_bomb", "L5_fork_bomb",
+                    "L7_inode_bomb", "X8_signal_everything")
+
+
+def attack_batch(course: Course, dest: Path, honest: int, attackers: int,
+                 topics: tuple[str, ...], *, seed: int = 0,
+                 attacks: tuple[str, ...] = RESOURCE_ATTACKS,
+                 values: dict | None = None) -> list[Learner]:
+    """``honest`` learners (expected scores as ``generate``) and ``attackers`` whose first
+    topic is an attack appended to its stub (it must score 0) and the rest the reference.
+    Attackers come last in name order, so honest learners are graded beside them."""
+    from tests.adversary import submission
+
+    rng = random.Random(seed)
+    sources = _Sources(course, rng)
+    dest.mkdir(parents=True, exist_ok=True)
+    learners = []
+    for index in range(honest + attackers):
+        attack = attacks[(index - honest) % len(attacks)] if index >= honest else ""
+        profile = f"attack-{attack}" if attack else ("correct", "wrong")[index % 2]
+        name = f"learner{index + 1:03d}-{profile}"
+        learner = Learner(name, dest / name, profile)
+        learner.folder.mkdir()
+        for number, topic in enumerate(topics):
+            if attack and number == 0:
+                source = submission([attack], topic, values or {})[f"{topic}.py"]
+                part = Part("attack", attack, 0)
+            elif attack:
+                part = Part("reference", f"solutions/{topic}.py",
+                            sum(sources.points[topic].values()))
+                source = (SOLUTIONS / f"{topic}.py").read_text()
+            else:
+                part, source = _part(course, sources, topic, learner.profile, rng)
+            learner.parts[topic] = part
+            if source is not None:
+                (learner.folder / f"{topic}.py").write_text(source)
+        learners.append(learner)
+    return learners
 
 
 def main() -> None:
