@@ -233,10 +233,10 @@ def _runner_env(root: Path, **extra: str) -> dict[str, str]:
 @needs_groups
 @needs_scoped_signals
 def test_gradescope_runner_holds_against_the_attacks(bundle, tmp_path, course):
-    """One submission, an attack in each of five topics, the references elsewhere: the
+    """One submission, an attack in each of six topics, the references elsewhere: the
     attacked topics score 0 and every other topic its full points."""
-    attacked = dict(zip(("tensors", "reshape_view", "autograd", "modules", "checkpoints"),
-                        STRICT_ATTACKS, strict=True))
+    topics = [t.name for t in course.topics]
+    attacked = dict(zip(topics[:len(STRICT_ATTACKS)], STRICT_ATTACKS, strict=True))
     files = {f"{t.name}.py": solution(t.name) for t in course.topics}
     for topic, name in attacked.items():
         files.update(submission([name], topic, VALUES))
@@ -256,7 +256,7 @@ def test_gradescope_runner_holds_against_the_attacks(bundle, tmp_path, course):
 
 
 @needs_root
-def test_gradescope_runner_refuses_with_a_result_unless_the_bundle_waives(tmp_path):
+def test_gradescope_runner_refuses_with_a_result_unless_the_bundle_waives(tmp_path, course):
     """Where the runner cannot confine (here: an ordinary user on a machine without user
     namespaces), results.json awards nothing and tells the instructor why and how to waive;
     a bundle exported with those confinements waived grades and says so."""
@@ -294,7 +294,7 @@ def test_gradescope_runner_refuses_with_a_result_unless_the_bundle_waives(tmp_pa
     assert "strict grading refused" in hidden and "run as root (sudo)" in hidden
     assert f"torchdojo export gradescope --allow-weaker {NOBODY_LACKS}" in hidden
     graded = results["waiving"]
-    assert graded["score"] == graded["extra_data"]["max_score"] > 0
+    assert graded["score"] == sum(gradable_points(course)["tensors"].values()) > 0
     assert set(graded["extra_data"]["waived"]) == _facts(NOBODY_LACKS)
 
 
