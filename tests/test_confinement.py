@@ -353,18 +353,23 @@ def _totals(root: Path) -> dict[str, float]:
 
 
 def test_without_strict_an_answer_reaches_the_course(notebooks, tmp_path):
-    """Why nbgrader grade must be strict: graded without it (here on a copy of the course),
-    mallory's answer sees every student and the solutions and forges extra credit."""
-    copy = tmp_path / "course"
-    shutil.copytree(notebooks.root, copy)
-    run = _nb_grade(copy, "--student", "alice", "--student", "mallory", "--reports",
-                    str(tmp_path / "reports"))
-    assert run.returncode == 0, run.stderr
+    """Why nbgrader grade must be strict: graded without it, mallory's answer sees every
+    student and the solutions and forges extra credit. (The course is put back afterwards.)"""
+    backup = tmp_path / "backup"
+    shutil.copytree(notebooks.root, backup)
+    try:
+        run = _nb_grade(notebooks.root, "--student", "alice", "--student", "mallory",
+                        "--reports", str(tmp_path / "reports"))
+        assert run.returncode == 0, run.stderr
+        forged = _extra_credit(notebooks.root)
+    finally:
+        shutil.rmtree(notebooks.root)
+        shutil.copytree(backup, notebooks.root)
     said = json.loads((tmp_path / "reports" / "mallory.json").read_text())["topics"][0]
     seen = re.search(r"COURSE SEEN: STUDENTS (\d+) SOLUTIONS (\d+) FORGED (\d+)",
                      said["output"])
     assert int(seen[1]) == 4 and int(seen[2]) == 1 and int(seen[3]) > 0, said["output"]
-    assert 1000 in _extra_credit(copy)  # alice's grades, written before mallory's run
+    assert 1000 in forged  # alice's grades, written before mallory's run
 
 
 @needs_groups
