@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.batchgen import attack_batch
 from tests.conftest import ROOT, solution
 from tests.corpus import cases
 from torchdojo.ci import strict_available
 from torchdojo.ci.bundle import TEMPLATES
+from torchdojo.sandbox import capabilities
 
 WORKFLOW = TEMPLATES / "github" / "torchdojo-grade.yml"
 
@@ -154,6 +156,31 @@ def test_workflow_steps_grade_learner_repositories(workflow, tmp_path, course):
     assert summary.returncode == 0, summary.stderr
     assert "| learner-class__alice |" in summary.stdout
     assert "could not be fetched" in summary.stdout and "class__carol" in summary.stdout
+
+
+@pytest.mark.skipif(not capabilities.machine()["signals"].held or not strict_available(),
+                    reason="kill(-1) is only safe to run where signals are scoped")
+def test_grade_step_holds_against_attacks_on_the_batch(workflow, tmp_path, course):
+    """The grade step as the runner runs it (sudo, the venv's Python, --strict) on learners
+    whose code attacks the batch: each attacker scores 0, the others exactly as alone."""
+    _shim(tmp_path / ".venv" / "bin" / "python",
+          f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" "$@"\n')
+    _shim(tmp_path / "bin" / "sudo", '#!/bin/sh\n[ "$(id -u)" = 0 ] || exit 1\nexec "$@"\n')
+    values = {"GROUP_MEMORY_MIB": 512, "MEMORY_MIB": 2048}
+    attacks = ("X8_signal_everything", "L3_forked_memory_bomb", "L5_fork_bomb")
+    learners = attack_batch(course, tmp_path / "submissions", honest=2, attackers=len(attacks),
+                            topics=("tensors",), seed=8, attacks=attacks, values=values)
+    graded = sh(step(workflow, "grade", "Grade")["run"], tmp_path, SEED="4",
+                TORCHDOJO_COURSE=str(ROOT), TORCHDOJO_SANDBOX_MEMORY="512")
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    with open(tmp_path / "grades" / "gradebook.csv", newline="") as handle:
+        rows = {row["learner"]: row for row in csv.DictReader(handle)}
+    for learner in learners:
+        assert rows[learner.name]["status"] == "graded", rows[learner.name]
+        assert float(rows[learner.name]["tensors"]) == learner.parts["tensors"].expected
+        report = json.loads((tmp_path / "grades" / "reports" / f"{learner.name}.json")
+                            .read_text())
+        assert report["tier"] == "strict" and report["confinement"]["not_available"] == {}
 
 
 @pytest.mark.parametrize("roster, says", [("", "no learner repositories"),
