@@ -5,8 +5,10 @@ solution, the corpora (``tests/corpus/<topic>/{right,wrong,attacks}``), the stub
 file, so a batch mixes correct, wrong and malicious submissions. Every topic in the manifest
 takes part, and a new topic with a corpus joins without changes here. Expected scores come
 from the corpus metadata and the checks' declared points; cases whose outcome is not exact
-(``also:`` or ``lose: any``) are left out. ``killers`` learners kill their grading process and
-must get an error row instead of a score.
+(``also:`` or ``lose: any``) are left out. ``killers`` learners try to kill their grading
+process: where a batch's sandboxes may signal only their own processes (Landlock, Linux 6.12+)
+the kill is refused and their first topic scores 0; elsewhere the worker dies and they must get
+an error row instead of a score.
 
     python -m tests.batchgen DEST --count 30 [--seed 0] [--killers 1]
 
@@ -60,6 +62,14 @@ class Learner:
         return None if self.kills_grader else sum(p.expected for p in self.parts.values())
 
 
+def signals_scoped() -> bool:
+    """Whether a batch's sandboxes can signal only their own processes (without --strict,
+    that is Landlock's signal scope: the sandbox runs as the batch's own user)."""
+    from torchdojo.sandbox import syscalls
+
+    return syscalls.landlock_abi() >= syscalls.LANDLOCK_SIGNAL_ABI
+
+
 def gradable_points(course: Course) -> dict[str, dict[str, int]]:
     """Points of each check that this machine can grade (GPU-only checks are skipped here)."""
     cuda = torch.cuda.is_available()
@@ -111,11 +121,13 @@ def generate(course: Course, dest: Path, count: int, *, seed: int = 0,
     for index in range(count):
         profile = "killer" if index < killers else PROFILES[index % len(PROFILES)]
         name = f"learner{index + 1:03d}-{profile}"
-        learner = Learner(name, dest / name, profile, kills_grader=index < killers)
+        killer = index < killers
+        learner = Learner(name, dest / name, profile,
+                          kills_grader=killer and not signals_scoped())
         learner.folder.mkdir()
         for number, topic in enumerate(course.topics):
             part, source = _part(course, sources, topic.name, profile, rng)
-            if learner.kills_grader and number == 0:
+            if killer and number == 0:
                 part, source = Part("killer", KILLER.stem, 0), KILLER.read_text()
             learner.parts[topic.name] = part
             if source is not None:

@@ -125,6 +125,9 @@ def confine(spec: Any) -> tuple[Any, Facts]:
 def _guard(spec: Any, policy: Policy, facts: Facts, *, grouped: str, root: bool
            ) -> tuple[Any, Facts]:
     """A batch's guard: what keeps one learner from stopping or starving the others."""
+    # Processes it starts (spawned DataLoader workers) use as many threads as it does, so the
+    # process cap holds for honest code on a machine with many cores.
+    os.environ.update(OMP_NUM_THREADS=str(spec.threads), MKL_NUM_THREADS=str(spec.threads))
     counted = ""
     if not root and not grouped:  # an own user namespace counts RLIMIT_NPROC per sandbox
         with contextlib.suppress(OSError):
@@ -153,8 +156,15 @@ def _join_group(procs: tuple[str, ...], kind: str) -> str:
 
 
 def _own_user_namespace() -> None:
+    """A user namespace of its own, mapping only its own ids, with no capabilities in it."""
     uid, gid = os.getuid(), os.getgid()
     syscalls.unshare(syscalls.CLONE_NEWUSER)
+    _map_ids(uid, gid)
+    syscalls.drop_capabilities()
+
+
+def _map_ids(uid: int, gid: int) -> None:
+    """Map this process's ids to themselves in the user namespace it just entered."""
     Path("/proc/self/setgroups").write_text("deny")
     Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
     Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
@@ -187,9 +197,7 @@ def _namespaces(root: bool, facts: Facts) -> bool:
         return False
     if not root:
         try:
-            Path("/proc/self/setgroups").write_text("deny")
-            Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
-            Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
+            _map_ids(uid, gid)
         except OSError as exc:
             raise ConfinementFailed(f"could not map the user namespace: {exc}") from None
     try:
