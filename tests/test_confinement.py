@@ -205,15 +205,6 @@ def _one_line_refusal(run: subprocess.CompletedProcess, kinds: str) -> None:
 # ----------------------------------------------------------------------------- Gradescope
 
 
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("export") / "autograder.zip"
-    run = subprocess.run([sys.executable, "-m", "torchdojo", "export", "gradescope", str(out)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    return out
-
-
 def _unpack(bundle: Path, root: Path, files: dict[str, str]) -> None:
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(root / "source")
