@@ -56,9 +56,9 @@ def alone(learner: Learner, topics: list[str]) -> dict[str, float]:
     return {t["name"]: t["score"] for t in report["topics"]}
 
 
-def batch(folder: Path, output: Path, workers: int, strict: bool) -> float:
+def batch(folder: Path, output: Path, topics: list[str], workers: int, strict: bool) -> float:
     started = time.perf_counter()
-    run = torchdojo("grade-batch", str(folder), "--output", str(output), "--workers",
+    run = torchdojo("grade-batch", str(folder), *topics, "--output", str(output), "--workers",
                     str(workers), "--seed", str(SEED), *(["--strict"] if strict else []))
     seconds = time.perf_counter() - started
     if run.returncode != 0:
@@ -72,8 +72,8 @@ def check(output: Path, learners: list[Learner], solo: dict[str, dict[str, float
         rows = {row["learner"]: row for row in csv.DictReader(handle)}
     for learner in learners:
         row = rows[learner.name]
-        if row["status"] != "graded":
-            raise SystemExit(f"{learner.name}: {row['status']}")
+        if row["status"] != learner.state(topics):
+            raise SystemExit(f"{learner.name}: {row['status']}, not {learner.state(topics)}")
         if learner.name in solo:
             got = {t: float(row[t]) for t in topics}
             if got != solo[learner.name]:
@@ -120,7 +120,7 @@ def main() -> None:
         for number in range(args.runs):
             for name, folder in (("honest", honest), ("with attackers", mixed)):
                 output = Path(tmp) / f"out-{number}-{name.replace(' ', '-')}"
-                seconds = batch(folder, output, args.workers, args.strict)
+                seconds = batch(folder, output, args.topics, args.workers, args.strict)
                 check(output, learners if folder == mixed else learners[:args.honest], solo,
                       args.topics)
                 times[name].append(seconds)

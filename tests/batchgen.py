@@ -43,7 +43,7 @@ BROKEN = {"syntax": "def broken(:\n    pass\n", "empty": ""}
 class Part:
     """What one topic of a learner's submission is, and the score it must get."""
 
-    kind: str  # reference, right, wrong, attack, stub, missing, syntax, empty
+    kind: str  # reference, right, wrong, attacks, stub, stub-attack, missing, syntax, empty
     origin: str  # a corpus case id, or how the file was made
     expected: float
 
@@ -60,6 +60,16 @@ class Learner:
     def expected(self) -> float | None:
         """The total it must score, or None when it must get an error row."""
         return None if self.kills_grader else sum(p.expected for p in self.parts.values())
+
+    def state(self, topics: list[str] | None = None) -> str:
+        """The gradebook state it must get when ``topics`` (default: all) are graded."""
+        kinds = {p.kind for t, p in self.parts.items() if topics is None or t in topics}
+        if self.kills_grader:
+            return "needs_regrade"
+        if kinds <= {"missing"}:
+            return "no_submission"
+        # An attack appended to the stub still leaves every check meeting the stub.
+        return "not_attempted" if kinds <= {"stub", "stub-attack", "missing"} else "graded"
 
 
 def signals_scoped() -> bool:
@@ -87,7 +97,7 @@ def expected_for(case: Case, points: dict[str, int]) -> float | None:
         return None if case.also else full - points.get(case.check, 0)
     if "any" in case.lose:
         return None
-    if "all" in case.lose:
+    if "all" in case.lose or "every" in case.lose:
         return 0
     return full - sum(points.get(name, 0) for name in case.lose)
 
@@ -187,7 +197,7 @@ def attack_batch(course: Course, dest: Path, honest: int, attackers: int,
         for number, topic in enumerate(topics):
             if attack and number == 0:
                 source = submission([attack], topic, values or {})[f"{topic}.py"]
-                part = Part("attack", attack, 0)
+                part = Part("stub-attack", attack, 0)
             elif attack:
                 part = Part("reference", f"solutions/{topic}.py",
                             sum(sources.points[topic].values()))
@@ -199,6 +209,16 @@ def attack_batch(course: Course, dest: Path, honest: int, attackers: int,
                 (learner.folder / f"{topic}.py").write_text(source)
         learners.append(learner)
     return learners
+
+
+def without_timings(value: object) -> object:
+    """A report (parsed JSON) less its ``seconds`` fields: what two gradings of the same
+    submissions with the same seed must agree on."""
+    if isinstance(value, dict):
+        return {k: without_timings(v) for k, v in value.items() if k != "seconds"}
+    if isinstance(value, list):
+        return [without_timings(v) for v in value]
+    return value
 
 
 def main() -> None:

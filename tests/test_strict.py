@@ -15,7 +15,7 @@ import pytest
 
 from tests import unprivileged
 from tests.conftest import ROOT
-from torchdojo.engine.run import grade
+from torchdojo.engine.grading import grade
 from torchdojo.sandbox import capabilities, forkserver, limits
 from torchdojo.sandbox.host import Budget, ConfinementFailed, Sandbox, SandboxCrashed
 

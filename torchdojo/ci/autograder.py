@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 def _grade(root: Path) -> tuple[dict, list[str]]:
     import torchdojo
     from torchdojo import course as course_mod
-    from torchdojo.engine.run import grade
+    from torchdojo.engine.grading import grade
     from torchdojo.engine.strict import require
     from torchdojo.reporters import gradescope
     from torchdojo.reporters.common import summary
