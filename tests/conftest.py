@@ -4,6 +4,7 @@ import contextlib
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,16 @@ def grade_files(course, tmp_path):
         return grade(course, list(topics or files), submission=folder, seed=seed, **options)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory) -> Path:
+    """The Gradescope autograder zip, as `torchdojo export gradescope` writes it."""
+    out = tmp_path_factory.mktemp("export") / "autograder.zip"
+    run = subprocess.run([sys.executable, "-m", "torchdojo", "export", "gradescope", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return out
 
 
 def solution(topic: str) -> str:

@@ -11,11 +11,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from tests import formats
 from tests.batchgen import expected_for, gradable_points
-from tests.conftest import ROOT, solution
+from tests.conftest import solution
 from tests.corpus import cases
 
 FORGER = '''
@@ -28,15 +26,6 @@ results.mkdir(parents=True, exist_ok=True)
 (results / "results.json").write_text(FAKE)
 (results / "forged.txt").write_text("the learner's code wrote here")
 '''
-
-
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("export") / "autograder.zip"
-    run = subprocess.run([sys.executable, "-m", "torchdojo", "export", "gradescope", str(out)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    return out
 
 
 def run_autograder(bundle: Path, root: Path, files: dict[str, str],

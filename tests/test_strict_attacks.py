@@ -60,7 +60,8 @@ class Scene:
             folder.mkdir()
         self.output = self.results / "report.json"
         self.values = {"MARKERS": self.markers, "TOKEN": self.token, "OUTPUT": self.output,
-                       "HOME": self.home, "MEMORY_MIB": limits.MEMORY // limits.MiB, **values}
+                       "HOME": self.home, "MEMORY_MIB": limits.MEMORY // limits.MiB,
+                       "GROUP_MEMORY_MIB": limits.group_memory() // limits.MiB, **values}
         files = submission([names] if isinstance(names, str) else names, topic, self.values)
         if self.other:
             files[f"{self.other}.py"] = solution(self.other)
@@ -157,6 +158,55 @@ def test_fork_bomb_is_capped_and_cleaned_up(tmp_path):
     attacked = _in_process(Scene(tmp_path, "L5_fork_bomb", topic))
     forks = re.search(r"FORK BOMB STOPPED AT (\d+) (.*)", attacked["output"])
     assert int(forks[1]) < limits.Policy.processes and forks[2] != "cap reached"
+
+
+# Attacks on what a sandbox may use together (its control group) and on its confinement. The
+# attack runs at import, the same for every topic, so it runs once, against SANDBOXED.
+# The sandbox's memory is lowered so that the bombs cost a loaded machine seconds, not minutes.
+SMALL_MIB = 512
+
+
+@pytest.fixture
+def small_sandboxes(monkeypatch):
+    monkeypatch.setenv("TORCHDOJO_SANDBOX_MEMORY", str(SMALL_MIB))
+
+
+def test_memory_bomb_over_forked_processes_is_capped_together(tmp_path, small_sandboxes):
+    """8 processes, each far under the per-process limit, ask for 2.7 times the sandbox's
+    memory: their control group holds them to it together."""
+    attacked = _in_process(Scene(tmp_path, "L3_forked_memory_bomb", SANDBOXED))
+    held = re.search(r"FORKED MEMORY HELD (\d+) MiB BY (\d+) OF 8", attacked["output"])
+    assert held, attacked["output"]
+    assert int(held[1]) <= SMALL_MIB and int(held[2]) < 8
+
+
+def test_dataloader_workers_share_the_sandboxs_memory(tmp_path, small_sandboxes):
+    attacked = _in_process(Scene(tmp_path, "L3_dataloader_memory_bomb", SANDBOXED))
+    assert "DATALOADER BOMB STOPPED" in attacked["output"], attacked["output"]
+    assert "FINISHED" not in attacked["output"]
+
+
+def test_millions_of_empty_files_fill_the_sandbox_not_the_machine(tmp_path):
+    attacked = _in_process(Scene(tmp_path, "L7_inode_bomb", SANDBOXED))
+    stops = re.findall(r"INODE BOMB (\S+) STOPPED AT (\d+) FILES: (.*)", attacked["output"])
+    assert [folder for folder, _, _ in stops] == ["/tmp", "/dev/shm", "/tmp/work"]
+    for _, made, reason in stops:
+        assert int(made) < limits.Policy.tmp_files and reason == "No space left on device"
+
+
+def test_kill_everything_reaches_only_the_sandbox(tmp_path):
+    """kill(-1) as the sandbox: the grading process, the fork server and this test live on."""
+    attacked = _in_process(Scene(tmp_path, "X8_signal_everything", SANDBOXED))
+    assert "SIGNAL TO THE GRADER REFUSED" in attacked["output"], attacked["output"]
+    assert "KILL(-1) SENT" in attacked["output"]
+
+
+def test_confinement_cannot_be_undone_from_inside(tmp_path):
+    attacked = _in_process(Scene(tmp_path, "C8_escape_confinement", SANDBOXED))
+    output = attacked["output"]
+    assert "LEFT GROUP FOR []" in output and "RAISED []" in output, output
+    forked = re.search(r"NESTED USER NAMESPACE \w+ FORKED (\d+) (.*)", output)
+    assert int(forked[1]) < limits.Policy.processes and forked[2] != "cap reached"
 
 
 def test_daemons_are_dead_before_grading_returns(tmp_path):
@@ -314,5 +364,8 @@ def test_learner_modules_in_the_working_directory_are_never_imported(tmp_path):
 def test_every_attack_has_a_test():
     tested = {"T6_read_solutions_from_disk", "B4_steal_from_memory", "F6_F8_injected_files",
               "F2_F4_forge_the_report",
-              "L3_memory_bomb", "L7_file_size_bomb", "L5_fork_bomb", "N1_network", *ON_THE_RUN}
-    assert {a.id for a in attacks() if a.via != "paths"} == tested  # paths: test_boundary
+               "L3_memory_bomb", "L7_file_size_bomb", "L5_fork_bomb", "N1_network", *ON_THE_RUN,
+              "L3_forked_memory_bomb", "L3_dataloader_memory_bomb", "L7_inode_bomb",
+              "X8_signal_everything", "C8_escape_confinement"}
+    # paths: tests/test_boundary.py; the notebook attack: the nbgrader path (test_confinement)
+    assert {a.id for a in attacks() if a.via not in ("paths", "nbgrader")} == tested

@@ -22,15 +22,23 @@ def export() -> None:
 
 @export.command("gradescope")
 @click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--allow-weaker", "allow_weaker", multiple=True, metavar="KIND[,KIND...]",
+              help="Confinements Gradescope's machine may lack (e.g. memory): grade without "
+                   "them instead of refusing; every result lists them as waived.")
 @friendly
-def export_gradescope(output: Path) -> None:
+def export_gradescope(output: Path, allow_weaker: tuple[str, ...]) -> None:
     """Write a Gradescope autograder zip (setup.sh, run_autograder, hidden checks) to OUTPUT."""
     from torchdojo.ci.bundle import build
+    from torchdojo.sandbox.capabilities import UnknownKind, parse_kinds
 
     if output.suffix != ".zip":
         raise Failure(f"{output} must end in .zip (Gradescope takes a zip file)")
     try:
-        names = build(load_course(), output)
+        waived = parse_kinds(allow_weaker)
+    except UnknownKind as exc:
+        raise Failure(str(exc)) from None
+    try:
+        names = build(load_course(), output, waived)
     except OSError as exc:
         raise Failure(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {output} ({len(names)} files). Upload it as the autograder of a "

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from torchdojo.cli.common import Failure, friendly, load_course
+from torchdojo.cli.common import Failure, friendly, load_course, strict_options
 
 MISSING = "nbgrader is not installed here: pip install 'torchdojo[nbgrader]'"
 
@@ -57,13 +57,21 @@ def export_command(course_dir: Path, topics: tuple[str, ...], seed: int) -> None
               help="Also write one JSON report per student into this folder.")
 @click.option("--workers", type=click.IntRange(1, 512),
               help="Students graded at once (default: the number of CPU cores).")
+@click.option("--strict", is_flag=True, help="Authoritative grading: confined sandboxes that "
+              "see nothing of the course folder, the gradebook or other students' files; "
+              "refuses where a confinement is not available, unless --allow-weaker names it.")
+@click.option("--allow-weaker", "allow_weaker", multiple=True, metavar="KIND[,KIND...]",
+              help="With --strict: grade even though these confinements are not available "
+                   "here (e.g. memory,user); the reports list them as waived.")
 @friendly
 def grade_command(course_dir: Path, assignment: str, students: tuple[str, ...],
-                  seed: int | None, reports: Path | None, workers: int | None) -> None:
+                  seed: int | None, reports: Path | None, workers: int | None, strict: bool,
+                  allow_weaker: tuple[str, ...]) -> None:
     """Grade the submitted notebooks of ASSIGNMENT in COURSE_DIR with torchdojo, write the
     scores into nbgrader's gradebook and each check's lesson into the autograded notebooks
     (for nbgrader generate_feedback)."""
     _need_nbgrader()
+    waived = strict_options(strict, allow_weaker)  # before anything is read or graded
     from torchdojo.batch.folders import default_workers
     from torchdojo.engine.grading import new_seed
     from torchdojo.notebooks.autograde import grade_assignment
@@ -73,6 +81,8 @@ def grade_command(course_dir: Path, assignment: str, students: tuple[str, ...],
     seed = new_seed() if seed is None else seed
     graded = grade_assignment(load_course(), course_dir, assignment, seed=seed,
                               students=students, workers=workers or default_workers(),
+                              strict=strict, allow_weaker=waived,
+                              private=(reports.resolve(),) if reports is not None else (),
                               on_plan=lambda plan: _show_plan(console, plan, course_dir, seed),
                               echo=lambda student: _show_student(console, student))
     if reports is not None:

@@ -9,6 +9,11 @@ the autograded notebook, where ``nbgrader generate_feedback`` shows it (see ``fe
 Nothing a notebook does inside a kernel reaches the grading, so tricks that fool ``nbgrader
 autograde`` gain nothing here. A missing or unreadable notebook is one line and a zero for
 that student; the run goes on.
+
+``strict`` grading (the authoritative path) confines every sandbox as ``torchdojo grade
+--strict`` does and keeps the whole course folder (the gradebook database, the released and
+source notebooks, every student's submission and feedback) and the gradebook file out of its
+sight. A student's scores are written only after every sandbox of that student is gone.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import contextlib
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,15 +41,38 @@ from torchdojo.notebooks.students import (
 )
 
 
+@dataclass(frozen=True)
+class Strictness:
+    """How the sandboxes of a run are confined: ``strict`` as ``grade --strict``, with the
+    ``waived`` confinements, and ``private`` paths (beyond the course) kept out of sight."""
+
+    strict: bool = False
+    waived: tuple[str, ...] = ()
+    private: tuple[str, ...] = ()
+
+
 def grade_assignment(course: Course, course_dir: Path, assignment: str, *,
                      seed: int, students: tuple[str, ...] = (), workers: int = 1,
-                     timeout_scale: float = 1.0,
+                     timeout_scale: float = 1.0, strict: bool = False,
+                     allow_weaker: tuple[str, ...] = (), private: tuple[Path | str, ...] = (),
                      on_plan: Callable[[Assignment], None] = lambda plan: None,
                      echo: Callable[[StudentGrade], None] = lambda student: None,
                      ) -> list[StudentGrade]:
     """Grade every submission of ``assignment`` and write the scores into the gradebook and
-    the lessons into the autograded notebooks; returns the students in name order."""
+    the lessons into the autograded notebooks; returns the students in name order.
+
+    ``strict`` refuses (``StrictRefused``) before anything is read where a confinement it
+    promises is not available here and ``allow_weaker`` does not name it.
+    """
+    confined = Strictness()
+    if strict:
+        from torchdojo.engine.strict import require
+
+        confined = Strictness(True, require(allow_weaker), tuple(map(str, private)))
     coursedir = course_directory(course_dir)
+    if strict:  # the course folder and the database (wherever it lives) stay out of sight
+        confined = Strictness(True, confined.waived,
+                              (*confined.private, *_course_paths(coursedir)))
     graded: list[StudentGrade] = []
     with open_gradebook(coursedir) as gradebook, \
             tempfile.TemporaryDirectory(prefix="torchdojo-nbgrader-") as scratch:
@@ -65,7 +94,8 @@ def grade_assignment(course: Course, course_dir: Path, assignment: str, *,
             _finish(gradebook, coursedir, plan, grade, report, seed, echo, graded)
 
         grade_all(course, plan, submissions, seed=seed, workers=workers,
-                  timeout_scale=timeout_scale, done=done)
+                  timeout_scale=timeout_scale, done=done, strict=confined.strict,
+                  allow_weaker=confined.waived, private=confined.private)
     return sorted(graded, key=lambda g: g.student)
 
 
@@ -121,6 +151,17 @@ def student_lines(student: StudentGrade) -> list[str]:
     lines += [f"  [yellow]![/] {name}: {shown(note)}" for note in student.feedback
               if NO_AUTOGRADED not in note]  # that one is summed up once, at the end
     return lines
+
+
+def _course_paths(coursedir: Any) -> list[str]:
+    """Everything of the nbgrader course a sandbox must not see: the course folder (gradebook,
+    source and release notebooks, every student's submission and feedback) and the database."""
+    paths = [str(Path(coursedir.root).resolve())]
+    url = coursedir.db_url
+    if url.startswith("sqlite:///"):
+        database = Path(url.removeprefix("sqlite:///")).resolve()
+        paths += [str(database), *(f"{database}{suffix}" for suffix in ("-journal", "-wal"))]
+    return paths
 
 
 # ----------------------------------------------------------------------------- nbgrader side

@@ -91,9 +91,12 @@ def prepare(plan: Assignment, student: str, folder: Path, scratch: Path,
 
 
 def grade_all(course: Course, plan: Assignment, submissions: Sequence[Submission], *,
-              seed: int, workers: int, timeout_scale: float, done: Done) -> None:
+              seed: int, workers: int, timeout_scale: float, done: Done,
+              strict: bool = False, allow_weaker: tuple[str, ...] = (),
+              private: tuple[str, ...] = ()) -> None:
     """Grade every submission on ``workers`` batch workers; ``done`` hears of each as it
-    finishes, with its report (None when it had no notebook to grade)."""
+    finishes, with its report (None when it had no notebook to grade). ``strict`` grades as
+    ``grade --strict``, waiving ``allow_weaker`` and keeping ``private`` out of sight."""
     from torchdojo.batch.faults import fault_report
     from torchdojo.batch.grade_all import learner_budget
     from torchdojo.batch.pool import Job, Pool
@@ -106,10 +109,11 @@ def grade_all(course: Course, plan: Assignment, submissions: Sequence[Submission
     if not jobs:
         return
     topics = tuple(plan.layouts)
-    settings = Settings(root=str(course.root), seed=seed, topics=topics,
+    settings = Settings(root=str(course.root), seed=seed, topics=topics, strict=strict,
+                        allow_weaker=allow_weaker, private=private,
                         timeout_scale=timeout_scale)
     pool = Pool(settings, min(workers, len(jobs)), learner_budget(course, timeout_scale, topics),
-                lambda why: fault_report(course, seed, False, why, topics))
+                lambda why: fault_report(course, seed, strict, why, topics))
 
     def finished(job: Job, report: Report) -> None:
         submission = jobs[job.learner]

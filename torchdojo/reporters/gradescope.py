@@ -55,7 +55,8 @@ def results(report: Report) -> dict:
         "stdout_visibility": "hidden",
         "extra_data": {"seed": report.seed, "tier": report.tier,
                        "counts": {s.value: report.count(s) for s in Status},
-                       "max_score": number(report.max_score)},
+                       "max_score": number(report.max_score),
+                       "waived": list(report.confinement.get("waived") or [])},
         "tests": tests,
     }
 
