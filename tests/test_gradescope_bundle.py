@@ -11,11 +11,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from tests import formats
 from tests.batchgen import expected_for, gradable_points
-from tests.conftest import ROOT, solution
+from tests.conftest import solution
 from tests.corpus import cases
 
 FORGER = '''
@@ -28,15 +26,6 @@ results.mkdir(parents=True, exist_ok=True)
 (results / "results.json").write_text(FAKE)
 (results / "forged.txt").write_text("the learner's code wrote here")
 '''
-
-
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("export") / "autograder.zip"
-    run = subprocess.run([sys.executable, "-m", "torchdojo", "export", "gradescope", str(out)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    return out
 
 
 def run_autograder(bundle: Path, root: Path, files: dict[str, str],
@@ -79,9 +68,12 @@ def test_reference_submission_gets_full_marks(bundle, tmp_path, course):
     data, stdout = run_autograder(bundle, tmp_path / "autograder", files)
     total = sum(sum(p.values()) for p in gradable_points(course).values())
     assert data["score"] == total > 0
-    # a check that needs a GPU this machine lacks shows as failed (never passed) at 0 of 0
-    assert all(t["status"] == "passed" or t["extra_data"]["status"] == "skipped"
-               for t in data["tests"])
+    # a check that needs a GPU this machine lacks is informational: neither passed nor failed
+    for test in data["tests"]:
+        if test["extra_data"]["status"] == "skipped":
+            assert not {"status", "score", "max_score"} & test.keys(), test
+        else:
+            assert test["status"] == "passed", test
     assert f"torchdojo from {tmp_path / 'autograder' / 'source' / 'torchdojo'}" in stdout
 
 
@@ -95,8 +87,7 @@ def test_wrong_submission_in_a_repository_layout(bundle, tmp_path, course):
     expected = expected_for(wrong, points["tensors"]) + sum(
         sum(p.values()) for name, p in points.items() if name != "tensors")
     assert data["score"] == expected
-    failed = [t for t in data["tests"]
-              if t["status"] == "failed" and t["extra_data"]["status"] != "skipped"]
+    failed = [t for t in data["tests"] if t.get("status") == "failed"]
     assert [t["name"] for t in failed] == [f"tensors.{wrong.check}"]
     assert wrong.mentions[0].lower() in failed[0]["output"].lower()
 

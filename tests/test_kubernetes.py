@@ -16,7 +16,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from tests.conftest import ROOT, solution
+from tests.conftest import ROOT, invoke, solution
 from tests.corpus import cases
 from torchdojo.batch.shards import shard_of
 from torchdojo.ci import strict_available
@@ -64,6 +64,42 @@ def test_the_job_runs_one_pod_per_shard_without_cluster_access(job):
     assert "--strict" in container["args"][0] and "--resume" in container["args"][0]
 
 
+def test_strict_grading_is_in_force_or_the_loss_is_named(job, tmp_path):
+    """Strict confinement in a pod takes a privileged container; a Job exported with
+    --allow-weaker is not privileged and says in its command what it accepts to lose."""
+    container = job["spec"]["template"]["spec"]["containers"][0]
+    assert container["securityContext"] == {"runAsUser": 0, "privileged": True}
+    assert "--allow-weaker" not in container["args"][0]
+    out = tmp_path / "weaker.yaml"
+    run = export(tmp_path, str(out), "--image", "x", "--shards", "2",
+                 "--allow-weaker", "memory", "--allow-weaker", "file system,memory")
+    assert run.returncode == 0, run.stderr
+    weaker = yaml.safe_load(out.read_text())
+    kubernetes_validate.validate(weaker, VERSIONS[-1], strict=True)
+    container = weaker["spec"]["template"]["spec"]["containers"][0]
+    assert container["securityContext"]["privileged"] is False
+    assert "--strict --allow-weaker memory,file-system " in container["args"][0]
+
+
+def test_a_strict_refusal_fails_the_job_instead_of_retrying(job, tmp_path):
+    """The pod's status is grade-batch's, except 1 (graded, some need a regrade): a refusal
+    (2) reaches the Job's pod failure policy, which stops the Job."""
+    rules = job["spec"]["podFailurePolicy"]["rules"]
+    assert rules == [{"action": "FailJob", "onExitCodes": {
+        "containerName": "grade", "operator": "In", "values": [2]}, "onPodConditions": []}]
+    container = job["spec"]["template"]["spec"]["containers"][0]
+    shim = tmp_path / "bin" / "torchdojo"
+    shim.parent.mkdir()
+    env = {**os.environ, "PATH": f"{shim.parent}:{os.environ['PATH']}",
+           "JOB_COMPLETION_INDEX": "0", **{e["name"]: e["value"] for e in container["env"]}}
+    for status, pod_status in ((0, 0), (1, 0), (2, 2), (137, 137)):
+        shim.write_text(f"#!/bin/sh\nexit {status}\n")
+        shim.chmod(0o755)
+        pod = subprocess.run([*container["command"], container["args"][0]], env=env,
+                             capture_output=True, text=True, timeout=60)
+        assert pod.returncode == pod_status, (status, pod.stderr)
+
+
 def test_the_pod_script_passes_shellcheck(job, tmp_path):
     script = tmp_path / "pod.sh"
     script.write_text(job["spec"]["template"]["spec"]["containers"][0]["args"][0])
@@ -81,9 +117,11 @@ def test_the_pod_script_passes_shellcheck(job, tmp_path):
     (["--image", "x", "--shards", "2", "--claim", "a b"], "is not a volume claim"),
     (["--image", "x", "--shards", "2", "--parallelism", "3"], "--parallelism must be"),
     (["no_such_topic", "--image", "x", "--shards", "2"], "unknown topic"),
+    (["--image", "x", "--shards", "2", "--allow-weaker", "memory;reboot"],
+     "unknown confinement"),
 ])
 def test_bad_values_are_one_line_and_exit_2(tmp_path, args, says):
-    run = export(tmp_path, str(tmp_path / "job.yaml"), *args)
+    run = invoke("export", "kubernetes", str(tmp_path / "job.yaml"), *args)
     assert run.returncode == 2 and says in run.stderr, run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "job.yaml").exists()

@@ -28,6 +28,7 @@ from torchdojo.batch.shards import Shard
 from torchdojo.batch.worker import Settings
 from torchdojo.course import Course
 from torchdojo.engine.report import Report
+from torchdojo.engine.strict import require
 
 SLACK = 60.0  # per learner, beyond the topics' budgets: pytest, references, sandbox starts
 Event = Callable[[str, str, Report | None], None]  # ("start" | "done", learner, report)
@@ -40,6 +41,7 @@ class Batch:
     learners: list[str]  # this run's learners (its shard), sorted
     todo: list[tuple[str, Path, Submission]]  # learners to grade, with what they submitted
     kept: list[str] = field(default_factory=list)  # complete from an earlier run (--resume)
+    allow_weaker: tuple[str, ...] = ()  # strict: the confinements the caller waived
     seconds: float = 0.0
     signum: int = 0  # the signal that stopped the run early (0: it ran to the end)
     submissions: Path | None = None  # the folder of learner folders: nothing below it is followed
@@ -79,12 +81,17 @@ def learner_budget(course: Course, timeout_scale: float = 1.0,
 
 def prepare(course: Course, submissions: Path, output: Path, *, workers: int | None = None,
             topics: Sequence[str] = (), seed: int | None = None, strict: bool = False,
-            shard: Shard | None = None, resume: bool = False,
+            allow_weaker: Sequence[str] = (), shard: Shard | None = None, resume: bool = False,
             interrupt: Interrupt | None = None) -> Batch:
-    """Find this run's learners, open the output folder and decide who is graded."""
+    """Find this run's learners, open the output folder and decide who is graded.
+
+    ``strict`` refuses (``StrictRefused``) before any worker starts where a confinement it
+    promises is not available here and ``allow_weaker`` does not name it.
+    """
     check = (interrupt or Interrupt()).check
     submissions = Path(submissions).absolute()  # learners' paths are below it, as named
     selected = [t.name for t in course.select(topics)]  # an unknown topic fails here
+    waived = require(allow_weaker) if strict else ()
     found = [(n, p) for n, p in find_learners(submissions, Path(output))
              if shard is None or shard.holds(n)]
     prepare_output(Path(output))
@@ -104,7 +111,7 @@ def prepare(course: Course, submissions: Path, output: Path, *, workers: int | N
     out.write_manifest()
     out.write_gradebook()
     return Batch(out, min(workers or default_workers(), max(len(todo), 1)),
-                 [n for n, _ in found], todo, kept, submissions=submissions)
+                 [n for n, _ in found], todo, kept, allow_weaker=waived, submissions=submissions)
 
 
 def run(course: Course, batch: Batch, *,
@@ -114,7 +121,8 @@ def run(course: Course, batch: Batch, *,
     out = batch.out
     strict = out.key.tier == "strict"
     settings = Settings(root=str(course.root), seed=out.key.seed, topics=out.key.topics,
-                        strict=strict, timeout_scale=timeout_scale,
+                        strict=strict, allow_weaker=batch.allow_weaker,
+                        timeout_scale=timeout_scale,
                         submissions=str(batch.submissions) if batch.submissions else None)
     pool = Pool(settings, batch.workers,
                 budget or learner_budget(course, timeout_scale, out.key.topics),
@@ -143,7 +151,8 @@ def run(course: Course, batch: Batch, *,
 
 def grade_batch(course: Course, submissions: Path, output: Path, *, workers: int | None = None,
                 topics: Sequence[str] = (), seed: int | None = None, strict: bool = False,
-                shard: Shard | None = None, resume: bool = False, timeout_scale: float = 1.0,
+                allow_weaker: Sequence[str] = (), shard: Shard | None = None,
+                resume: bool = False, timeout_scale: float = 1.0,
                 budget: float | None = None, on_event: Event | None = None) -> Batch:
     """Grade every learner folder of ``submissions`` (of ``shard``) into ``output``.
 
@@ -153,8 +162,8 @@ def grade_batch(course: Course, submissions: Path, output: Path, *, workers: int
     with Interrupt() as interrupt:
         try:
             batch = prepare(course, submissions, output, workers=workers, topics=topics,
-                            seed=seed, strict=strict, shard=shard, resume=resume,
-                            interrupt=interrupt)
+                            seed=seed, strict=strict, allow_weaker=allow_weaker,
+                            shard=shard, resume=resume, interrupt=interrupt)
         except Interrupted:
             raise KeyboardInterrupt from None  # nothing was graded yet
         return run(course, batch, timeout_scale=timeout_scale, budget=budget,

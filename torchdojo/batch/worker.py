@@ -2,7 +2,10 @@
 
 It is an ordinary grading process (learner code only ever runs in the sandboxes it forks from
 its own fork server), so a learner's crash, hang or exit costs that learner's topics only. The
-pool kills and replaces a worker that dies or overruns a learner's budget.
+pool kills and replaces a worker that dies or overruns a learner's budget. Sandboxes are
+confined even without ``--strict`` (a *guard*: a control group for their memory, processes
+and teardown, resource limits, signals scoped to their own processes), so that one learner
+cannot stop or starve the others.
 """
 
 from __future__ import annotations
@@ -23,14 +26,17 @@ class Settings:
     seed: int
     topics: tuple[str, ...] = ()  # the topics to grade (default: every topic)
     strict: bool = False
+    allow_weaker: tuple[str, ...] = ()  # strict: the confinements the caller waived
     timeout_scale: float = 1.0
     threads: int = 1
     log: str | None = None  # where this worker's own stdout and stderr go
     submissions: str | None = None  # the folder of learner folders: nothing below it is followed
+    private: tuple[str, ...] = ()  # strict: paths kept out of every sandbox's sight
 
 
 def serve(conn: Any, settings: Settings) -> None:
-    """Entry point of a worker process: answer ("grade", learner, folder) until told to stop."""
+    """Entry point of a worker process: grade each (learner, folder, topics) it is sent until
+    told to stop; no topics means the settings' topics."""
     _detach()
     _redirect(settings.log)
     signal.signal(signal.SIGTERM, _stop)
@@ -51,20 +57,22 @@ def serve(conn: Any, settings: Settings) -> None:
             return
         if job is None:
             return
-        learner, folder = job
+        learner, folder, topics = job
+        topics = topics or settings.topics
         try:
-            topics = [t.name for t in course.select(settings.topics)]
+            names = [t.name for t in course.select(topics)]
             within = Path(settings.submissions) if settings.submissions else None
-            submission = read_submission(Path(folder), topics, within=within)
-            report = grade(course, settings.topics, submission=submission, seed=settings.seed,
+            submission = read_submission(Path(folder), names, within=within)
+            report = grade(course, topics, submission=submission, seed=settings.seed,
                            threads=settings.threads, strict=settings.strict,
+                           allow_weaker=settings.allow_weaker, guard=True,
+                           private=settings.private,
                            timeout_scale=settings.timeout_scale)
         except Exception as exc:  # a grader bug must cost this learner only
             from torchdojo.batch.faults import fault_report
 
             report = fault_report(course, settings.seed, settings.strict,
-                                  f"grading raised {type(exc).__name__}: {exc}",
-                                  settings.topics)
+                                  f"grading raised {type(exc).__name__}: {exc}", topics)
         conn.send(("done", learner, report))
 
 

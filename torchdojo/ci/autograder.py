@@ -2,10 +2,16 @@
 
 ``run_autograder`` (in the bundle from ``torchdojo export gradescope``) calls
 ``python -m torchdojo.ci.autograder [ROOT]``. Only the learner's modules are read out of the
-submission (regular files of bounded size, never through a link: ``intake``), grading uses
-strict confinement where this build has it, and the results are written by this process after
-every sandbox is gone. Whatever goes wrong, a well-formed results.json is written and the exit
-status is 0 (Gradescope reads the file, never the status).
+submission (regular files of bounded size, never through a link: ``intake``), grading is
+strict, and the results are written by this process after every sandbox is gone. Whatever goes
+wrong, a well-formed results.json is written and the exit status is 0 (Gradescope reads the
+file, never the status).
+
+Strict grading fails closed here too: where the machine cannot put a confinement in force
+(Gradescope runs it as root; a container may still lack namespaces or writable control
+groups), results.json awards nothing and says why, unless the instructor waived that
+confinement when exporting the bundle (``--allow-weaker``, kept in ``run_autograder`` as
+``TORCHDOJO_ALLOW_WEAKER``).
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ import traceback
 from pathlib import Path
 
 DEFAULT_ROOT = "/autograder"
+WAIVERS = "TORCHDOJO_ALLOW_WEAKER"  # comma-separated KINDs the instructor accepts to lose
 NOTHING_FOUND = ("No exercise files were found in your submission. Upload your exercises/*.py "
                  "files (or the repository that holds exercises/).")
+WAIVE_HOW = "export the bundle with `torchdojo export gradescope --allow-weaker {kinds}`"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,10 +38,13 @@ def main(argv: list[str] | None = None) -> int:
 def run(root: Path, *, timeout_scale: float = 1.0) -> dict:
     """Grade ``root/submission``, write ``root/results/results.json`` and return its data."""
     started = time.perf_counter()
+    from torchdojo.engine.strict import StrictRefused
     from torchdojo.reporters import gradescope
 
     try:
         data, lines = _grade(root, timeout_scale)
+    except StrictRefused as exc:  # this machine cannot grade strictly: say so, award nothing
+        data, lines = gradescope.failure(str(exc), time.perf_counter() - started), [str(exc)]
     except Exception as exc:  # never leave Gradescope without a results file
         detail = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
         data, lines = gradescope.failure(detail, time.perf_counter() - started), [detail]
@@ -47,24 +58,26 @@ def run(root: Path, *, timeout_scale: float = 1.0) -> dict:
 def _grade(root: Path, timeout_scale: float) -> tuple[dict, list[str]]:
     import torchdojo
     from torchdojo import course as course_mod
-    from torchdojo.ci import strict_available
     from torchdojo.engine.grading import grade
+    from torchdojo.engine.strict import require
     from torchdojo.intake import read_submission
     from torchdojo.reporters import gradescope
     from torchdojo.reporters.common import summary
 
     course = course_mod.load()
-    strict = strict_available()
+    waived = require(os.environ.get(WAIVERS, "").split(","), waive=WAIVE_HOW)
     submission = read_submission(root / "submission", [t.name for t in course.topics],
                                  label="")
     found = submission.topics(t.name for t in course.topics)
-    report = grade(course, submission=submission, strict=strict, timeout_scale=timeout_scale)
+    report = grade(course, submission=submission, strict=True, allow_weaker=waived,
+                   private=[root / "results"], timeout_scale=timeout_scale)
     data = gradescope.results(report)
     if not found and not report.fault:
         data["output"] = f"{NOTHING_FOUND}\n\n{data['output']}"
     lines = [f"torchdojo from {Path(torchdojo.__file__).parent}",
              f"course {course.root}; topics found in the submission: {', '.join(found) or 'none'}",
-             f"strict confinement: {'on' if strict else 'not available in this build'}",
+             "strict confinement: in force: " + ", ".join(report.confinement.get("in_force", {}))
+             + (f"; waived by the instructor: {', '.join(waived)}" if waived else ""),
              summary(report)]
     if report.fault:
         lines.append(f"grader fault: {report.fault}")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import torchdojo
 from torchdojo.course import Course
+from torchdojo.sandbox.capabilities import kind
 
 TEMPLATES = Path(__file__).with_name("templates")
 EXECUTABLE = stat.S_IFREG | 0o755
@@ -35,13 +36,14 @@ def requirements() -> str:
     return "\n".join(lines) + "\n"
 
 
-def build(course: Course, output: Path) -> list[str]:
-    """Write the bundle to ``output``; returns the names it holds."""
+def build(course: Course, output: Path, allow_weaker: tuple[str, ...] = ()) -> list[str]:
+    """Write the bundle to ``output``; returns the names it holds. ``allow_weaker`` (KINDs)
+    are the confinements the instructor accepts that Gradescope's machine may lack."""
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.tmp")
     names = []
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for name, data, mode in _entries(course):
+        for name, data, mode in _entries(course, allow_weaker):
             info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
             info.external_attr = mode << 16
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -51,9 +53,11 @@ def build(course: Course, output: Path) -> list[str]:
     return names
 
 
-def _entries(course: Course) -> Iterator[tuple[str, bytes, int]]:
-    for script in ("setup.sh", "run_autograder"):
-        yield script, (TEMPLATES / "gradescope" / script).read_bytes(), EXECUTABLE
+def _entries(course: Course, allow_weaker: tuple[str, ...]) -> Iterator[tuple[str, bytes, int]]:
+    yield "setup.sh", (TEMPLATES / "gradescope" / "setup.sh").read_bytes(), EXECUTABLE
+    runner = (TEMPLATES / "gradescope" / "run_autograder").read_text()
+    waived = ",".join(kind(name) for name in allow_weaker)
+    yield "run_autograder", runner.replace("@ALLOW_WEAKER@", waived).encode(), EXECUTABLE
     yield "requirements.txt", requirements().encode(), READABLE
     package = Path(torchdojo.__file__).parent
     for path in _files(package):

@@ -7,6 +7,10 @@ schedules, retries and reports; torchdojo adds no scheduler or queue of its own.
 The manifest is the commented template in ``templates/kubernetes`` with its ``@NAME@`` fields
 filled in; every value is checked first, so none can break out of its place in the YAML or in
 the pod's shell command.
+
+Pods grade with ``--strict``. Its confinements take a privileged container, so the container
+is privileged unless the instructor names what the Job accepts to lose (``allow_weaker``):
+then it is not, and its command carries ``--allow-weaker`` (see the template's notes).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from torchdojo.batch.shards import MAX_SHARDS
 from torchdojo.ci.bundle import TEMPLATES
 from torchdojo.course import Course, CourseError
+from torchdojo.sandbox.capabilities import UnknownKind, kind, parse_kinds
 
 TEMPLATE = TEMPLATES / "kubernetes" / "torchdojo-grade.yaml"
 _IMAGE = re.compile(r"[a-z0-9][a-z0-9._/:@-]*", re.IGNORECASE)
@@ -35,6 +40,7 @@ class JobSpec:
     claim: str = "torchdojo-data"
     name: str = "torchdojo-grade"
     topics: tuple[str, ...] = ()
+    allow_weaker: tuple[str, ...] = ()  # confinements a pod may grade without (KINDs)
 
 
 def manifest(course: Course, spec: JobSpec) -> str:
@@ -49,11 +55,17 @@ def manifest(course: Course, spec: JobSpec) -> str:
     _need(1 <= parallelism <= spec.shards, "--parallelism must be 1 to the number of shards")
     _need(1 <= spec.workers <= 512, "--workers must be 1 to 512")
     _need(0 <= spec.seed < 2**31, "--seed must be 0 to 2147483647")
+    try:
+        waived = ",".join(kind(f) for f in parse_kinds(spec.allow_weaker))
+    except UnknownKind as exc:
+        raise CourseError(str(exc)) from None
     fields = {"IMAGE": spec.image, "NAME": spec.name, "CLAIM": spec.claim,
               "SHARDS": str(spec.shards), "PARALLELISM": str(parallelism),
               "WORKERS": str(spec.workers), "SEED": str(spec.seed),
               "MEMORY": f"{spec.workers * GIB_PER_WORKER + 2}Gi",
-              "TOPICS": "".join(f"{t} " for t in topics)}
+              "TOPICS": "".join(f"{t} " for t in topics),
+              "PRIVILEGED": "false" if waived else "true",
+              "WAIVED": f"--allow-weaker {waived} " if waived else ""}
     text = TEMPLATE.read_text()
     for key, value in fields.items():
         text = text.replace(f"@{key}@", value)

@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import click
 
-from torchdojo.cli import batch, dev, export, grade, gradebook, init, kubernetes, learn, nbgrader
+from torchdojo.cli import (
+    batch,
+    dev,
+    export,
+    grade,
+    gradebook,
+    init,
+    kubernetes,
+    learn,
+    nbgrader,
+    report,
+)
 from torchdojo.cli.common import Interrupted
 
 SECTIONS = (
     ("Learner commands", ("init", "grade", "watch", "list", "hint", "reset", "solution")),
-    ("Instructor and course CI commands", ("grade-batch", "gradebook", "export", "nbgrader")),
+    ("Instructor and course CI commands", ("grade-batch", "gradebook", "report", "export",
+                                           "nbgrader")),
     ("Course author commands", ("dev",)),
 )
 
@@ -47,8 +59,8 @@ def main() -> None:
     """Learn PyTorch by doing: fill in exercises/, then grade them."""
 
 
-for _command in (init.init, grade.grade, *learn.COMMANDS, batch.grade_batch, export.export,
-                 nbgrader.nbgrader, dev.dev):
+for _command in (init.init, grade.grade, *learn.COMMANDS, batch.grade_batch, report.report,
+                 export.export, nbgrader.nbgrader, dev.dev):
     main.add_command(_command)
 main.add_command(gradebook.gradebook)
 export.export.add_command(kubernetes.export_kubernetes)

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from torchdojo.batch.folders import find_learners, prepare_output
 from torchdojo.batch.shards import Shard
 from torchdojo.ci import strict_available
-from torchdojo.cli.common import Failure, friendly, load_course
+from torchdojo.cli.common import Failure, friendly, load_course, strict_options
 from torchdojo.engine.report import Report
 from torchdojo.engine.sanitize import text
 from torchdojo.reporters.common import number
@@ -31,7 +31,11 @@ from torchdojo.reporters.common import number
               help="Learners graded at once (default: the number of CPU cores).")
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1),
               help="Inputs for every learner (default: the output's seed, else a new one).")
-@click.option("--strict", is_flag=True, help="Authoritative grading with a confined sandbox.")
+@click.option("--strict", is_flag=True, help="Authoritative grading with a confined sandbox; "
+              "refuses where a confinement is not available, unless --allow-weaker names it.")
+@click.option("--allow-weaker", "allow_weaker", multiple=True, metavar="KIND[,KIND...]",
+              help="With --strict: grade even though these confinements are not available "
+                   "here (e.g. memory,user); every report lists them as waived.")
 @click.option("--shard", "shard_spec", metavar="K/N",
               help="Grade only shard K of N: a fixed part of the learners, by learner id.")
 @click.option("--resume", is_flag=True,
@@ -39,7 +43,8 @@ from torchdojo.reporters.common import number
                    "torchdojo version and submission; grade the rest.")
 @friendly
 def grade_batch(submissions: Path, topics: tuple[str, ...], output: Path, workers: int | None,
-                seed: int | None, strict: bool, shard_spec: str | None, resume: bool) -> None:
+                seed: int | None, strict: bool, allow_weaker: tuple[str, ...],
+                shard_spec: str | None, resume: bool) -> None:
     """Grade every learner folder in SUBMISSIONS (each laid out like exercises/) in parallel,
     on TOPICS (default: every topic)."""
     console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -47,10 +52,11 @@ def grade_batch(submissions: Path, topics: tuple[str, ...], output: Path, worker
         shard = Shard.parse(shard_spec) if shard_spec is not None else None
     except ValueError as exc:
         raise Failure(f"--shard {exc}") from None
-    again = _resume_command(submissions, topics, output, shard, strict)
+    again = _resume_command(submissions, topics, output, shard, strict, allow_weaker)
     try:
         if strict and not strict_available():
             raise Failure("strict grading is not available in this build of torchdojo")
+        waived = strict_options(strict, allow_weaker)  # before any worker starts
         course = load_course()
         course.select(topics)  # an unknown topic fails before any worker starts
         find_learners(submissions, output)  # fail fast, before torch is imported
@@ -62,8 +68,9 @@ def grade_batch(submissions: Path, topics: tuple[str, ...], output: Path, worker
         with Interrupt() as interrupt:
             try:
                 batch = grade_all.prepare(course, submissions, output, workers=workers,
-                                          topics=topics, seed=seed, strict=strict, shard=shard,
-                                          resume=resume, interrupt=interrupt)
+                                          topics=topics, seed=seed, strict=strict,
+                                          allow_weaker=waived, shard=shard, resume=resume,
+                                          interrupt=interrupt)
             except Interrupted:
                 raise KeyboardInterrupt from None
             _announce(console, batch, shard)
@@ -105,11 +112,11 @@ def _announce(console: Console, batch: Any, shard: Shard | None) -> None:
 
 
 def _resume_command(submissions: Path, topics: tuple[str, ...], output: Path,
-                    shard: Shard | None, strict: bool) -> str:
+                    shard: Shard | None, strict: bool, allow_weaker: tuple[str, ...]) -> str:
     """The command that picks up where this one stopped (the output keeps the seed)."""
     words = ["torchdojo", "grade-batch", str(submissions), *topics, "--output", str(output),
              *(["--shard", str(shard)] if shard else []), *(["--strict"] if strict else []),
-             "--resume"]
+             *(f"--allow-weaker={kinds}" for kinds in allow_weaker), "--resume"]
     return shlex.join(words)
 
 

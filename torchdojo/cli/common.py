@@ -70,6 +70,18 @@ def learner_course() -> Course:
     return course
 
 
+def strict_options(strict: bool, allow_weaker: tuple[str, ...]) -> tuple[str, ...]:
+    """Check ``--strict``/``--allow-weaker`` before anything starts: strict grading refuses
+    (one line, exit 2) where this machine cannot confine a sandbox as it promises."""
+    if allow_weaker and not strict:
+        raise Failure("--allow-weaker only applies to --strict grading")
+    if not strict:
+        return ()
+    from torchdojo.engine.strict import require
+
+    return require(allow_weaker)
+
+
 def require_plotting() -> None:
     """Stop with one line, before any grading, when matplotlib is missing."""
     from torchdojo.reporters import curves

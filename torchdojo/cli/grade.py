@@ -22,6 +22,7 @@ from torchdojo.cli.common import (
     load_course,
     require_plotting,
     shown,
+    strict_options,
 )
 from torchdojo.course import CourseError
 from torchdojo.files import write_atomically
@@ -44,10 +45,15 @@ from torchdojo.reporters import FORMATS
               help="Also draw recorded loss curves as PNG files in .torchdojo/plots/.")
 @click.option("--strict", is_flag=True,
               help="Authoritative grading for CI and instructors: confined sandboxes (limits, "
-                   "own user, no network, nothing of the course in sight).")
+                   "own user, no network, nothing of the course in sight). Refuses to grade "
+                   "where a confinement is not available, unless --allow-weaker names it.")
+@click.option("--allow-weaker", "allow_weaker", multiple=True, metavar="KIND[,KIND...]",
+              help="With --strict: grade even though these confinements are not available "
+                   "here (e.g. memory,user); the report lists them as waived.")
 @friendly
 def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Path | None,
-          seed: int | None, threads: int, plot: bool, strict: bool) -> None:
+          seed: int | None, threads: int, plot: bool, strict: bool,
+          allow_weaker: tuple[str, ...]) -> None:
     """Grade TOPICS (default: all) and report every check."""
     if output is not None and not output.resolve().parent.is_dir():
         raise Failure(f"cannot write the report to {output}: its folder does not exist")
@@ -57,6 +63,7 @@ def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Pa
         raise CourseError(f"submission folder {submission} does not exist")
     if plot:
         require_plotting()
+    waived = strict_options(strict, allow_weaker)
     own = submission is None or submission.resolve() == course.exercises.resolve()
     from torchdojo.learn.workspace import missing
 
@@ -76,6 +83,7 @@ def grade(topics: tuple[str, ...], submission: Path | None, fmt: str, output: Pa
         with LiveProgress.for_topics(course, topics) as live:
             report = grade_course(course, topics, submission=submission, seed=seed,
                                   threads=threads, listener=live, strict=strict,
+                                  allow_weaker=waived,
                                   private=[output.resolve()] if output else [])
     except KeyboardInterrupt:
         raise Interrupted("Interrupted: grading stopped before the end. No report was written "

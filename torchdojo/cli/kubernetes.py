@@ -27,11 +27,14 @@ from torchdojo.files import write_atomically
 @click.option("--name", default="torchdojo-grade", show_default=True, help="The Job's name.")
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1),
               help="Inputs for every learner (default: a new seed, written into the Job).")
+@click.option("--allow-weaker", "allow_weaker", multiple=True, metavar="KIND[,KIND...]",
+              help="Confinements the pods may grade without (e.g. memory,file-system): the "
+                   "container is then not privileged and the reports list them as waived.")
 @click.option("--force", is_flag=True, help="Replace an existing OUTPUT.")
 @friendly
 def export_kubernetes(output: Path, topics: tuple[str, ...], image: str, shards: int,
                       parallelism: int | None, workers: int, claim: str, name: str,
-                      seed: int | None, force: bool) -> None:
+                      seed: int | None, allow_weaker: tuple[str, ...], force: bool) -> None:
     """Write to OUTPUT a Kubernetes Job that grades TOPICS (default: all) in SHARDS pods."""
     import secrets
 
@@ -41,7 +44,8 @@ def export_kubernetes(output: Path, topics: tuple[str, ...], image: str, shards:
         raise Failure(f"{output} exists (use --force to replace it)")
     seed = secrets.randbelow(2**31) if seed is None else seed
     spec = JobSpec(image=image, shards=shards, seed=seed, parallelism=parallelism,
-                   workers=workers, claim=claim, name=name, topics=topics)
+                   workers=workers, claim=claim, name=name, topics=topics,
+                   allow_weaker=allow_weaker)
     text = manifest(load_course(), spec)
     try:
         write_atomically(output, text)

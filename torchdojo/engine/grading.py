@@ -33,16 +33,21 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
           submission: Path | Submission | None = None, seed: int | None = None,
           threads: int = 1,
           strict: bool = False, timeout_scale: float = 1.0,
-          listener: GradeListener | None = None, private: Iterable[Path | str] = ()) -> Report:
+          listener: GradeListener | None = None, private: Iterable[Path | str] = (),
+          allow_weaker: Iterable[str] = (), guard: bool = False) -> Report:
     """Grade ``submission``: a folder of ``<topic>.py`` files (default: the course's exercises)
     or a checkout holding ``exercises/``, read by ``intake``; or the modules already read.
 
     ``listener`` hears of each check as it starts and finishes (a progress display).
     ``strict`` confines every sandbox (see ``sandbox.limits``) and keeps the course's secrets and
-    the ``private`` paths (where results go) out of its sight; the report is authoritative.
+    the ``private`` paths (where results go) out of its sight; the report is authoritative. It
+    refuses (``StrictRefused``) before grading anything when a confinement cannot be put in
+    force here, unless ``allow_weaker`` names it. ``guard`` (a batch's advisory tier) confines
+    sandboxes only as far as protecting the other learners of a batch needs.
     """
     if strict and not sys.platform.startswith("linux"):
         raise CourseError("strict grading needs Linux (namespaces and resource limits)")
+    waived = strict_mode.require(allow_weaker) if strict else ()
     selected = course.select(topics)
     if not isinstance(submission, Submission):
         folder = Path(submission) if submission is not None else course.exercises
@@ -52,7 +57,8 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
     config = GradeConfig(course=course, topics=selected, submission=submission,
                          seed=new_seed() if seed is None else seed, threads=threads,
                          strict=strict, timeout_scale=timeout_scale, listener=listener,
-                         private=strict_mode.private_paths(course, private) if strict else ())
+                         private=strict_mode.private_paths(course, private) if strict else (),
+                         guard=guard and not strict and sys.platform.startswith("linux"))
     forkserver.start()
     started = time.perf_counter()
     import torch
@@ -69,7 +75,7 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
     fault = plugin.fault or _pytest_fault(int(code))
     confinement: dict = {}
     if strict:  # every sandbox is closed by now; make sure none of their processes is left
-        confinement, leftover = strict_mode.summarize(plugin.sandboxes())
+        confinement, leftover = strict_mode.summarize(plugin.sandboxes(), waived)
         fault = fault or leftover
     return Report(seed=config.seed, tier="strict" if strict else "local",
                   topics=[plugin.results[t.name] for t in selected], notes=plugin.notes(),

@@ -33,6 +33,7 @@ from torchdojo.sandbox.host import (
     ImportFailed,
     LearnerRaised,
     NotAttempted,
+    OutOfMemory,
     Sandbox,
     SandboxCrashed,
     SandboxProblem,
@@ -62,6 +63,7 @@ class GradeConfig:
     timeout_scale: float = 1.0
     listener: GradeListener | None = None
     private: tuple[str, ...] = ()  # strict: paths no sandbox may see (course secrets, results)
+    guard: bool = False  # not strict: confine only what protects a batch's other learners
 
 
 @dataclass
@@ -205,6 +207,9 @@ class GradingPlugin:
             return Status.TIMEOUT, f"timeout: {exc.message}.\n{spec.concept}: {exc.advice}"
         if isinstance(exc, LearnerRaised):
             return Status.ERROR, _raised_message(exc, spec, label)
+        if isinstance(exc, OutOfMemory):
+            return Status.ERROR, f"{exc.message}\n{spec.concept}: every process you start " \
+                                 "shares that memory; keep fewer or smaller tensors alive."
         if isinstance(exc, (SandboxCrashed, BadReply, SandboxProblem)):
             return Status.ERROR, f"{exc.message}\n{spec.concept}: a graded function must " \
                                  "return its value; nothing else counts."
@@ -267,10 +272,11 @@ class GradingPlugin:
             return _TopicState(topic, result, learner)
         scale = self.config.timeout_scale
         budget = Budget(call=topic.call_timeout * scale, topic=topic.time_budget * scale)
-        policy = Policy.for_budget(budget.topic, self.config.threads, self.config.private) \
-            if self.config.strict else None
+        confined = self.config.strict or self.config.guard
+        policy = Policy.for_budget(budget.topic, self.config.threads, self.config.private,
+                                   strict=self.config.strict) if confined else None
         sandbox = Sandbox(topic.name, submission.files, threads=self.config.threads,
-                          strict=self.config.strict, budget=budget, policy=policy)
+                          budget=budget, policy=policy)
         return _TopicState(topic, result, Learner(sandbox), sandbox)
 
     def notes(self) -> list[str]:

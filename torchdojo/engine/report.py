@@ -74,7 +74,8 @@ class Report:
     seconds: float = 0.0
     fault: str = ""  # a grader fault: the run itself is not trustworthy
     environment: dict = field(default_factory=dict)
-    confinement: dict = field(default_factory=dict)  # strict: {"in_force", "not_available"}
+    # strict: {"in_force": {name: what}, "not_available": {name: why}, "waived": [name, ...]}
+    confinement: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # files of the submission that were refused
 
     @property

@@ -1,8 +1,13 @@
-"""Strict grading on the grading side: what sandboxes must not see, and what was in force.
+"""Strict grading on the grading side: refuse without confinement, hide secrets, say what held.
 
-The sandbox itself applies the confinements (``sandbox.limits``) and says which ones held
-before any learner code runs; this module gathers those statements for the report and checks,
-after teardown, that no process of any sandbox is left before the report is written.
+``--strict`` fails closed. ``require`` asks the machine, once and before anything is graded,
+whether every confinement a strict sandbox promises can be put in force (``capabilities``);
+what cannot and was not waived by the caller stops the run with one line saying how to get
+it. The sandboxes themselves apply the confinements (``sandbox.limits``) and say which ones
+held before any learner code runs; ``summarize`` gathers those statements for the report,
+turns any confinement that did not hold and was not waived into a grader fault (no grade),
+and checks, after teardown, that no process of any sandbox is left before the report is
+written.
 """
 
 from __future__ import annotations
@@ -11,8 +16,30 @@ import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from torchdojo.course import Course
+from torchdojo.course import Course, CourseError
+from torchdojo.sandbox import capabilities
 from torchdojo.sandbox.host import Sandbox
+
+
+class StrictRefused(CourseError):
+    """Strict grading cannot keep its promises here, and the caller did not waive them."""
+
+
+def require(allow_weaker: Iterable[str] = (), waive: str = "add --allow-weaker {kinds}"
+            ) -> tuple[str, ...]:
+    """Check this machine before grading; returns the waived confinements (fact names).
+
+    ``allow_weaker`` takes KINDs (``memory``, ``file-system``) or fact names; ``waive`` says
+    how the caller's interface waives ``{kinds}``, for the refusal line.
+    """
+    try:
+        waived = capabilities.parse_kinds(allow_weaker)
+    except capabilities.UnknownKind as exc:
+        raise CourseError(str(exc)) from None
+    lacking = capabilities.missing(waived)
+    if lacking:
+        raise StrictRefused(capabilities.refusal(lacking, waive))
+    return waived
 
 
 def private_paths(course: Course, extra: Iterable[Path | str] = ()) -> tuple[str, ...]:
@@ -35,8 +62,9 @@ def _git_folders(dot_git: Path) -> list[Path]:
     return found
 
 
-def summarize(sandboxes: Iterable[Sandbox]) -> tuple[dict, str]:
-    """The confinement section of a strict report, and a fault if any sandbox outlived teardown.
+def summarize(sandboxes: Iterable[Sandbox], waived: Iterable[str] = ()) -> tuple[dict, str]:
+    """The confinement section of a strict report, and a fault if a sandbox lacked a
+    confinement nobody waived or outlived teardown.
 
     A confinement counts as in force only when every sandbox of the run had it. Closing is
     idempotent; it is repeated here so that the check below sees every sandbox torn down.
@@ -55,12 +83,17 @@ def summarize(sandboxes: Iterable[Sandbox]) -> tuple[dict, str]:
                 in_force.setdefault(name, text)
     for name in missing:
         in_force.pop(name, None)
-    left = sorted(pid for box in sandboxes for pid in box.survivors)
+    waived = list(waived)
+    unwaived = [name for name in missing if name in capabilities.FACTS and name not in waived]
     fault = ""
+    if unwaived:
+        fault = "strict confinement did not hold and was not waived: " + "; ".join(
+            f"{name} ({missing[name]})" for name in unwaived)
+    left = sorted(pid for box in sandboxes for pid in box.survivors)
     if left:
-        fault = f"sandbox processes outlived teardown: {left}"
+        fault = fault or f"sandbox processes outlived teardown: {left}"
         in_force.pop("teardown", None)
-        missing["teardown"] = fault
+        missing["teardown"] = f"sandbox processes outlived teardown: {left}"
     if not boxes:
         missing["sandbox"] = "no sandbox was started (no submitted file was graded)"
-    return {"in_force": in_force, "not_available": missing}, fault
+    return {"in_force": in_force, "not_available": missing, "waived": waived}, fault

@@ -58,6 +58,10 @@ def _confinement(confinement: dict) -> Text:
     text = Text("In force: " + (", ".join(held) or "nothing"), style="dim")
     for name, why in (confinement.get("not_available") or {}).items():
         text.append(f"\nNot available: {name} ({why})", style="yellow")
+    waived = confinement.get("waived") or []
+    if waived:
+        text.append(f"\nWaived by the caller (--allow-weaker): {', '.join(waived)}",
+                    style="yellow")
     return text
 
 

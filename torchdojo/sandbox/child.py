@@ -22,7 +22,7 @@ from typing import Any
 
 import torch
 
-from torchdojo.sandbox import limits, wire
+from torchdojo.sandbox import limits, warm_spawn, wire
 
 MAX_TEXT = 2000
 
@@ -36,7 +36,9 @@ class ChildSpec:
     strict: bool = False
     uid: int | None = None  # strict mode run as this user when started as root
     output_fd: bool = True  # capture output at the file descriptors (POSIX) or at sys.stdout
-    policy: limits.Policy | None = None  # strict mode: the limits and what must stay hidden
+    policy: limits.Policy | None = None  # confined: the limits and what must stay hidden
+    cgroup: tuple[str, ...] = ()  # the control group's cgroup.procs files, to join first
+    cgroup_kind: str = ""  # what that group is, for the report ("cgroup v2")
     path: str = ""  # the learner's module, once the sandbox has written its copy
 
     @property
@@ -51,7 +53,7 @@ def serve(conn: Any, out: Any, spec: ChildSpec) -> None:
     except limits.ConfinementFailed as exc:
         _send(conn, {"status": "confinement_failed", "message": str(exc)})
         return
-    if spec.strict:  # said before any learner code runs, so learner code cannot forge it
+    if spec.policy is not None:  # said before learner code runs, so it cannot be forged
         _send(conn, {"status": "confined", "facts": facts})
     module, failure = _load(spec)
     if failure is not None:
@@ -80,20 +82,23 @@ def _send(conn: Any, header: dict) -> None:
 def _settle(out: Any, spec: ChildSpec) -> tuple[ChildSpec, limits.Facts]:
     """Detach from the grader: own process group, captured output, private cwd, fixed threads.
 
-    Strict mode confines the process first, while it is still single-threaded.
+    A confined sandbox (strict, or a batch's guard) is confined first, while it is still
+    single-threaded.
     """
     if hasattr(os, "setsid"):
         os.setsid()
     if out is not None:
         _capture(out, spec.output_fd)
     facts: limits.Facts = {}
-    if spec.strict:
+    if spec.policy is not None:
         spec, facts = limits.confine(spec)
-    else:
+    if not spec.path:  # not confined, or a batch's guard, which keeps the host's folders
         spec = _copy_code(spec)
     os.chdir(spec.workdir)
     torch.set_num_threads(spec.threads)
     _deterministic()
+    if hasattr(os, "fork"):  # "spawn" workers start from here, torch already imported
+        warm_spawn.install()
     sys.path.insert(0, str(Path(spec.path).parent))
     return spec, facts
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from torchdojo import intake
-from torchdojo.sandbox import child, forkserver, limits, users, wire
+from torchdojo.sandbox import cgroups, child, forkserver, limits, users, wire
 from torchdojo.sandbox.channel import Channel, Stalled, TooLarge
 
 OUTPUT_LIMIT = 16 * 1024
@@ -105,6 +105,10 @@ class SandboxCrashed(SandboxProblem):
     pass
 
 
+class OutOfMemory(SandboxCrashed):
+    """The kernel ended the sandbox (or one of its processes) for holding too much memory."""
+
+
 class BadReply(SandboxProblem):
     """The sandbox answered with something that is not a well-formed value."""
 
@@ -146,12 +150,15 @@ class Sandbox:
         self.module = f"{topic}.py"
         self.budget = budget or Budget()
         self.threads = threads
-        self.strict = strict or policy is not None
         self.policy = policy or (limits.Policy.for_budget(self.budget.topic, threads)
-                                 if self.strict else None)
-        self.confinement: limits.Facts = {}  # strict: what the sandbox says it put in force
-        self.survivors: list[int] = []  # strict: processes of its user alive after teardown
+                                 if strict else None)
+        self.strict = self.policy is not None and self.policy.strict
+        self.confinement: limits.Facts = {}  # confined: what the sandbox says was put in force
+        self.survivors: list[int] = []  # confined: its processes alive after teardown
+        self.memory_peak: int | None = None  # its control group's peak, read at teardown
         self._lease: users.Lease | None = None
+        self._group: cgroups.Group | None = None
+        self._group_problem = ""
         self.spent = 0.0
         self.output = _OutputTail()
         self.warnings: list[str] = []  # distinct warnings the learner's calls raised, in order
@@ -177,9 +184,13 @@ class Sandbox:
         self._workdir = tempfile.mkdtemp(prefix=f"torchdojo-{self.topic}-")
         if self.strict:
             self._lease = users.lease()
+        if self.policy is not None:
+            self._group = self._new_group()
         spec = child.ChildSpec(topic=self.topic, code=self.code, workdir=self._workdir,
                                threads=self.threads, strict=self.strict, output_fd=OUTPUT_AT_FD,
-                               uid=self._lease.uid if self._lease else None, policy=self.policy)
+                               uid=self._lease.uid if self._lease else None, policy=self.policy,
+                               cgroup=tuple(self._group.procs) if self._group else (),
+                               cgroup_kind=cgroups.tree().describe() if self._group else "")
         parent_conn, child_conn = _CTX.Pipe()
         out_r, out_w = _CTX.Pipe(duplex=False)
         self._proc = _CTX.Process(target=child.serve, args=(child_conn, out_w, spec),
@@ -199,7 +210,7 @@ class Sandbox:
         self._conn = parent_conn
         self._channel = Channel(parent_conn, wire.MAX_MESSAGE_BYTES)
         self.output.follow(out_r, at_fd=OUTPUT_AT_FD)
-        if self.strict:
+        if self.policy is not None:
             self._confined()
         try:
             header, _ = self._receive(self.budget.start, f"importing {self.module}")
@@ -213,6 +224,18 @@ class Sandbox:
                 failure = ImportFailed(f"{self.module}: {header.get('message')}")
             self._import_failure = failure
             raise failure
+
+    def _new_group(self) -> cgroups.Group | None:
+        """The sandbox's control group, made before it starts (it joins it first thing)."""
+        tree = cgroups.tree()
+        if not tree.usable:
+            self._group_problem = tree.problem
+            return None
+        try:
+            return tree.create(self.policy.group_memory, self.policy.processes)
+        except cgroups.CgroupError as exc:
+            self._group_problem = str(exc)
+            return None
 
     def _confined(self) -> None:
         """Read what the sandbox put in force; it reports before any learner code runs."""
@@ -228,10 +251,18 @@ class Sandbox:
             raise self._import_failure
         facts = header.get("facts") or {}
         self.confinement = {str(k): [bool(v[0]), str(v[1])] for k, v in facts.items()}
-        self.confinement["teardown"] = [True, "every process of the sandbox user is killed "
-                                              "before the report is written"] if self._lease \
-            else [False, "only the sandbox's process group is killed; a process that leaves "
-                         "it (setsid) may outlive the sandbox"]
+        if self._group_problem and not self.confinement.get("memory", [True])[0]:
+            self.confinement["memory"][1] += f": {self._group_problem}"
+        self.confinement["teardown"] = self._teardown_fact()
+
+    def _teardown_fact(self) -> list:
+        ways = [way for way, used in (
+            ("every process of its control group", self._group is not None),
+            ("every process of the sandbox user", self._lease is not None)) if used]
+        if ways:
+            return [True, f"{' and '.join(ways)} killed before the report is written"]
+        return [False, "only the sandbox's process group is killed; a process that leaves it "
+                       "(setsid) may outlive the sandbox"]
 
     def close(self) -> None:
         """Kill the child and everything it started, then remove its working directory."""
@@ -243,6 +274,13 @@ class Sandbox:
         if lease is not None:
             self.survivors += users.kill_all(lease.uid)
             lease.release()
+        group, self._group = self._group, None
+        if group is not None:
+            self.memory_peak = group.peak()
+            left = group.kill()
+            self.survivors = sorted({*self.survivors, *left})
+            if not left:
+                group.remove()
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -346,8 +384,13 @@ class Sandbox:
         if proc is not None:
             proc.join(timeout=2)
             code = proc.exitcode
+        group = self._group
+        out_of_memory = group is not None and group.oom_kills() > 0
         self.close()
         how = _exit_text(code)
+        if out_of_memory:
+            return OutOfMemory(f"the sandbox ran out of memory (its processes may use "
+                               f"{group.memory / limits.GiB:g} GiB together) {when}")
         return SandboxCrashed(f"the sandbox process {how} {when}")
 
 

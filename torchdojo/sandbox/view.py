@@ -2,7 +2,9 @@
 
 Inside a private mount namespace the sandbox gets a new root: the system folders and the Python
 installation bound read-only at their usual paths, a fresh ``/proc`` that hides other users'
-processes, size-capped private ``/tmp`` and ``/dev/shm``, and a copy of the submission. The
+processes, private ``/tmp`` and ``/dev/shm`` capped in bytes and in files (millions of empty
+files would otherwise cost the machine memory that no size cap sees), and a copy of the
+submission. Filling them is the learner's own ``ENOSPC``, never the grader's. The
 course (solutions, hidden checks, reference results), the grader's HOME, other checkouts on the
 machine and the results folder are simply not there. Paths that must stay private but live
 inside a bound folder (the course copy a wheel ships) are covered with empty mounts.
@@ -27,6 +29,10 @@ _OLD = ".old-root"
 @dataclass(frozen=True)
 class Sizes:
     tmp: int  # bytes of the private /tmp and of /dev/shm each
+    files: int = 16384  # inodes (files and folders) of each
+
+    def options(self, mode: str) -> str:
+        return f"size={self.tmp},nr_inodes={self.files},mode={mode}"
 
 
 def python_paths() -> list[str]:
@@ -121,7 +127,7 @@ def _devices(root: str, sizes: Sizes, notes: list[str]) -> None:
     syscalls.bind("/dev", target, readonly=False)
     if os.path.isdir(target + "/shm"):
         syscalls.mount("tmpfs", target + "/shm", "tmpfs", syscalls.MS_NOSUID | syscalls.MS_NODEV,
-                       f"size={sizes.tmp},mode=1777")
+                       sizes.options("1777"))
     else:
         notes.append("/dev/shm: not present")
 
@@ -147,7 +153,7 @@ def _tmp(root: str, sizes: Sizes) -> None:
     tmp = root + "/tmp"
     os.mkdir(tmp)
     syscalls.mount("tmpfs", tmp, "tmpfs", syscalls.MS_NOSUID | syscalls.MS_NODEV,
-                   f"size={sizes.tmp},mode=1777")
+                   sizes.options("1777"))
 
 
 def _work(root: str, owner: tuple[int, int] | None) -> None:
