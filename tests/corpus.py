@@ -16,6 +16,7 @@ reference, so only the functions it redefines differ from a correct submission::
 
 ``wrong/`` cases must fail ``check`` with ``status`` and every ``mentions`` text in its message;
 ``also`` lists other checks the case may fail. ``right/`` cases must get full marks.
+A long ``also`` list may take several lines, each starting ``also:``.
 ``attacks/`` cases attack the grader: the checks under ``lose`` (or ``all``/``any``) score 0 with
 ``status``, and nothing else changes. A case can instead be a whole file (``whole: true``).
 """
@@ -63,7 +64,9 @@ def _parse(topic: str, kind: str, path: Path) -> Case:
     for line in lines[1:]:
         key, sep, value = line.partition(":")
         if sep and key.strip() in {"check", "status", "mentions", "also", "lose", "whole"}:
-            fields[key.strip()] = value.strip()
+            # a list too long for one line goes on in another line with the same key
+            fields[key.strip()] = "; ".join(filter(None, (fields.get(key.strip()),
+                                                          value.strip())))
     listed = lambda key: tuple(s.strip() for s in fields.get(key, "").split(";") if s.strip())  # noqa: E731
     return Case(topic=topic, kind=kind, path=path, summary=lines[0] if lines else path.stem,
                 check=fields.get("check", ""), status=fields.get("status", "failed"),

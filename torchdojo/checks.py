@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from torchdojo.compare import Mismatch, expect, expect_true
+from torchdojo.datasets import load_digits
 from torchdojo.engine.draw import Draw, derive_seed
 from torchdojo.engine.ranks import job_part, rank_records, ranks_that_wrote
 from torchdojo.sandbox import wire
@@ -40,7 +41,7 @@ __all__ = [
     "DEADLINE", "GROUP_TIMEOUT", "Check", "Draw", "Foreign", "LearnerRaised", "Mismatch",
     "NotAttempted", "SandboxCrashed", "SandboxProblem", "SandboxTimeout", "TensorData", "as_data",
     "both", "check", "derive_seed", "expect", "expect_inputs_kept", "expect_true", "job_part",
-    "learner_problem", "rank_records", "ranks_that_wrote", "shared", "spec_of",
+    "learner_problem", "load_digits", "rank_records", "ranks_that_wrote", "shared", "spec_of",
 ]
 
 MARK = "__torchdojo_check__"
