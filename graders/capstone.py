@@ -10,9 +10,9 @@ One training run per grade (``run``) does what a learner's script does: ``make_m
 ``train`` with validation after each epoch, ``predict`` on the test images and ``evaluate`` on
 the validation set, with hooks recording what the loop did (every forward pass: its mode,
 its grad mode, what went in, whether a backward pass went through it; every optimizer step:
-whether the gradients it used were this step's only). Most checks read that run. A second
-run with the same seed (``again``, other random numbers drawn between the calls) is read by the
-reproducibility check only, and the reference runs once (``reference``) for its loss curve.
+whether the gradients it used were this step's only). Most checks read that run. Two short
+runs with the same seed (``twice``, other random numbers drawn between the calls) are read by
+the reproducibility check only, and the reference runs once (``reference``) for its curve.
 """
 
 import math
@@ -34,6 +34,7 @@ from torchdojo.checks import (
 )
 
 EPOCHS = 15
+REPEAT_EPOCHS = 2  # reproducibility is judged on two short runs: two epochs show every seed
 TEST, VAL = 360, 180
 CLASSES = 10
 CHANCE_LOSS = math.log(CLASSES)  # the cross-entropy of guessing uniformly
@@ -139,20 +140,17 @@ def probe_run(m, data, epochs, seed, noise):
             # The gradients a step uses must be those of the backward passes since the last
             # step (scaled by at most 1, for clipping or unscaling), nothing older.
             steps[0] += 1
-            ga = aa = gg = 0.0
-            for k, p in enumerate(params):
-                g, a = p.grad, arrived.get(k)
-                if g is not None:
-                    gg += float(torch.sum(g * g, dtype=torch.float64))
-                if a is not None:
-                    aa += float(torch.sum(a * a, dtype=torch.float64))
-                if g is not None and a is not None:
-                    ga += float(torch.sum(g * a, dtype=torch.float64))
+            if not params:
+                return
+            g = torch.cat([p.grad.detach().reshape(-1) if p.grad is not None
+                           else torch.zeros(p.numel()) for p in params]).double()
+            a = torch.cat([arrived[k].reshape(-1) if k in arrived else torch.zeros(p.numel())
+                           for k, p in enumerate(params)]).double()
             arrived.clear()
-            scale = ga / aa if aa > 0 else 0.0
-            # |g - scale * a|^2 = gg - 2 scale ga + scale^2 aa, relative to |g|^2
-            rest = max(gg - 2 * scale * ga + scale * scale * aa, 0.0) / gg if gg > 0 else 0.0
-            if params and (gg == 0 or aa == 0 or rest > 1e-6 or not 0 < scale <= 1 + 1e-3):
+            gg, aa = float(g @ g), float(a @ a)
+            scale = float(g @ a) / aa if aa > 0 else 0.0
+            rest = float((g - scale * a).norm()) / gg ** 0.5 if gg > 0 else 0.0
+            if gg == 0 or aa == 0 or rest > 1e-3 or not 0 < scale <= 1 + 1e-3:
                 faults.append([steps[0], gg == 0, aa == 0])
 
         hooks = [model.register_forward_hook(on_forward),
@@ -257,9 +255,10 @@ def run(learner, plan):
 
 
 @shared
-def again(learner, plan):
-    return learner.run(probe_run, plan.data, EPOCHS, plan.seed, plan.noise[1],
-                       label=f"a second {RUN_CALL.removeprefix('the ')} with the same seed")
+def twice(learner, plan, run):  # after run: when run fails, so does this, without more tries
+    label = f"a short training run ({REPEAT_EPOCHS} epochs)"
+    return [learner.run(probe_run, plan.data, REPEAT_EPOCHS, plan.seed, noise, label=label)
+            for noise in plan.noise]
 
 
 @shared
@@ -358,7 +357,7 @@ def expect_history(history) -> None:
                     advice="Append plain numbers: loss.item(), correct / total.")
 
 
-def test_accuracy(result: dict, plan: Plan, want: dict) -> float:
+def held_out_accuracy(result: dict, plan: Plan, want: dict) -> float:
     """The held-out accuracy of the returned predictions, scored here."""
     got = result["predictions"]
     expected = want["predictions"]
@@ -535,13 +534,11 @@ def loss_curve_falls(run, reference, record):
                 advice="The model stopped learning: a learning rate far too high wrecks the "
                 "weights early on (the loss spikes, then stays near ln 10), and a softmax "
                 "before CrossEntropyLoss keeps the loss above 1.46.")
-    rise = next((i for i in range(1, len(losses)) if losses[i] > 1.5 * losses[i - 1] + 0.05),
-                None)
-    if rise is not None:
-        expect_true(False, f"jumps from {losses[rise - 1]:.3g} to {losses[rise]:.3g} in epoch "
-                    f"{rise + 1}; expected a curve that keeps falling.", name="train_loss",
-                    advice="A loss that jumps up means steps that are too big: lower the "
-                    "learning rate.")
+    lowest = min(losses)
+    expect_true(last <= 1.5 * lowest + 0.05, f"ends at {last:.3g}, well above its lowest "
+                f"point ({lowest:.3g}, epoch {losses.index(lowest) + 1}); expected a curve that "
+                "keeps falling.", name="train_loss", advice="Training became unstable: the "
+                "steps are too big for the later epochs; lower the learning rate.")
 
 
 @check(points=1, concept="losses as Python floats", hints=[
@@ -638,11 +635,11 @@ def reshuffled_each_epoch(run):
     per = len(batches) // EPOCHS
     epochs = [torch.cat(batches[i * per:(i + 1) * per]) for i in range(EPOCHS)] if per else []
     repeats = sum(torch.equal(epochs[i], epochs[i - 1]) for i in range(1, len(epochs)))
-    expect_true(per > 0 and repeats == 0, f"trained on the same batches in the same order in "
-                f"{repeats + 1} epochs in a row; expected a new order every epoch.",
-                name="train", advice="Pass shuffle=True to the training DataLoader and create "
-                "it once, outside the epoch loop, with one seeded generator: it then draws a "
-                "new order every epoch.")
+    expect_true(per > 0 and repeats == 0, f"repeated the previous epoch's batches, in the same "
+                f"order, in {repeats} of its {EPOCHS - 1} later epochs; expected a new order "
+                "every epoch.", name="train", advice="Pass shuffle=True to the training "
+                "DataLoader and create it once, outside the epoch loop, with one seeded "
+                "generator: it then draws a new order every epoch.")
 
 
 @check(points=1, concept="train() mode for training", hints=[
@@ -796,25 +793,19 @@ def predict_prepares_like_training(run):
     "torch.manual_seed(seed) at the start of make_model and of train; DataLoader(..., "
     "shuffle=True, generator=torch.Generator().manual_seed(seed))",
 ], docs=[f"{DOCS}notes/randomness.html", f"{DOCS}data.html#data-loading-randomness"])
-def reproducible_with_seed(run, again):
-    did_the_work(run)
-    did_the_work(again)
+def reproducible_with_seed(twice):
+    first, second = twice
+    did_the_work(first)
+    did_the_work(second)
     advice = "Seed everything random with the given seed: torch.manual_seed(seed) before " \
              "building the model and at the start of train, and a seeded generator for the " \
              "DataLoader; other code's random numbers must not change your results."
-    first, second = series(run["history"], "train_loss"), series(again["history"], "train_loss")
-    expect_true(first is not None and first == second, "gave other losses in a second run "
-                f"with the same seed ({short(first)} then {short(second)}); expected the same "
-                "numbers.", name="train", advice=advice)
-    expect(again["predictions"], run["predictions"],
-           name="predict after a second run with the same seed", advice=advice)
-
-
-def short(values) -> str:
-    if not isinstance(values, list) or not values:
-        return repr(values)
-    return f"[{', '.join(f'{v:.4g}' if isinstance(v, float) else repr(v) for v in values[:2])}"\
-           ", ...]"
+    expect(series(second["history"], "train_loss"), series(first["history"], "train_loss"),
+           name=f"train_loss of two runs ({REPEAT_EPOCHS} epochs) with the same seed",
+           rtol=1e-6, atol=1e-9, advice=advice)
+    expect(second["predictions"], first["predictions"],
+           name=f"predict after two runs ({REPEAT_EPOCHS} epochs) with the same seed",
+           advice=advice)
 
 
 # ----------------------------------------------------------------------------- accuracy
@@ -828,8 +819,8 @@ def reaches(level: str, run: dict, reference: dict, plan: Plan) -> None:
                 f"epochs of {run['sizes'][0]} ({allowed}).", name="train",
                 advice="Train for the number of epochs you are given, each sample once per "
                        "epoch.")
-    got = test_accuracy(run, plan, reference)
-    want = test_accuracy(reference, plan, reference)
+    got = held_out_accuracy(run, plan, reference)
+    want = held_out_accuracy(reference, plan, reference)
     expect_true(got >= LEVELS[level], f"classifies {got:.1%} of the {TEST} held-out images "
                 f"correctly; this level needs {LEVELS[level]:.0%} (the reference: {want:.1%}).",
                 name="predict(model, test_images)", advice=ACCURACY_ADVICE[level])
