@@ -13,7 +13,8 @@ a held-out test: it hands your code the training and validation images with thei
 the test images *without* them; it scores your predictions itself. Then it checks:
 
 - the held-out accuracy, in levels with their own points (the reference reaches about 97%);
-- the loss curve: one mean cross-entropy per epoch, finite and falling;
+- the loss curve: one mean cross-entropy per epoch, finite, falling, and matching the
+  trained model's actual cross-entropy (so: on the logits, per sample);
 - the loop: gradients cleared before every step, the data reshuffled every epoch, training
   forward passes in train() mode, and every other forward pass in eval() mode under no_grad;
 - that validation measures the validation data, and that predict prepares images as your
@@ -22,8 +23,9 @@ the test images *without* them; it scores your predictions itself. Then it check
   predictions, whatever random numbers other code drew before.
 
 Each training run gets EPOCHS epochs and must finish within 30 seconds on one CPU core (the
-reference takes about one). To try your code as the grader does, run `try_it()` (in this folder:
-`python -c "import capstone; capstone.try_it()"`).
+reference takes about one). predict and evaluate may be handed a model that is still in
+training mode. To try your code as the grader does, call `try_it()`: in a notebook cell, or
+from this folder with `python -c "import capstone; capstone.try_it()"`.
 """
 
 import numpy as np
