@@ -814,7 +814,7 @@ def reproducible_with_seed(twice):
 # ----------------------------------------------------------------------------- accuracy
 
 
-def reaches(level: str, run: dict, reference: dict, plan: Plan) -> None:
+def reaches(level: str, run: dict, reference: dict, plan: Plan, record: dict) -> None:
     did_the_work(run)
     seen = [f for f in forwards(run) if f.trained]
     samples, allowed = sum(f.size for f in seen), EPOCHS * run["sizes"][0]
@@ -824,6 +824,7 @@ def reaches(level: str, run: dict, reference: dict, plan: Plan) -> None:
                        "epoch.")
     got = held_out_accuracy(run, plan, reference)
     want = held_out_accuracy(reference, plan, reference)
+    record.update(accuracy=got, reference_accuracy=want)  # kept in the report's data
     missed = next(name for name, floor in LEVELS.items() if got < floor) \
         if got < LEVELS[level] else level  # the advice for the first level not reached
     expect_true(got >= LEVELS[level], f"classifies {got:.1%} of the {TEST} held-out images "
@@ -847,8 +848,8 @@ ACCURACY_ADVICE = {
     "predict does not return the argmax of each row of logits.",
     "predict: model.eval(); with torch.no_grad(): return model(x).argmax(dim=1)",
 ], docs=[f"{DOCS}generated/torch.argmax.html"])
-def accuracy_learns(run, reference, plan):
-    reaches("learns", run, reference, plan)
+def accuracy_learns(run, reference, plan, record):
+    reaches("learns", run, reference, plan, record)
 
 
 @check(points=2, concept="held-out accuracy: a good classifier", hints=[
@@ -859,8 +860,8 @@ def accuracy_learns(run, reference, plan):
     "nn.Sequential(nn.Flatten(), nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10)) with "
     "torch.optim.Adam(model.parameters(), lr=3e-3)",
 ], docs=[f"{DOCS}optim.html"])
-def accuracy_good(run, reference, plan):
-    reaches("good", run, reference, plan)
+def accuracy_good(run, reference, plan, record):
+    reaches("good", run, reference, plan, record)
 
 
 @check(points=2, concept="held-out accuracy: an excellent classifier", hints=[
@@ -869,5 +870,5 @@ def accuracy_good(run, reference, plan):
     "of 32, reshuffling every epoch, and every epoch of the budget.",
     "Adam(lr=3e-3), batch_size=32, shuffle=True, nn.Dropout(0.2) after the hidden ReLU",
 ], docs=[f"{DOCS}optim.html", f"{DOCS}generated/torch.nn.Dropout.html"])
-def accuracy_excellent(run, reference, plan):
-    reaches("excellent", run, reference, plan)
+def accuracy_excellent(run, reference, plan, record):
+    reaches("excellent", run, reference, plan, record)
