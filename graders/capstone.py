@@ -112,93 +112,101 @@ def probe_run(m, data, epochs, seed, noise):
     forwards, prints, used, faults = [], [], set(), []
     now, steps, arrived = {"phase": "make_model"}, [0], {}
 
-    with torch.random.fork_rng(devices=[]):
-        scramble(0)
-        model = m.make_model(seed)
-        if not isinstance(model, torch.nn.Module):
-            return {"problem": f"make_model returned a {type(model).__name__}, not an "
-                               "nn.Module"}
-        params = [p for p in model.parameters() if p.requires_grad]
-        train_ds = m.DigitsDataset(data["train_images"], data["train_labels"])
-        val_ds = m.DigitsDataset(data["val_images"], data["val_labels"])
+    threads = torch.get_num_threads()
+    # One thread: this model's many tiny operations run fastest on one, and the results then
+    # cannot depend on the grade's thread count (as with the ranks of ddp).
+    torch.set_num_threads(1)
+    try:
+        with torch.random.fork_rng(devices=[]):
+            scramble(0)
+            model = m.make_model(seed)
+            if not isinstance(model, torch.nn.Module):
+                return {"problem": f"make_model returned a {type(model).__name__}, not an "
+                                   "nn.Module"}
+            params = [p for p in model.parameters() if p.requires_grad]
+            train_ds = m.DigitsDataset(data["train_images"], data["train_labels"])
+            val_ds = m.DigitsDataset(data["val_images"], data["val_labels"])
 
-        def on_forward(module, inputs, output):
-            x = inputs[0] if inputs and isinstance(inputs[0], torch.Tensor) else None
-            index = len(forwards)
-            batch = x is not None and x.dim() > 0 and len(x) > 0
-            forwards.append([now["phase"], any(mod.training for mod in module.modules()),
-                             torch.is_grad_enabled(), len(x) if batch else 0,
-                             float(x.detach().sum(dtype=torch.float64)) if batch else 0.0,
-                             x.numel() if batch else 0])
-            prints.append(fingerprint(x) if batch else torch.zeros(0, dtype=torch.float64))
-            if isinstance(output, torch.Tensor) and output.requires_grad:
-                output.register_hook(lambda grad, index=index: used.add(index))
+            def on_forward(module, inputs, output):
+                x = inputs[0] if inputs and isinstance(inputs[0], torch.Tensor) else None
+                index = len(forwards)
+                batch = x is not None and x.dim() > 0 and len(x) > 0
+                forwards.append([now["phase"], any(mod.training for mod in module.modules()),
+                                 torch.is_grad_enabled(), len(x) if batch else 0,
+                                 float(x.detach().sum(dtype=torch.float64)) if batch else 0.0,
+                                 x.numel() if batch else 0])
+                prints.append(fingerprint(x) if batch else torch.zeros(0, dtype=torch.float64))
+                if isinstance(output, torch.Tensor) and output.requires_grad:
+                    output.register_hook(lambda grad, index=index: used.add(index))
 
-        def arrive(k):
-            def hook(grad):
-                arrived[k] = arrived[k] + grad.detach() if k in arrived else grad.detach().clone()
-            return hook
+            def arrive(k):
+                def hook(grad):
+                    grad = grad.detach()
+                    arrived[k] = arrived[k] + grad if k in arrived else grad.clone()
+                return hook
 
-        def on_step(optimizer, args, kwargs):
-            # The gradients a step uses must be those of the backward passes since the last
-            # step (scaled by at most 1, for clipping or unscaling), nothing older.
-            steps[0] += 1
-            if not params:
-                return
-            g = torch.cat([p.grad.detach().reshape(-1) if p.grad is not None
-                           else torch.zeros(p.numel()) for p in params]).double()
-            a = torch.cat([arrived[k].reshape(-1) if k in arrived else torch.zeros(p.numel())
-                           for k, p in enumerate(params)]).double()
-            arrived.clear()
-            gg, aa = float(g @ g), float(a @ a)
-            scale = float(g @ a) / aa if aa > 0 else 0.0
-            rest = float((g - scale * a).norm()) / gg ** 0.5 if gg > 0 else 0.0
-            if gg == 0 or aa == 0 or rest > 1e-3 or not 0 < scale <= 1 + 1e-3:
-                faults.append([steps[0], gg == 0, aa == 0])
+            def on_step(optimizer, args, kwargs):
+                # The gradients a step uses must be those of the backward passes since the last
+                # step (scaled by at most 1, for clipping or unscaling), nothing older.
+                steps[0] += 1
+                if not params:
+                    return
+                g = torch.cat([p.grad.detach().reshape(-1) if p.grad is not None
+                               else torch.zeros(p.numel()) for p in params]).double()
+                a = torch.cat([arrived[k].reshape(-1) if k in arrived else torch.zeros(p.numel())
+                               for k, p in enumerate(params)]).double()
+                arrived.clear()
+                gg, aa = float(g @ g), float(a @ a)
+                scale = float(g @ a) / aa if aa > 0 else 0.0
+                rest = float((g - scale * a).norm()) / gg ** 0.5 if gg > 0 else 0.0
+                if gg == 0 or aa == 0 or rest > 1e-3 or not 0 < scale <= 1 + 1e-3:
+                    faults.append([steps[0], gg == 0, aa == 0])
 
-        hooks = [model.register_forward_hook(on_forward),
-                 register_optimizer_step_pre_hook(on_step)]
-        hooks += [p.register_hook(arrive(k)) for k, p in enumerate(params)]
-        try:
-            scramble(1)
-            now["phase"] = "train"
-            history = m.train(model, train_ds, val_ds, epochs, seed)
-            scramble(2)
-            now["phase"] = "predict"
-            model.train()
-            predictions = m.predict(model, data["test_images"])
-            now["phase"] = "evaluate"
-            model.train()
-            evaluated = m.evaluate(model, val_ds)
-        finally:
-            for hook in hooks:
-                hook.remove()
+            hooks = [model.register_forward_hook(on_forward),
+                     register_optimizer_step_pre_hook(on_step)]
+            hooks += [p.register_hook(arrive(k)) for k, p in enumerate(params)]
+            try:
+                scramble(1)
+                now["phase"] = "train"
+                history = m.train(model, train_ds, val_ds, epochs, seed)
+                scramble(2)
+                now["phase"] = "predict"
+                model.train()
+                predictions = m.predict(model, data["test_images"])
+                now["phase"] = "evaluate"
+                model.train()
+                evaluated = m.evaluate(model, val_ds)
+            finally:
+                for hook in hooks:
+                    hook.remove()
 
-        def measured():
-            """The trained model measured by trusted code, on the learner's own samples."""
-            def stacked(ds):
-                xs, ys = zip(*(ds[i] for i in range(len(ds))), strict=True)
-                return torch.stack(xs), torch.as_tensor([int(y) for y in ys])
+            def measured():
+                """The trained model measured by trusted code, on the learner's own samples."""
+                def stacked(ds):
+                    xs, ys = zip(*(ds[i] for i in range(len(ds))), strict=True)
+                    return torch.stack(xs), torch.as_tensor([int(y) for y in ys])
 
-            (xt, yt), (xv, yv) = stacked(train_ds), stacked(val_ds)
-            model.eval()
-            with torch.no_grad():
-                found = {"train_accuracy": (model(xt).argmax(1) == yt).double().mean().item(),
-                         "val_accuracy": (model(xv).argmax(1) == yv).double().mean().item(),
-                         "train_prints": fingerprint(xt), "val_prints": fingerprint(xv)}
-                model.train()  # last: BatchNorm's running statistics may change here
-                torch.manual_seed(seed)
-                found["train_loss"] = F.cross_entropy(model(xt), yt).item()
-            return found
+                (xt, yt), (xv, yv) = stacked(train_ds), stacked(val_ds)
+                model.eval()
+                with torch.no_grad():
+                    found = {"train_accuracy": (model(xt).argmax(1) == yt).double().mean().item(),
+                             "val_accuracy": (model(xv).argmax(1) == yv).double().mean().item(),
+                             "train_prints": fingerprint(xt), "val_prints": fingerprint(xv)}
+                    model.train()  # last: BatchNorm's running statistics may change here
+                    torch.manual_seed(seed)
+                    found["train_loss"] = F.cross_entropy(model(xt), yt).item()
+                return found
 
-        try:
-            trusted = measured()
-        except Exception as exc:  # the learner's Dataset gives samples trusted code can't stack
-            trusted = {"problem": f"{type(exc).__name__}: {exc}"[:300]}
-    return {"history": history, "predictions": predictions, "evaluated": evaluated,
-            "forwards": forwards, "prints": torch.cat(prints) if prints else None,
-            "used": sorted(used), "steps": steps[0], "faults": faults[:5],
-            "bad_steps": len(faults), "trusted": trusted, "sizes": [len(train_ds), len(val_ds)]}
+            try:
+                trusted = measured()
+            except Exception as exc:  # the learner's Dataset gives samples trusted code can't stack
+                trusted = {"problem": f"{type(exc).__name__}: {exc}"[:300]}
+        return {"history": history, "predictions": predictions, "evaluated": evaluated,
+                "forwards": forwards, "prints": torch.cat(prints) if prints else None,
+                "used": sorted(used), "steps": steps[0], "faults": faults[:5],
+                "bad_steps": len(faults), "trusted": trusted, "sizes": [len(train_ds), len(val_ds)]}
+    finally:
+        torch.set_num_threads(threads)
 
 
 def probe_dataset(m, images, labels, reads, batch_size):
