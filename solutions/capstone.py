@@ -22,8 +22,8 @@ the test images *without* them; it scores your predictions itself. Then it check
 - reproducibility: the same seed gives the same weights, the same losses and the same
   predictions, whatever random numbers other code drew before.
 
-Each training run gets EPOCHS epochs and must finish within 30 seconds on one CPU core (the
-reference takes about one). predict and evaluate may be handed a model that is still in
+Each training run gets EPOCHS epochs and must finish within a minute on one CPU core (the
+reference takes about a second). predict and evaluate may be handed a model that is still in
 training mode. To try your code as the grader does, call `try_it()`: in a notebook cell, or
 from this folder with `python -c "import capstone; capstone.try_it()"`.
 """
