@@ -5,10 +5,11 @@
 Sections (each prints the median of several runs, every sample, and ratios measured in the
 same run, so a busy machine slows both sides of a comparison alike):
 
-- full: ``torchdojo grade --submission solutions`` over every topic, as a learner or CI runs
-  it (a new process: interpreter, torch import, fork server, every check). Beside it, the same
-  grade repeated inside one warm process, and (``--spawn``) with sandboxes spawned instead of
-  forked from the fork server, as on Windows.
+- full: ``torchdojo grade --submission solutions`` over every topic (or ``--topics``), as a
+  learner or CI runs it (a new process: interpreter, torch import, fork server, every check).
+  Beside it, ``python -c "import torch"``, the floor any new process pays, the same grade
+  repeated inside one warm process, and (``--spawn``) with sandboxes spawned instead of forked
+  from the fork server, as on Windows.
 - watch: save-to-verdict latency of ``torchdojo watch`` per topic, with a real file write and
   the real file watcher: from just before the write until the new verdict is read from the
   command's output. Beside it, the grade's own time (printed on the screen) and a cold
@@ -75,16 +76,21 @@ def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
 
 
 def bench_full(args: argparse.Namespace) -> None:
-    cmd = [*COMMAND, "grade", "--submission", "solutions", "--format", "json"]
-    print(f"full grade of the references, every topic ({', '.join(topic_names())})")
-    forked, spawned = [], []
-    for seed in range(args.runs):  # interleaved, so a busy machine slows both alike
+    topics = args.topics or []
+    cmd = [*COMMAND, "grade", *topics, "--submission", "solutions", "--format", "json"]
+    which = "topics" if topics else "every topic"
+    print(f"full grade of the references, {which} ({', '.join(topics or topic_names())})")
+    forked, spawned, floor = [], [], []
+    for seed in range(args.runs):  # interleaved, so a busy machine slows every side alike
         forked.append(timed([*cmd, "--seed", str(seed)], ROOT))
+        floor.append(timed([sys.executable, "-c", "import torch"], ROOT))
         if args.spawn:
             spawned.append(timed([*cmd, "--seed", str(seed)], ROOT,
                                  {"TORCHDOJO_START_METHOD": "spawn"}))
-    cold = median_line("torchdojo grade --submission solutions", forked)
-    warm = median_line("the same grade again in one warm process", warm_full(args.runs))
+    cold = median_line(" ".join(["torchdojo grade", *topics, "--submission solutions"]), forked)
+    torch_only = median_line('python -c "import torch" (the floor)', floor)
+    ratio_line("the grade / one import torch", cold, torch_only)
+    warm = median_line("the same grade again in one warm process", warm_full(args.runs, topics))
     ratio_line("a new process / a warm one", cold, warm)
     if args.spawn:
         slow = median_line("new process, sandboxes spawned (as on Windows)", spawned)
@@ -92,15 +98,17 @@ def bench_full(args: argparse.Namespace) -> None:
     print(f"  target: under 8 s for a new process -> {'met' if cold < 8 else 'NOT met'}")
 
 
-def warm_full(runs: int) -> list[float]:
+def warm_full(runs: int, topics: list[str]) -> list[float]:
     code = ("import json, sys, time\n"
             "from torchdojo import course\n"
-            "from torchdojo.engine.run import grade\n"
+            "from torchdojo.engine.grading import grade\n"
             "c = course.load()\n"
-            "grade(c, submission=c.solutions, seed=0)\n"
+            f"topics = {topics!r}\n"
+            "grade(c, topics, submission=c.solutions, seed=0)\n"
             "times = []\n"
             f"for seed in range({runs}):\n"
-            "    t = time.perf_counter(); r = grade(c, submission=c.solutions, seed=seed)\n"
+            "    t = time.perf_counter(); r = grade(c, topics, submission=c.solutions, "
+            "seed=seed)\n"
             "    times.append(time.perf_counter() - t)\n"
             "    assert r.score == r.max_score, r.fault\n"
             "print(json.dumps(times))\n")
@@ -349,7 +357,8 @@ SECTIONS: dict[str, Callable[[argparse.Namespace], None]] = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement")
-    parser.add_argument("--topics", nargs="*", help="topics for the watch section")
+    parser.add_argument("--topics", nargs="*",
+                        help="topics for the full and watch sections (default: every topic)")
     parser.add_argument("--only", nargs="*", choices=SECTIONS, help="sections to run")
     parser.add_argument("--learners", type=int, default=50, help="learners in the batch section")
     parser.add_argument("--batch-topics", nargs="*", default=["tensors", "reshape_view"],

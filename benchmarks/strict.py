@@ -51,7 +51,7 @@ def overhead(course: Path, runs: int) -> None:
 
 def warm(course_root: Path, runs: int) -> None:
     from torchdojo import course as course_mod
-    from torchdojo.engine.run import grade
+    from torchdojo.engine.grading import grade
 
     course = course_mod.load(course_root)
     print(f"overhead in one warm process, {runs} runs each (after one unmeasured run)")
@@ -79,7 +79,7 @@ def _summary(samples: dict[str, list[float]]) -> None:
 
 def memory(course_root: Path) -> None:
     from torchdojo import course as course_mod
-    from torchdojo.engine.run import grade
+    from torchdojo.engine.grading import grade
     from torchdojo.sandbox import host, limits
 
     course = course_mod.load(course_root)

@@ -10,7 +10,7 @@ The GPU tier repeats the float16 checks with `GradScaler("cuda")`.
 
 import torch
 
-from torchdojo.checks import check, expect, expect_true
+from torchdojo.checks import both, check, expect, expect_true, mlp, probe
 
 BF16, FP16 = torch.bfloat16, torch.float16
 PARAMS = dict(rtol=1e-4, atol=1e-6)  # parameters after steps: float32 values from AMP math
@@ -19,8 +19,8 @@ PARAMS = dict(rtol=1e-4, atol=1e-6)  # parameters after steps: float32 values fr
 def draw_setup(draw, count=2, scale=1.0):
     """A small classifier's weights and ``count`` batches for it."""
     features, hidden, classes = draw.integer(4, 8), draw.integer(6, 12), draw.integer(3, 5)
-    weights = [draw.tensor(hidden, features) * 0.4, draw.tensor(hidden) * 0.1,
-               draw.tensor(classes, hidden) * 0.4, draw.tensor(classes) * 0.1]
+    weights = {"0.weight": draw.tensor(hidden, features) * 0.4, "0.bias": draw.tensor(hidden) * 0.1,
+               "2.weight": draw.tensor(classes, hidden) * 0.4, "2.bias": draw.tensor(classes) * 0.1}
     batches = []
     for _ in range(count):
         n = draw.integer(6, 12)
@@ -29,6 +29,7 @@ def draw_setup(draw, count=2, scale=1.0):
     return {"weights": weights, "batches": batches}
 
 
+@probe(uses=[mlp])
 def probe_amp(m, spec):
     """Drive the learner's AMP code on a small classifier, as ``spec`` says.
 
@@ -44,13 +45,8 @@ def probe_amp(m, spec):
     device, dtype = spec["device"], spec["dtype"]
     factor = spec.get("loss_factor", 1.0)
 
-    def build(weights):
-        model = nn.Sequential(nn.Linear(weights[0].shape[1], weights[0].shape[0]), nn.ReLU(),
-                              nn.Linear(weights[2].shape[1], weights[2].shape[0]))
-        with torch.no_grad():
-            for param, value in zip(model.parameters(), weights, strict=True):
-                param.copy_(value)
-        return model.to(device)
+    def build(state):
+        return mlp(state, nn.ReLU()).to(device)
 
     def loss_fn(logits, targets):
         return F.cross_entropy(logits, targets) * factor
@@ -139,15 +135,9 @@ def probe_amp(m, spec):
             "optimizer": fresh_optimizer.state_dict()["param_groups"]}
 
 
-def both(learner, ref, what, case):
-    """The probe's results for ``case`` from the learner and from the reference; ``what``
-    names the situation in messages."""
-    return learner.run(probe_amp, case, label=what), ref.run(probe_amp, case)
-
-
 def amp(learner, ref, what, case, **options):
-    """Run ``case`` on both sides and compare the results."""
-    expect(*both(learner, ref, what, case), **options)
+    """Run ``case`` on both sides and compare the results; ``what`` names it in messages."""
+    expect(*both(learner, ref, probe_amp, case, label=what), **options)
 
 
 def spec(setup, mode, dtype, device="cpu", **extra):
@@ -168,7 +158,8 @@ def forward_results(learner, ref, draw, device="cpu"):
     setup = draw_setup(draw, count=1)
     for dtype in (BF16, FP16):
         what = f"autocast_forward(model, inputs, labels, {device!r}, {dtype})"
-        got, want = both(learner, ref, what, case=spec(setup, "forward", dtype, device))
+        got, want = both(learner, ref, probe_amp, spec(setup, "forward", dtype, device),
+                         label=what)
         if not isinstance(got, dict) or got.keys() != want.keys():  # a subverted sandbox
             expect(got, want, name=what)
         yield what, got, want
@@ -218,7 +209,7 @@ def zero_fraction(gradients):
 def expect_no_underflow(learner, ref, what, case, key, **options):
     """Run a float16 case with a tiny loss. Gradients that underflowed are exactly 0: say so
     before comparing everything else."""
-    got, want = both(learner, ref, what, case)
+    got, want = both(learner, ref, probe_amp, case, label=what)
     share = zero_fraction(got[key]) if isinstance(got, dict) and key in got else 0.0
     expect_true(share <= zero_fraction(want[key]) + 0.25,
                 f"{share:.0%} of the first layer's gradients are exactly 0: they underflowed "
@@ -371,7 +362,7 @@ def checkpoint_saves_scaler(learner, ref, draw):
 ])
 def checkpoint_restores_scaler(learner, ref, draw):
     setup = draw_setup(draw, count=2)
-    fresh = [draw.tensor(*w.shape) * 0.4 for w in setup["weights"]]
+    fresh = {key: draw.tensor(*w.shape) * 0.4 for key, w in setup["weights"].items()}
     amp(learner, ref, "load_checkpoint(path, model, optimizer, scaler), then one more step",
         spec(setup, "load", BF16, fresh_weights=fresh), **PARAMS, advice={
             "['scaler']": "Restore the scaler too: scaler.load_state_dict(checkpoint['scaler']).",

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import torch
 
-from torchdojo.checks import as_data, check, expect, expect_inputs_kept
+from torchdojo.checks import as_data, both, check, expect, expect_inputs_kept
 
 ORACLE_TOLERANCE = {"rtol": 1e-4, "atol": 1e-6}
 
@@ -95,11 +95,6 @@ def oracle_grads(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor,
     return numeric_grad(loss64, [x, w, b, y], 1), numeric_grad(loss64, [x, w, b, y], 2)
 
 
-def call_both(learner, ref, name: str, *args: object) -> tuple[object, object]:
-    """The learner's and the reference's replies, with the arguments as they are afterwards."""
-    return learner.call(name, *args, after=True), ref.call(name, *args)
-
-
 def after_grads(reply: object) -> tuple[object, object]:
     """The .grad of w and b among the arguments after a call (already checked against the
     reference, so they are tensors)."""
@@ -135,7 +130,7 @@ def intro_example(learner, ref, draw):
     printed = as_data((torch.tensor([-0.0898]), torch.tensor([-0.0817])))
     expect(learner.grads_with_autograd_grad(x, w, b, y), printed, atol=5e-5, rtol=0,
            advice="The introduction prints dL/dw1 = -0.0898 and dL/db = -0.0817.")
-    got, want = call_both(learner, ref, "grads_with_backward", x, w, b, y)
+    got, want = both(learner, ref, "grads_with_backward", x, w, b, y, after=True)
     expect_inputs_kept(got, want, advice="After backward(), w.grad and b.grad hold the "
                        "gradients; the values of w and b do not change.")
     expect(list(after_grads(got)), list(printed), name="w.grad and b.grad", atol=5e-5, rtol=0)
@@ -149,7 +144,7 @@ def intro_example(learner, ref, draw):
 ])
 def autograd_grad_values(learner, ref, draw):
     x, w, b, y = problem(draw)
-    got, want = call_both(learner, ref, "grads_with_autograd_grad", x, w, b, y)
+    got, want = both(learner, ref, "grads_with_autograd_grad", x, w, b, y, after=True)
     expect(got.value, want.value, advice={
         "type": "torch.autograd.grad returns the gradients and does not fill w.grad, which "
                 "stays None: return what it returns.",
@@ -170,7 +165,7 @@ def autograd_grad_values(learner, ref, draw):
 ])
 def backward_fills_grad(learner, ref, draw):
     x, w, b, y = problem(draw)
-    got, want = call_both(learner, ref, "grads_with_backward", x, w, b, y)
+    got, want = both(learner, ref, "grads_with_backward", x, w, b, y, after=True)
     expect(got.value, want.value, rtol=1e-5, atol=1e-6, advice={
         "type": "Return the loss as a Python float: loss.item().",
     })
@@ -227,7 +222,7 @@ def retain_grad_non_leaf(learner, ref, draw):
 def input_gradient(learner, ref, draw):
     x, w, b, _ = problem(draw)
     w, b = w.detach(), b.detach()
-    got, want = call_both(learner, ref, "input_saliency", x, w, b)
+    got, want = both(learner, ref, "input_saliency", x, w, b, after=True)
     expect(got.value, want.value)
     expect_inputs_kept(got, want, advice="x was changed: requires_grad_() or .grad on the "
                        "caller's tensor. Differentiate a copy: x.detach().clone()"
@@ -322,7 +317,7 @@ def leaf_parameters(learner, ref, draw):
 def manual_sgd(learner, ref, draw):
     x, w, b, y = problem(draw)
     lr, steps = draw.choice([0.1, 0.5, 1.0]), draw.integer(3, 5)
-    got, want = call_both(learner, ref, "gd_steps", x, w, b, y, lr, steps)
+    got, want = both(learner, ref, "gd_steps", x, w, b, y, lr, steps, after=True)
     expect(got.value, want.value, rtol=1e-4, atol=1e-6, advice={
         "type": "Return a list with one Python float (loss.item()) per step.",
         "values": "The losses differ: are the gradients cleared every step, and is every "
@@ -350,7 +345,7 @@ def frozen_features(learner, ref, draw):
     n, d, h = draw.integer(3, 8), draw.integer(2, 4), draw.integer(2, 4)
     x, y = draw.tensor(n, d), draw.integers(n, lo=0, hi=1).float()
     w_frozen, w_head = draw.tensor(d, h).requires_grad_(True), draw.tensor(h).requires_grad_(True)
-    got, want = call_both(learner, ref, "frozen_features_grad", x, w_frozen, w_head, y)
+    got, want = both(learner, ref, "frozen_features_grad", x, w_frozen, w_head, y, after=True)
     expect(got.value, want.value, advice={
         "requires_grad": "Something returned still requires grad: compute the features under "
                          "torch.no_grad() (or detach them), and return the gradient without "

@@ -31,6 +31,7 @@ from torchdojo.checks import (
     expect_true,
     load_digits,
     shared,
+    type_name,
 )
 
 EPOCHS = 15
@@ -380,13 +381,6 @@ def held_out_accuracy(result: dict, plan: Plan, want: dict) -> float:
         "requires_grad": "Predict under torch.no_grad(): the predictions must carry no graph.",
     })
     return (got.values == plan.test_labels).double().mean().item()
-
-
-def type_name(value) -> str:
-    """How messages name the type of a returned value."""
-    if isinstance(value, TensorData):
-        return "torch.Tensor"
-    return "None" if value is None else type(value).__name__
 
 
 def form(value):

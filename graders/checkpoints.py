@@ -8,11 +8,12 @@ in memory and never touches a file: a checkpoint round trip must change nothing,
 after a save and a load must equal training straight through.
 """
 
-from torchdojo.checks import as_data, check, expect
+from torchdojo.checks import as_data, check, expect, mlp, probe
 
 # ----------------------------------------------------------------------------- the probe
 
 
+@probe(uses=[mlp])
 def probe_scenario(m, task, mode, scene):
     """One checkpoint scenario on a small classifier trained with Adam on fixed data.
 
@@ -27,10 +28,7 @@ def probe_scenario(m, task, mode, scene):
     from torch import nn
 
     def build(scale=1.0, lr_scale=1.0):
-        state = scene["state"]
-        (hidden, inputs), classes = state["0.weight"].shape, state["2.weight"].shape[0]
-        model = nn.Sequential(nn.Linear(inputs, hidden), nn.Tanh(), nn.Linear(hidden, classes))
-        model.load_state_dict({k: v * scale for k, v in state.items()})
+        model = mlp({k: v * scale for k, v in scene["state"].items()}, nn.Tanh())
         return model, torch.optim.Adam(model.parameters(), lr=scene["lr"] * lr_scale)
 
     def train_epoch(model, optimizer):
@@ -96,6 +94,7 @@ def probe_scenario(m, task, mode, scene):
     raise ValueError(f"unknown task {task}")
 
 
+@probe(uses=[mlp])
 def probe_safe_load(m, scene):
     """Offer the learner's loaders checkpoints whose pickle would create a marker file."""
     import os
@@ -111,10 +110,7 @@ def probe_safe_load(m, scene):
         def __reduce__(self):
             return (open, (marker, "w"))  # unpickling this creates the marker file
 
-    state = scene["state"]
-    (hidden, inputs), classes = state["0.weight"].shape, state["2.weight"].shape[0]
-    model = nn.Sequential(nn.Linear(inputs, hidden), nn.Tanh(), nn.Linear(hidden, classes))
-    model.load_state_dict(state)
+    model = mlp(scene["state"], nn.Tanh())
     optimizer = torch.optim.Adam(model.parameters(), lr=scene["lr"])
     clean = {"load_checkpoint": {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                                  "epoch": 1},
@@ -168,6 +164,7 @@ def probe_safe_load(m, scene):
     return results
 
 
+@probe(uses=[mlp])
 def probe_strict(m, scene, missing, unexpected):
     import os
     import tempfile
@@ -180,9 +177,7 @@ def probe_strict(m, scene, missing, unexpected):
     state[unexpected] = torch.zeros(2)
     path = os.path.join(tempfile.mkdtemp(dir="."), "mismatched.pt")
     torch.save(state, path)
-    (hidden, inputs) = scene["state"]["0.weight"].shape
-    classes = scene["state"]["2.weight"].shape[0]
-    model = nn.Sequential(nn.Linear(inputs, hidden), nn.Tanh(), nn.Linear(hidden, classes))
+    model = mlp(scene["state"], nn.Tanh(), load=False)
     load_for_inference = m.load_for_inference  # a missing function is an error, not a refusal
     try:
         load_for_inference(model, path)
@@ -195,6 +190,7 @@ def probe_strict(m, scene, missing, unexpected):
     return {"raised": False, "names the missing key": False, "names the unexpected key": False}
 
 
+@probe(uses=[mlp])
 def probe_inference(m, scene, mode):
     import os
     import tempfile
@@ -202,14 +198,8 @@ def probe_inference(m, scene, mode):
     import torch
     from torch import nn
 
-    def build():
-        (hidden, inputs) = scene["state"]["0.weight"].shape
-        classes = scene["state"]["2.weight"].shape[0]
-        return nn.Sequential(nn.Linear(inputs, hidden), nn.ReLU(), nn.Dropout(0.5),
-                             nn.Linear(hidden, classes))
-
     state = {k.replace("2.", "3."): v for k, v in scene["state"].items()}
-    model = build()
+    model = mlp(state, nn.ReLU(), nn.Dropout(0.5), load=False)
     if mode == "memory":
         model.load_state_dict(state)
         model.eval()
@@ -224,15 +214,13 @@ def probe_inference(m, scene, mode):
             "predictions": outputs}
 
 
+@probe(uses=[mlp])
 def probe_keep_best(m, scene, losses):
     import torch
     import torch.nn.functional as F
     from torch import nn
 
-    state = scene["state"]
-    (hidden, inputs), classes = state["0.weight"].shape, state["2.weight"].shape[0]
-    model = nn.Sequential(nn.Linear(inputs, hidden), nn.Tanh(), nn.Linear(hidden, classes))
-    model.load_state_dict(state)
+    model = mlp(scene["state"], nn.Tanh())
     optimizer = torch.optim.SGD(model.parameters(), lr=scene["lr"] * 10)
     trained = [0]
 

@@ -33,6 +33,8 @@ from torchdojo.checks import (
     expect,
     expect_true,
     job_part,
+    mlp,
+    probe,
     rank_records,
     ranks_that_wrote,
     shared,
@@ -94,11 +96,9 @@ def halves(plan: Plan) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
 # ----------------------------------------------------------------------------- the oracle
 
 
-def mlp(state: dict) -> nn.Module:
-    model = nn.Sequential(nn.Linear(*state["0.weight"].shape[::-1]), nn.Tanh(),
-                          nn.Linear(*state["2.weight"].shape[::-1]))
-    model.load_state_dict(state)
-    return model
+def tanh_mlp(state: dict) -> nn.Module:
+    """The jobs' network, here in the grading process (the probes build it with ``mlp`` too)."""
+    return mlp(state, nn.Tanh())
 
 
 def shard_orders(n: int, seed: int, epoch: int) -> list[list[int]]:
@@ -165,7 +165,7 @@ def recorded_passes(found: list[dict], plan: Plan) -> list | None:
 def replayed(found: list[dict], plan: Plan, shuffled: list) -> tuple[list, Trained]:
     """One process on the batches the ranks really took, so a shuffling mistake counts once."""
     passes = recorded_passes(found, plan) or shuffled
-    return passes, one_process(mlp(plan.state), plan.x, plan.y, batch_size=plan.batch_size,
+    return passes, one_process(tanh_mlp(plan.state), plan.x, plan.y, batch_size=plan.batch_size,
                                lr=plan.lr, passes=passes)
 
 
@@ -200,7 +200,7 @@ def losses_seen(found: list[dict], plan: Plan, passes: list) -> list[float] | No
 
 def full_batch_gradients(plan: Plan) -> list:
     xs, ys = halves(plan)
-    model = mlp(plan.state)
+    model = tanh_mlp(plan.state)
     F.mse_loss(model(torch.cat(xs)), torch.cat(ys)).backward()
     return as_data([p.grad for p in model.parameters()])
 
@@ -268,6 +268,7 @@ def probe_loader(m, n, batch_size, seed):
     return run(rank_main, learner_file=m.__file__)
 
 
+@probe(uses=[mlp])
 def probe_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
     """Each rank builds its model (different weights per rank), wraps it with the learner's
     wrap on its device, and runs one forward and backward on its half of a batch. With a
@@ -285,10 +286,7 @@ def probe_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
         if device.type == "cuda":
             torch.cuda.set_device(device)
         state = states[rank.rank]
-        model = torch.nn.Sequential(torch.nn.Linear(*state["0.weight"].shape[::-1]),
-                                    torch.nn.Tanh(),
-                                    torch.nn.Linear(*state["2.weight"].shape[::-1]))
-        model.load_state_dict(state)
+        model = mlp(state, torch.nn.Tanh())
 
         def step():
             if backend:
@@ -327,6 +325,7 @@ def probe_metric(m, totals, counts):
     return run(rank_main, learner_file=m.__file__)
 
 
+@probe(uses=[mlp])
 def probe_train(m, state, x, y, batch_size, epochs, lr, seed):
     """Each rank gets a trusted DDP model, loader, optimizer and global_mean; the learner's train
     runs the epochs. The sampler records every pass's order, a hook every output of the model,
@@ -356,10 +355,7 @@ def probe_train(m, state, x, y, batch_size, epochs, lr, seed):
     def rank_main(rank):
         m.global_mean = global_mean  # trusted: its own check grades the learner's
         rank.join("train")
-        model = torch.nn.Sequential(torch.nn.Linear(*state["0.weight"].shape[::-1]),
-                                    torch.nn.Tanh(),
-                                    torch.nn.Linear(*state["2.weight"].shape[::-1]))
-        model.load_state_dict(state)
+        model = mlp(state, torch.nn.Tanh())
         outputs = []
         model.register_forward_hook(lambda _, __, out: outputs.append(out.detach().clone()))
         ddp = DistributedDataParallel(model)
@@ -382,6 +378,7 @@ def probe_train(m, state, x, y, batch_size, epochs, lr, seed):
     return run(rank_main, learner_file=m.__file__)
 
 
+@probe(uses=[mlp])
 def probe_checkpoint(m, state):
     """Each rank saves a trusted DDP model with the learner's save_checkpoint, to a path of
     its own; afterwards the files show who wrote, and rank 0's file is read back."""
@@ -399,10 +396,7 @@ def probe_checkpoint(m, state):
 
     def rank_main(rank):
         rank.join("checkpoint")
-        model = torch.nn.Sequential(torch.nn.Linear(*state["0.weight"].shape[::-1]),
-                                    torch.nn.Tanh(),
-                                    torch.nn.Linear(*state["2.weight"].shape[::-1]))
-        model.load_state_dict(state)
+        model = mlp(state, torch.nn.Tanh())
         _, error = rank.attempt(m.save_checkpoint, DistributedDataParallel(model),
                                 paths[rank.rank])
         rank.record("checkpoint", error=error)
@@ -662,7 +656,7 @@ def wrap_averages_gradients(learner, plan):
 
 def check_wrap(ranks, learner, plan) -> None:
     found = rank_records(ranks, "wrap", learner, "wrap")
-    want_params = as_data([p.detach() for p in mlp(plan.state).parameters()])
+    want_params = as_data([p.detach() for p in tanh_mlp(plan.state).parameters()])
     want_grads = full_batch_gradients(plan)
     for rank, rec in enumerate(found):
         expect_true(rec.get("params") is not None,

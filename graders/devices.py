@@ -9,7 +9,7 @@ the CPU and devices, shapes and dtypes on both. The GPU tier repeats the checks 
 
 import torch
 
-from torchdojo.checks import check, expect
+from torchdojo.checks import both, check, expect, mlp, probe
 
 DEVICES = ("cpu", "meta")  # devices every machine has; "cuda" is the GPU tier
 
@@ -26,18 +26,13 @@ def on(value, device):
     return value.to(device) if isinstance(value, torch.Tensor) else value
 
 
-def run_both(learner, ref, probe, *args, label, **options):
-    """Run ``probe`` on the learner's and the reference's module and compare the results;
-    ``label`` names the call in messages."""
-    expect(learner.run(probe, *args, label=label), ref.run(probe, *args), **options)
-
-
 def draw_model(draw):
-    """Weights of a small classifier Linear(F, H) -> ReLU -> Linear(H, C), and its sizes."""
+    """The state_dict of a small classifier Linear(F, H) -> ReLU -> Linear(H, C), and its
+    sizes."""
     features, hidden, classes = draw.integer(3, 6), draw.integer(4, 8), draw.integer(3, 5)
-    weights = [draw.tensor(hidden, features) * 0.5, draw.tensor(hidden) * 0.1,
-               draw.tensor(classes, hidden) * 0.5, draw.tensor(classes) * 0.1]
-    return weights, features, classes
+    state = {"0.weight": draw.tensor(hidden, features) * 0.5, "0.bias": draw.tensor(hidden) * 0.1,
+             "2.weight": draw.tensor(classes, hidden) * 0.5, "2.bias": draw.tensor(classes) * 0.1}
+    return state, features, classes
 
 
 def draw_batches(draw, features, classes, count):
@@ -83,18 +78,15 @@ def probe_choose_device(m, cuda, mps):
     return chosen
 
 
-def probe_training(m, mode, weights, batches, device, lr):
+@probe(uses=[mlp])
+def probe_training(m, mode, state, batches, device, lr):
     """Train a small classifier with the learner's prepare() or train_step(); return the
     losses and the parameters after the steps."""
     import torch
     import torch.nn.functional as F
     from torch import nn
 
-    model = nn.Sequential(nn.Linear(weights[0].shape[1], weights[0].shape[0]), nn.ReLU(),
-                          nn.Linear(weights[2].shape[1], weights[2].shape[0]))
-    with torch.no_grad():
-        for param, value in zip(model.parameters(), weights, strict=True):
-            param.copy_(value)
+    model = mlp(state, nn.ReLU())
     losses = []
     if mode == "prepare":
         model, optimizer = m.prepare(model, device, lr)
@@ -157,12 +149,12 @@ MACHINES = [(False, False, "no GPU"), (False, True, "Apple's MPS only"),
 ])
 def chooses_best_device(learner, ref, draw):
     for cuda, mps, machine in MACHINES:
-        run_both(learner, ref, probe_choose_device, cuda, mps,
-                 label=f"choose_device() on a machine with {machine}", advice={
-                     "values": "Check availability in order: CUDA, then MPS, then the CPU; "
-                               "never hard-code a device.",
-                     "type": "Return a torch.device (or a device string such as 'cuda').",
-                 })
+        label = f"choose_device() on a machine with {machine}"
+        expect(*both(learner, ref, probe_choose_device, cuda, mps, label=label), advice={
+            "values": "Check availability in order: CUDA, then MPS, then the CPU; "
+                      "never hard-code a device.",
+            "type": "Return a torch.device (or a device string such as 'cuda').",
+        })
 
 
 @check(points=1, concept="comparing devices by type", hints=[
@@ -209,22 +201,22 @@ def moves_whole_batch(learner, ref, draw):
 
 
 def training_on(learner, ref, draw, device, mode, rtol=None, atol=None):
-    weights, features, classes = draw_model(draw)
+    state, features, classes = draw_model(draw)
     batches = draw_batches(draw, features, classes, 2)
-    args = (mode, weights, batches, torch.device(device), 0.1)
+    args = (mode, state, batches, torch.device(device), 0.1)
     label = (f"prepare(model, device={device!r}, lr=0.1) and two SGD steps" if mode == "prepare"
              else f"train_step(model, batch, optimizer, device={device!r}) on two batches")
-    run_both(learner, ref, probe_training, *args, label=label, rtol=rtol, atol=atol, advice={
-               "device": f"The model and everything it meets must be on {device}: move the "
-                         "model with model.to(device) and each batch before the forward pass.",
-               "type": "Return the loss tensor (loss.detach()), not loss.item(): .item() "
-                       "copies the value to the host and waits for the device.",
-               "requires_grad": "Return loss.detach(): the returned loss should not keep the "
-                                "whole graph alive.",
-               "values": "The losses or the parameters after the steps differ: zero the "
-                         "gradients every step, use cross_entropy(model(inputs), labels), and "
-                         "SGD with the learning rate given and momentum 0.9.",
-           })
+    expect(*both(learner, ref, probe_training, *args, label=label), rtol=rtol, atol=atol, advice={
+        "device": f"The model and everything it meets must be on {device}: move the "
+                  "model with model.to(device) and each batch before the forward pass.",
+        "type": "Return the loss tensor (loss.detach()), not loss.item(): .item() "
+                "copies the value to the host and waits for the device.",
+        "requires_grad": "Return loss.detach(): the returned loss should not keep the "
+                         "whole graph alive.",
+        "values": "The losses or the parameters after the steps differ: zero the "
+                  "gradients every step, use cross_entropy(model(inputs), labels), and "
+                  "SGD with the learning rate given and momentum 0.9.",
+    })
 
 
 @check(points=1, concept="moving a model", hints=[
@@ -243,12 +235,12 @@ def standardize_on(learner, ref, draw, device):
     features = draw.integer(3, 6)
     mean, std = draw.tensor(features), draw.tensor(features).abs() + 0.5
     inputs = draw.tensor(draw.integer(2, 5), features)
-    run_both(learner, ref, probe_standardize, mean, std, inputs, torch.device(device),
-             label=f"Standardize(mean, std).to({device!r})(x)", advice={
-                 "device": "Register mean and std with self.register_buffer(...): buffers move "
-                           "with module.to(device), plain tensor attributes stay where they "
-                           "were.",
-             })
+    label = f"Standardize(mean, std).to({device!r})(x)"
+    expect(*both(learner, ref, probe_standardize, mean, std, inputs, torch.device(device),
+                 label=label), advice={
+        "device": "Register mean and std with self.register_buffer(...): buffers move "
+                  "with module.to(device), plain tensor attributes stay where they were.",
+    })
 
 
 @check(points=2, concept="buffers move with the module", hints=[
@@ -271,13 +263,13 @@ def buffers_move_with_module(learner, ref, draw):
 def buffers_saved_in_state_dict(learner, ref, draw):
     features = draw.integer(3, 6)
     mean, std = draw.tensor(features), draw.tensor(features).abs() + 0.5
-    run_both(learner, ref, probe_standardize_state, mean, std, label="Standardize(mean, std)",
-             advice={
-                 "['state_dict']": "The state_dict must hold 'mean' and 'std': register them "
-                                   "as buffers, so checkpoints save and restore them.",
-                 "['trainable']": "mean and std are fixed statistics: register them as "
-                                  "buffers, not as trainable parameters.",
-             })
+    label = "Standardize(mean, std)"
+    expect(*both(learner, ref, probe_standardize_state, mean, std, label=label), advice={
+        "['state_dict']": "The state_dict must hold 'mean' and 'std': register them "
+                          "as buffers, so checkpoints save and restore them.",
+        "['trainable']": "mean and std are fixed statistics: register them as "
+                         "buffers, not as trainable parameters.",
+    })
 
 
 def causal_on(learner, ref, draw, device):
@@ -343,15 +335,14 @@ def train_step_runs_on_device(learner, ref, draw):
 
 
 def checkpoint_on(learner, ref, draw, device):
-    weights, _, _ = draw_model(draw)
-    checkpoint = {"model": dict(zip(["0.weight", "0.bias", "2.weight", "2.bias"], weights,
-                                    strict=True)),
-                  "step": draw.integer(1, 1000)}
-    run_both(learner, ref, probe_load_checkpoint, checkpoint, torch.device(device),
-             label=f"load_checkpoint(path, device={device!r}) of a GPU checkpoint", advice={
-                 "device": "Load straight onto the device you were given: "
-                           "torch.load(path, map_location=device).",
-             })
+    state, _, _ = draw_model(draw)
+    checkpoint = {"model": state, "step": draw.integer(1, 1000)}
+    label = f"load_checkpoint(path, device={device!r}) of a GPU checkpoint"
+    expect(*both(learner, ref, probe_load_checkpoint, checkpoint, torch.device(device),
+                 label=label), advice={
+        "device": "Load straight onto the device you were given: "
+                  "torch.load(path, map_location=device).",
+    })
 
 
 @check(points=2, concept="loading a checkpoint with map_location", hints=[

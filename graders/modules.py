@@ -8,7 +8,7 @@ reference here.
 
 import torch
 
-from torchdojo.checks import as_data, check, expect
+from torchdojo.checks import as_data, check, expect, mlp, probe
 
 INTRO_PARAMETERS = 50 * 30 + 30 + 30 * 20 + 20 + 20 * 3 + 3  # 2213
 
@@ -116,14 +116,12 @@ def probe_seeded(m, num_inputs, num_outputs, seed):
     return {"first call": first, "second call": second}
 
 
+@probe(uses=[mlp])
 def probe_predict(m, name, state, x, view):
     import torch
     from torch import nn
 
-    hidden, inputs = state["0.weight"].shape
-    classes = state["2.weight"].shape[0]
-    model = nn.Sequential(nn.Linear(inputs, hidden), nn.ReLU(), nn.Linear(hidden, classes))
-    model.load_state_dict(state)
+    model = mlp(state, nn.ReLU())
     out = getattr(m, name)(model, x)
     if not isinstance(out, torch.Tensor):
         return out

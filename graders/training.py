@@ -7,22 +7,23 @@ the model's mode and grad mode at every forward pass. Convergence is measured he
 grading process, from the parameters the learner's `fit` leaves behind.
 """
 
-import weakref
-
 import torch
 from torch import nn
 
 from torchdojo.checks import (
     Draw,
     Mismatch,
-    SandboxProblem,
     TensorData,
+    both,
     check,
+    derive_seed,
     expect,
     expect_true,
+    mlp,
+    probe,
+    shared,
+    type_name,
 )
-from torchdojo.compare import type_name
-from torchdojo.engine.draw import derive_seed
 
 CLASSES, HIDDEN = 3, 16
 FIT_EPOCHS, FIT_LR = 12, 0.1
@@ -46,14 +47,7 @@ def problem() -> tuple[torch.Tensor, ...]:
 
 
 X_TRAIN, Y_TRAIN, X_VAL, Y_VAL = problem()
-
-
-def model(state: dict) -> nn.Module:
-    """The classifier the probes build, here in the grading process."""
-    net = nn.Sequential(nn.Linear(2, HIDDEN), nn.ReLU(), nn.Dropout(0.2),
-                        nn.Linear(HIDDEN, CLASSES))
-    net.load_state_dict(state)
-    return net
+DATA = {"x_train": X_TRAIN, "y_train": Y_TRAIN, "x_val": X_VAL, "y_val": Y_VAL}
 
 
 def initial_state(draw) -> dict:
@@ -61,6 +55,7 @@ def initial_state(draw) -> dict:
             "3.weight": draw.tensor(CLASSES, HIDDEN) * 0.25, "3.bias": draw.tensor(CLASSES) * 0.1}
 
 
+@probe(uses=[mlp])
 def probe_loop(m, task, state, data, batch_size, seed, options):
     """Run the learner's `task` (train_epoch, evaluate or fit) on a model built from `state`.
 
@@ -85,10 +80,7 @@ def probe_loop(m, task, state, data, batch_size, seed, options):
     now, modes, trajectory = {"phase": "other"}, {"train": [], "validation": []}, []
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)  # dropout masks
-        hidden, inputs = state["0.weight"].shape
-        net = nn.Sequential(nn.Linear(inputs, hidden), nn.ReLU(), nn.Dropout(0.2),
-                            nn.Linear(hidden, len(state["3.bias"])))
-        net.load_state_dict(state)
+        net = mlp(state, nn.ReLU(), nn.Dropout(0.2))
         if options.get("start_in_eval"):
             net.eval()
         # Both loaders have generators, so iterating them never draws from the global
@@ -130,14 +122,15 @@ CALLS = {"train_epoch": "train_epoch(model, train_loader, loss_fn, optimizer)",
          "fit": f"fit(model, train_loader, val_loader, epochs={FIT_EPOCHS}, lr={FIT_LR})"}
 
 
+def loop_args(task, options: dict) -> tuple:
+    """The loop probe's arguments: this check's model, batch size and seed, then options."""
+    return (probe_loop, task, options.pop("state"), DATA, options.pop("batch_size"),
+            options.pop("seed"), options)
+
+
 def run(side, task, **options) -> dict:
-    """Run the loop probe with this check's model, batch size and seed on one side."""
-    data = {"x_train": X_TRAIN, "y_train": Y_TRAIN, "x_val": X_VAL, "y_val": Y_VAL}
-    try:
-        return side.run(probe_loop, task, options.pop("state"), data,
-                        options.pop("batch_size"), options.pop("seed"), options)
-    finally:  # messages name the learner's function, not the probe that called it
-        side.last_call = CALLS[task]
+    """Run the loop probe on one side; messages name the learner's function, not the probe."""
+    return side.run(*loop_args(task, options), label=CALLS[task])
 
 
 def setup(draw) -> dict:
@@ -146,9 +139,9 @@ def setup(draw) -> dict:
             "seed": draw.seed_value()}
 
 
-def both(learner, ref, task, draw, **options) -> tuple[dict, dict]:
-    drawn = setup(draw)
-    return run(learner, task, **drawn, **options), run(ref, task, **drawn, **options)
+def loops(learner, ref, task, drawn: dict, **options) -> tuple[dict, dict]:
+    """Both sides' runs of ``task`` on one drawn ``setup``."""
+    return both(learner, ref, *loop_args(task, {**drawn, **options}), label=CALLS[task])
 
 
 def number(value):
@@ -248,8 +241,7 @@ def trajectory_advice(got: list, start: dict, step: int) -> str:
 def parameter_trajectory(learner, ref, draw):
     lr = draw.choice([0.05, 0.1, 0.2])
     drawn = setup(draw)
-    got = run(learner, "train_epoch", lr=lr, **drawn)
-    want = run(ref, "train_epoch", lr=lr, **drawn)
+    got, want = loops(learner, ref, "train_epoch", drawn, lr=lr)
     expect(got["steps"], want["steps"], name="the number of optimizer steps",
            advice="Call optimizer.step() exactly once per batch.")
     for step, (mine, theirs) in enumerate(zip(got["trajectory"], want["trajectory"],
@@ -270,7 +262,7 @@ def parameter_trajectory(learner, ref, draw):
     "optimizer.step() inside the loop, after loss.backward()",
 ])
 def optimizer_steps(learner, ref, draw):
-    got, want = both(learner, ref, "train_epoch", draw, lr=0.1)
+    got, want = loops(learner, ref, "train_epoch", setup(draw), lr=0.1)
     expect(got["steps"], want["steps"], name="the number of optimizer steps in one epoch",
            advice="Take exactly one optimizer.step() per batch the loader yields.")
 
@@ -283,7 +275,7 @@ def optimizer_steps(learner, ref, draw):
 ])
 def epoch_loss_weighted(learner, ref, draw):
     # lr=0 keeps the parameters fixed, so the loss depends on the bookkeeping alone.
-    got, want = both(learner, ref, "train_epoch", draw, lr=0.0)
+    got, want = loops(learner, ref, "train_epoch", setup(draw), lr=0.0)
     expect(number(got["value"]), number(want["value"]), name="the epoch loss", rtol=1e-5,
            atol=1e-6, advice={
                "values": "Weight each batch's loss by its batch size and divide by the number "
@@ -320,7 +312,7 @@ def losses_are_floats(learner, ref, draw):
     "model.train() at the start of train_epoch",
 ])
 def train_mode_in_training(learner, ref, draw):
-    got, want = both(learner, ref, "train_epoch", draw, lr=0.1, start_in_eval=True)
+    got, want = loops(learner, ref, "train_epoch", setup(draw), lr=0.1, start_in_eval=True)
     expect_modes(got["modes"]["train"], want["modes"]["train"],
                  "the training forward passes of train_epoch (given a model in eval mode)",
                  advice="Call model.train() at the start of every training epoch: after a "
@@ -339,7 +331,7 @@ def train_mode_in_training(learner, ref, draw):
     ".item(); return total / n, correct / n",
 ])
 def validation_metrics(learner, ref, draw):
-    got, want = both(learner, ref, "evaluate", draw)
+    got, want = loops(learner, ref, "evaluate", setup(draw))
     value = got["value"]
     pair = [number(v) for v in value] if isinstance(value, (tuple, list)) else value
     expect(pair, [number(v) for v in want["value"]], name="evaluate's (mean loss, accuracy)",
@@ -379,7 +371,7 @@ def no_grad_in_validation(learner, ref, draw):
 
 
 def validation_modes(learner, ref, draw, keep: tuple[int, ...], advice: str) -> None:
-    got, want = both(learner, ref, "evaluate", draw)
+    got, want = loops(learner, ref, "evaluate", setup(draw))
     expect_modes(got["modes"]["validation"], want["modes"]["validation"],
                  "the forward passes of evaluate", advice=advice, keep=keep)
 
@@ -387,28 +379,20 @@ def validation_modes(learner, ref, draw, keep: tuple[int, ...], advice: str) -> 
 # ----------------------------------------------------------------------------- fit
 
 
-# One fit per grade: a Learner lives for one topic of one grade, so keying by it (weakly, so
-# finished grades let go) never hands one grade's run to another; the seed guards replays.
-_FITS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def fits(learner, ref, seed: int) -> tuple[dict, dict]:
+@shared
+def fit_runs(learner, ref, seed: int) -> tuple[dict, dict]:
     """The learner's fit and the reference's, run once per grade: every fit check reads the
     same run, so a fit that raises or hangs gives each fit check that verdict without running
     (or waiting for) it again."""
     drawn = setup(Draw(derive_seed(seed, "training", "fit")))
     options = {"epochs": FIT_EPOCHS, "lr": FIT_LR, "trajectory": False}
-    runs = _FITS.setdefault(learner, {})
-    if seed not in runs:
-        try:
-            runs[seed] = (run(learner, "fit", **drawn, **options), None, learner.last_call)
-        except SandboxProblem as problem:
-            runs[seed] = (None, problem, learner.last_call)
-    got, problem, call = runs[seed]
-    learner.last_call = call  # messages name the fit call, as if this check had made it
-    if problem is not None:
-        raise problem.with_traceback(None)
-    return got, run(ref, "fit", **drawn, **options)
+    return loops(learner, ref, "fit", drawn, **options)
+
+
+def fits(learner, fit_runs: tuple[dict, dict]) -> tuple[dict, dict]:
+    """The shared fit runs, with messages naming the fit call."""
+    learner.last_call = CALLS["fit"]
+    return fit_runs
 
 
 def curve(history) -> list[float]:
@@ -427,8 +411,8 @@ def curve(history) -> list[float]:
     'history = {"train_loss": [], "val_loss": [], "val_accuracy": []} ... '
     'history["train_loss"].append(train_epoch(...))',
 ])
-def fit_history(learner, ref, seed, record):
-    got, want = fits(learner, ref, seed)
+def fit_history(learner, fit_runs, record):
+    got, want = fits(learner, fit_runs)
     record["loss_curve"] = curve(got["value"])
     record["reference_loss_curve"] = curve(want["value"])
     history = got["value"]
@@ -453,8 +437,8 @@ def fit_history(learner, ref, seed, record):
     "for _ in range(epochs): train_epoch(model, train_loader, loss_fn, optimizer); "
     "evaluate(model, val_loader, loss_fn)",
 ])
-def fit_steps(learner, ref, seed):
-    got, want = fits(learner, ref, seed)
+def fit_steps(learner, fit_runs):
+    got, want = fits(learner, fit_runs)
     expect(got["steps"], want["steps"],
            name="the number of optimizer steps in fit",
            advice=f"fit({FIT_EPOCHS} epochs) must take one step per training batch in each "
@@ -467,8 +451,8 @@ def fit_steps(learner, ref, seed):
     "Dropout stays off for the rest of training. Validation runs in eval mode under no_grad.",
     "train_epoch starts with model.train(); evaluate with model.eval() and torch.no_grad()",
 ])
-def fit_switches_modes(learner, ref, seed):
-    got, want = fits(learner, ref, seed)
+def fit_switches_modes(learner, fit_runs):
+    got, want = fits(learner, fit_runs)
     for phase in ("train", "validation"):
         theirs = want["modes"][phase]
         if phase == "train":  # forward passes under no_grad on training data do not train
@@ -484,7 +468,7 @@ def fit_switches_modes(learner, ref, seed):
 def final_metrics(result: dict) -> tuple[float, float]:
     """Validation loss and accuracy of the parameters fit left behind, computed here."""
     final = result["final"]
-    net = model({k: final[k].values for k in final})
+    net = mlp({k: final[k].values for k in final}, nn.ReLU(), nn.Dropout(0.2))
     net.eval()
     with torch.no_grad():
         logits = net(X_VAL)
@@ -492,8 +476,8 @@ def final_metrics(result: dict) -> tuple[float, float]:
     return loss, (logits.argmax(dim=1) == Y_VAL).float().mean().item()
 
 
-def converged(learner, ref, seed: int, band: tuple[float, float]) -> None:
-    got, want = fits(learner, ref, seed)
+def converged(learner, fit_runs, band: tuple[float, float]) -> None:
+    got, want = fits(learner, fit_runs)
     expect_true(got["steps"] <= want["steps"], f"took {got['steps']} optimizer steps; the "
                 f"budget is {FIT_EPOCHS} epochs ({want['steps']} steps).", prop="values",
                 advice="Train for the number of epochs you are given.", name="fit")
@@ -515,8 +499,8 @@ def converged(learner, ref, seed: int, band: tuple[float, float]) -> None:
     "gradients intact.",
     "optimizer = torch.optim.SGD(model.parameters(), lr=lr) on the model passed to fit",
 ])
-def converges_learns(learner, ref, seed):
-    converged(learner, ref, seed, LEARNS)
+def converges_learns(learner, fit_runs):
+    converged(learner, fit_runs, LEARNS)
 
 
 @check(points=1, concept="convergence: the model fits the data", hints=[
@@ -525,5 +509,5 @@ def converges_learns(learner, ref, seed):
     "shrunken ones (softmax before CrossEntropyLoss) or a wrong learning rate.",
     "SGD(model.parameters(), lr=lr), CrossEntropyLoss on logits, zero_grad/backward/step",
 ])
-def converges_well(learner, ref, seed):
-    converged(learner, ref, seed, CONVERGES)
+def converges_well(learner, fit_runs):
+    converged(learner, fit_runs, CONVERGES)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from torchdojo import course as course_mod
+from torchdojo.engine.grading import grade
 from torchdojo.engine.report import Report
-from torchdojo.engine.run import grade
 
 ROOT = Path(__file__).resolve().parents[1]
 

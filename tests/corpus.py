@@ -17,7 +17,11 @@ reference, so only the functions it redefines differ from a correct submission::
 ``wrong/`` cases must fail ``check`` with ``status`` and every ``mentions`` text in its message;
 ``also`` lists other checks the case may fail. ``right/`` cases must get full marks.
 A long ``also`` list may take several lines, each starting ``also:``.
-``attacks/`` cases attack the grader: the checks under ``lose`` (or ``all``/``any``) score 0 with
+``constant/`` cases answer every function with a constant of the right type (and shape, dtype,
+device, graph where they can): they must score nothing, so no property check pays for wrong
+values.
+``attacks/`` cases attack the grader: the checks under ``lose`` (or ``all`` for a module that
+fails to import, ``every`` for every check of one that imports, ``any``) score 0 with
 ``status``, and nothing else changes. A case can instead be a whole file (``whole: true``).
 """
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tests.corpus import SOLUTIONS, cases
 from torchdojo import course as course_mod
-from torchdojo.engine.run import grade
+from torchdojo.engine.grading import grade
 
 
 def verdicts(report) -> tuple:

@@ -30,7 +30,9 @@ def test_attack_gains_nothing(case, strict, course, grade_files):
     clean = topics[other]
     assert clean.complete and clean.score == clean.max_score, "another topic was affected"
     attacked = topics[case.topic]
-    lost = {c.name for c in attacked.checks} if "all" in case.lose else set(case.lose)
+    # "all": the module fails to import; "every": it imports, and every check still scores 0
+    everything = {"all", "every"} & set(case.lose)
+    lost = {c.name for c in attacked.checks} if everything else set(case.lose)
     for check in attacked.checks:
         if check.name in lost:
             assert check.score == 0, check
@@ -45,7 +47,7 @@ def test_attack_gains_nothing(case, strict, course, grade_files):
 
 
 def test_conftest_and_ini_in_submission_are_ignored(course, tmp_path):
-    from torchdojo.engine.run import grade
+    from torchdojo.engine.grading import grade
 
     folder = tmp_path / "submission"
     folder.mkdir()

@@ -7,6 +7,7 @@ import math
 import struct
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -117,11 +118,12 @@ def test_grade_plot_without_matplotlib_stops_before_grading():
         "Error: --plot needs matplotlib, which is not installed: pip install 'torchdojo[plot]'"]
 
 
-def test_report_plots_says_where_each_png_went(tmp_path, capsys):
+def test_write_plots_says_where_each_png_went(tmp_path):
     pytest.importorskip("matplotlib")
-    from torchdojo.learn.plots import report_plots
+    from torchdojo.learn.plots import write_plots
 
-    written = report_plots(synthetic_report(), tmp_path)
-    assert capsys.readouterr().err == f"plot: {written[0]}\n"
-    report_plots(Report(seed=1, tier="local"), tmp_path)
-    assert capsys.readouterr().err == "plot: no check recorded a loss curve\n"
+    lines = write_plots(synthetic_report(), tmp_path)
+    assert len(lines) == 1 and lines[0].startswith("plot: ")
+    assert Path(lines[0].removeprefix("plot: ")).is_file()
+    assert write_plots(Report(seed=1, tier="local"), tmp_path) == [
+        "plot: no check recorded a loss curve"]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from tests.conftest import solution
 from torchdojo import course as course_mod
-from torchdojo import stubs
-from torchdojo.checks import Check
+from torchdojo.author import stubs
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
-from torchdojo.progress import Progress
+from torchdojo.engine.spec import Check
+from torchdojo.learn.progress import Progress
 
 
 def torchdojo(*args: str, cwd: Path, input: str = "") -> subprocess.CompletedProcess:

@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 
 from torchdojo.engine import catalog
-from torchdojo.engine.run import grade
+from torchdojo.engine.grading import grade
 from torchdojo.reporters.live import LiveProgress
 
 

@@ -17,7 +17,7 @@ SCRIPT = """
 import json, sys
 from pathlib import Path
 from torchdojo import course
-from torchdojo.engine.run import grade
+from torchdojo.engine.grading import grade
 
 root = Path(sys.argv[1])
 report = grade(course.load(root), ["training"], submission=root / "solutions", seed=5)

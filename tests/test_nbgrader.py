@@ -22,10 +22,10 @@ from tests import nbcourse
 from tests.conftest import ROOT
 from tests.corpus import cases
 from torchdojo.engine import catalog
-from torchdojo.engine.run import grade
+from torchdojo.engine.grading import grade
 from torchdojo.notebooks import convert, extract
-from torchdojo.notebooks.export import HIDDEN_BEGIN, HIDDEN_END, export
 from torchdojo.notebooks.layout import bound_names, check_id, layout
+from torchdojo.notebooks.source_course import HIDDEN_BEGIN, HIDDEN_END, export
 
 SEED = 4242
 # The round trip runs nbgrader for real, about a minute per topic on 2 cores, so by default it
@@ -380,7 +380,7 @@ def test_a_gradebook_out_of_step_with_the_checks_is_reported(course, tmp_path):
     """Checks added, removed or re-pointed since the assignment was generated are named."""
     from nbgrader.api import Gradebook
 
-    from torchdojo.notebooks.gradebook import _plan
+    from torchdojo.notebooks.autograde import _plan
 
     topic = course.topics[0]
     checks = catalog.checks(course, topic)

@@ -87,7 +87,7 @@ def test_start_method_override_ignores_unknown_values(monkeypatch):
 
 
 def test_keys_fall_back_to_lines_without_a_terminal():
-    from torchdojo.learn import inputs
+    from torchdojo.learn import events as inputs
 
     with open(os.devnull) as stream, inputs.single_keys(stream) as single:
         assert single is False

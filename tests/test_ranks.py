@@ -9,7 +9,7 @@ import pytest
 import torch
 import torch.distributed as dist
 
-from torchdojo.engine.ranks import rank_records
+from torchdojo.engine.rank_records import rank_records
 from torchdojo.sandbox.host import SandboxCrashed, SandboxTimeout
 from torchdojo.sandbox.ranks import run, torchrun_env
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from torchdojo.engine.run import grade
+from torchdojo.engine.grading import grade
 from torchdojo.sandbox import forkserver, limits
 from torchdojo.sandbox.host import Budget, ConfinementFailed, Sandbox, SandboxCrashed
 

@@ -25,7 +25,7 @@ import pytest
 from tests.adversary import attacks, submission
 from tests.conftest import ROOT, solution
 from torchdojo import course as course_mod
-from torchdojo.engine.run import grade
+from torchdojo.engine.grading import grade
 from torchdojo.sandbox import limits
 
 TOPICS = [t.name for t in course_mod.load(ROOT).topics]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from torchdojo import stubs
-from torchdojo.devtools import structure_problems
+from torchdojo.author import stubs
+from torchdojo.author.audit import structure_problems
 
 
 def test_course_structure_is_consistent(course):

@@ -69,3 +69,25 @@ def test_a_described_subject_is_kept_apart_from_its_path():
     assert miss.describe("f(x)") == "f(x)['scales'][0] is 1; expected 2."
     assert miss.describe("train_step over 3 steps") == \
         "train_step over 3 steps: ['scales'][0] is 1; expected 2."
+
+
+def test_not_implemented_on_meta_is_an_error_not_a_stub(tmp_path):
+    """PyTorch raises NotImplementedError from the learner's own line (``.tolist()`` of a meta
+    tensor); only a ``raise`` statement, as in a stub, means "not attempted"."""
+    import importlib.util
+
+    from torchdojo.sandbox.child import describe_exception
+
+    path = tmp_path / "learner.py"
+    path.write_text("import torch\n\n"
+                    "def stub(x):\n    raise NotImplementedError()\n\n"
+                    "def host_copy(x):\n    return x.tolist()\n")
+    spec = importlib.util.spec_from_file_location("learner", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    raised = {}
+    for name in ("stub", "host_copy"):
+        with pytest.raises(NotImplementedError) as caught:
+            getattr(module, name)(torch.zeros(2, device="meta"))
+        raised[name] = describe_exception(caught.value, str(path))["raised_here"]
+    assert raised == {"stub": True, "host_copy": False}

@@ -19,8 +19,9 @@ from tests.conftest import solution
 from tests.corpus import cases
 from torchdojo import course as course_mod
 from torchdojo.engine.report import CheckResult, Status, TopicResult
-from torchdojo.learn import inputs, screen
-from torchdojo.learn.inputs import Event, Inputs
+from torchdojo.learn import events as inputs
+from torchdojo.learn import screen
+from torchdojo.learn.events import Event, Inputs
 from torchdojo.learn.session import WatchSession
 from torchdojo.learn.watch import Watch
 

@@ -9,11 +9,14 @@ advice for that property; the plugin adds the concept the check grades.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
 from torchdojo.sandbox.wire import Foreign, TensorData
+
+if TYPE_CHECKING:
+    from torchdojo.sandbox.host import Reply
 
 # (rtol, atol) per dtype, as torch.testing.assert_close uses them.
 TOLERANCES = {
@@ -80,6 +83,22 @@ def expect_true(ok: bool, detail: str, advice: str = "", prop: str = "values",
     """For checks of a property rather than of a value: fail with ``detail`` unless ``ok``."""
     if not ok:
         raise Mismatch(detail, advice or ADVICE.get(prop, ""), prop, name)
+
+
+def expect_inputs_kept(got: Reply, want: Reply, advice: str | dict[str, str],
+                       **options: Any) -> None:
+    """The arguments after the learner's call must equal the arguments after the reference's.
+
+    Needs ``learner.call(..., after=True)`` and ``ref.call(...)``. ``options`` go to ``expect``
+    (``grad=False`` when what is left in ``.grad`` is up to the learner).
+    """
+    try:
+        expect(got.after, want.after, advice=advice, **options)
+    except Mismatch as miss:
+        head, _, rest = miss.path.partition("]")
+        if head.startswith("[") and head[1:].isdigit():
+            miss.subject, miss.path = f"argument {int(head[1:]) + 1} after the call", rest
+        raise
 
 
 def type_name(value: Any) -> str:

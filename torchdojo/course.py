@@ -24,6 +24,7 @@ class Topic:
     name: str
     title: str
     summary: str
+    practise: str = ""  # what the learner practises (the README's topic table); default summary
     call_timeout: float = 10.0
     time_budget: float = 120.0
 

@@ -24,7 +24,9 @@ _KNOWN: list[tuple[str, str, str]] = [
     (r"mat1 and mat2 shapes cannot be multiplied|size mismatch, m1|inner dimensions",
      "matrix multiplication shapes",
      "For A @ B the last dimension of A must equal the first of B. nn.Linear(in, out) stores "
-     "its weight as (out, in), so F.linear computes x @ W.T + b."),
+     "its weight as (out, in), so F.linear computes x @ W.T + b. One row where a batch of "
+     "several was expected means a flatten or view merged the batch dimension: flatten with "
+     "start_dim=1."),
     (r"must have the same dtype|expected m1 and m2 to have the same dtype|expected scalar type "
      r"(Float|Double) but found",
      "dtypes must match",
@@ -72,12 +74,24 @@ _KNOWN: list[tuple[str, str, str]] = [
      "backward() on a scalar",
      "Reduce the output to a scalar (e.g. .sum() or a loss) before calling .backward()."),
     (r"a leaf Variable that requires grad is being used in an in-place operation",
-     "updating parameters in place",
-     "Update parameters inside `with torch.no_grad():`, e.g. `w -= lr * w.grad`."),
+     "in-place operations on leaf tensors",
+     "A tensor created with requires_grad=True (a parameter, or an input you were given) "
+     "cannot change in place while autograd records. Update parameters inside "
+     "`with torch.no_grad():`, e.g. `w -= lr * w.grad`; anywhere else compute a new tensor "
+     "(x.clamp(...) or x * y, not x.clamp_(...) or x.mul_(y))."),
     (r"modified by an inplace operation",
      "in-place operations and autograd",
      "A tensor that autograd saved for backward was changed in place; use the out-of-place "
      "version of the operation (no trailing underscore)."),
+    (r"returned an incorrect number of gradients|returned a gradient different than None",
+     "one gradient per input of forward",
+     "A custom Function's backward returns one value per argument of forward (after ctx), "
+     "in order: a gradient for each tensor input, and None for every other argument (a "
+     "float, an int, a flag)."),
+    (r"Expected tensor for argument #1 'indices' to have one of the following scalar types",
+     "embedding indices are integers",
+     "nn.Embedding looks rows up by index: pass a torch.long (int64) tensor, built with "
+     "torch.tensor(..., dtype=torch.long), not torch.Tensor(...), which makes float32."),
     (r"expected target dtype to be Long|expected scalar type Long",
      "class labels are int64",
      "CrossEntropyLoss wants class indices as torch.int64 (torch.long); convert with .long()."),
@@ -142,6 +156,27 @@ _KNOWN: list[tuple[str, str, str]] = [
     (r"The size of tensor a \(\d+\) must match the size of tensor b",
      "broadcasting",
      "Broadcasting aligns trailing dimensions; check the shapes of both operands."),
+    (r"Index tensor must have the same number of dimensions as input tensor",
+     "gather's index",
+     "gather takes an index with as many dimensions as the input, and its result has the "
+     "index's shape: targets.unsqueeze(1) for a (N, C) input, then squeeze(1) the result."),
+    (r"index -?\d+ is out of bounds for dimension \d+ with size \d+",
+     "indices start at 0",
+     "An axis of size n has indices 0 to n - 1: a length or a count is one past the last "
+     "index (subtract 1)."),
+    (r"Boolean value of Tensor with more than one value is ambiguous",
+     "element-wise conditions",
+     "A Python `if` (or and/or/not) needs one True or False, but a comparison of tensors "
+     "gives one per element. Choose per element with torch.where(cond, a, b), a mask, or "
+     "clamp."),
+    (r"Expected input batch_size \(\d+\) to match target batch_size \(\d+\)",
+     "label shapes",
+     "The targets need one entry per sample, (N,). squeeze() with no dim also drops the batch "
+     "axis when N == 1: name the axis, squeeze(1)."),
+    (r"Expected floating point type for target with class probabilities",
+     "class-index targets",
+     "A target with the input's shape is read as class probabilities, which are float. For "
+     "class indices pass a (N,) int64 tensor; for one-hot rows convert with .float()."),
     (r"Dimension out of range",
      "dimensions",
      "A tensor with n dimensions accepts dim in [-n, n-1]; check the tensor's ndim."),
@@ -161,10 +196,11 @@ _KNOWN: list[tuple[str, str, str]] = [
      "integers where sizes are counted",
      "A length or a count must be an int: __len__ returns len(...), and // divides to an "
      "int where / gives a float."),
-    (r"Tensor\.item\(\) cannot be called on meta tensors|cannot be called on meta",
+    (r"Tensor\.item\(\) cannot be called on meta tensors|cannot be called on meta|"
+     r"Cannot copy out of meta tensor",
      "device-agnostic code",
-     ".item() and .numpy() copy data to the host; keep them out of code that must run on any "
-     "device."),
+     ".item(), .tolist() and .numpy() copy data to the host; keep them out of code that must "
+     "run on any device."),
     # torch.distributed
     (r"environment variable (MASTER_ADDR|MASTER_PORT|RANK|WORLD_SIZE) expected, but not set",
      "rendezvous (init_method)",

@@ -46,7 +46,7 @@ def _grade(root: Path) -> tuple[dict, list[str]]:
     import torchdojo
     from torchdojo import course as course_mod
     from torchdojo.ci import strict_available
-    from torchdojo.engine.run import grade
+    from torchdojo.engine.grading import grade
     from torchdojo.reporters import gradescope
     from torchdojo.reporters.common import summary
     from torchdojo.submission import copy_code

@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib.util
 from functools import cache
 
-from torchdojo.checks import Check, spec_of
 from torchdojo.course import Course, Topic
+from torchdojo.engine.spec import Check, spec_of
 
 
 @cache

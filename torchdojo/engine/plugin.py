@@ -14,12 +14,12 @@ from typing import Any, Protocol
 import pytest
 import torch
 
-from torchdojo.checks import Check, spec_of
 from torchdojo.compare import Mismatch
 from torchdojo.course import Course, Topic
 from torchdojo.engine.draw import Draw, derive_seed
 from torchdojo.engine.proxies import Learner, Reference
 from torchdojo.engine.report import CheckResult, Status, TopicResult
+from torchdojo.engine.spec import Check, spec_of
 from torchdojo.explain import explain
 from torchdojo.sandbox.host import (
     BadReply,

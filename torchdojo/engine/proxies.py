@@ -10,23 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import inspect
-import textwrap
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from torchdojo.engine.probes import probe_source
 from torchdojo.sandbox import wire
 from torchdojo.sandbox.host import NotAttempted, Reply, Sandbox
-
-
-def probe_source(fn: Callable) -> str:
-    """The source a probe is sent as. Probes import what they use and close over nothing."""
-    if fn.__code__.co_freevars:
-        raise TypeError(f"probe {fn.__name__} must not close over {fn.__code__.co_freevars}")
-    return textwrap.dedent(inspect.getsource(fn))
 
 
 def describe_args(args: tuple, kwargs: dict) -> str:
@@ -144,9 +136,7 @@ class Reference:
 
     def run(self, probe: Callable, *args: Any, label: str | None = None, **kwargs: Any) -> Any:
         """Like ``Learner.run``; ``label`` only names the call in the learner's messages."""
-        namespace: dict[str, Any] = {"__name__": "torchdojo_probe"}
-        exec(compile(probe_source(probe), f"<probe {probe.__name__}>", "exec"), namespace)
-        fn = namespace[probe.__name__]
+        fn = _compiled(probe_source(probe), probe.__name__)
         return self._answer(f"probe:{probe.__name__}",
                             lambda call: fn(self.module, *call.args, **call.kwargs), args, kwargs)
 
@@ -168,3 +158,30 @@ class Reference:
             self._cache[key] = (Reply(result["value"], result["after"])
                                 if keep_after else result["value"])
         return self._cache[key]
+
+
+def _compiled(source: str, name: str) -> Callable:
+    """A probe defined from its source (helpers first), as the sandbox defines it."""
+    namespace: dict[str, Any] = {"__name__": "torchdojo_probe"}
+    exec(compile(source, f"<probe {name}>", "exec"), namespace)
+    return namespace[name]
+
+
+def both(learner: Any, ref: Any, target: str | Callable, *args: Any, after: bool = False,
+         label: str | None = None, **kwargs: Any) -> tuple[Any, Any]:
+    """Ask the learner and the reference the same thing: a function by name, or a probe.
+
+    Returns ``(got, want)``. With a name, ``after=True`` returns whole replies (the value plus
+    the arguments as they are after the call, see ``expect_inputs_kept``); a probe's ``label``
+    names it in messages.
+    """
+    if callable(target):
+        return learner.run(target, *args, label=label, **kwargs), ref.run(target, *args, **kwargs)
+    if after:
+        return learner.call(target, *args, after=True, **kwargs), ref.call(target, *args, **kwargs)
+    return getattr(learner, target)(*args, **kwargs), getattr(ref, target)(*args, **kwargs)
+
+
+def as_data(value: object) -> object:
+    """A value computed here (an oracle, a fixed example) in the form learner values take."""
+    return wire.unpack_result(wire.pack_result(value))

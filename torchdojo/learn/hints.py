@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from torchdojo.checks import Check
-from torchdojo.progress import Progress
+from torchdojo.course import CourseError
+from torchdojo.engine.spec import Check
+from torchdojo.learn.progress import Progress
 
 # A check that was skipped (it needs a GPU) cannot be passed here, so it needs no hint.
 _SETTLED = ("passed", "skipped")
@@ -20,6 +21,15 @@ _SETTLED = ("passed", "skipped")
 def first_unpassed(progress: Progress, topic: str, checks: Sequence[Check]) -> Check | None:
     """The first check, in course order, that has not passed (None when all have)."""
     return next((c for c in checks if progress.status(topic, c.name) not in _SETTLED), None)
+
+
+def named(topic: str, checks: Sequence[Check], name: str) -> Check:
+    """The check called ``name``; an unknown name is a usage error that lists the checks."""
+    found = next((c for c in checks if c.name == name), None)
+    if found is None:
+        names = ", ".join(c.name for c in checks)
+        raise CourseError(f"topic {topic} has no check {name!r} (checks: {names})")
+    return found
 
 
 def reveal(progress: Progress, topic: str, check: Check) -> int:

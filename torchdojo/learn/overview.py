@@ -9,7 +9,7 @@ from rich.text import Text
 
 from torchdojo.course import Course, Topic
 from torchdojo.engine import catalog
-from torchdojo.progress import Progress, TopicProgress
+from torchdojo.learn.progress import Progress, TopicProgress
 
 BLOCKS = ("█", "░")
 ASCII_BLOCKS = ("#", "-")

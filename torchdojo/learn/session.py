@@ -13,13 +13,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from torchdojo.checks import Check
 from torchdojo.course import Course, Topic
 from torchdojo.engine import catalog
 from torchdojo.engine.plugin import GradeListener
 from torchdojo.engine.report import TopicResult
+from torchdojo.engine.spec import Check
 from torchdojo.learn import hints
-from torchdojo.progress import Progress
+from torchdojo.learn.progress import Progress
 
 
 @dataclass
@@ -81,7 +81,7 @@ class WatchSession:
 
     def grade(self, listener: GradeListener | None = None) -> None:
         """Grade the current topic, remember the result, and move on while topics complete."""
-        from torchdojo.engine.run import grade
+        from torchdojo.engine.grading import grade
 
         while self.topic is not None:
             self._graded = _digest(self.file)

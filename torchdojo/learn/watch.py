@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from torchdojo.learn import screen
-from torchdojo.learn.inputs import Event, Inputs
+from torchdojo.learn.events import Event, Inputs
 from torchdojo.learn.session import WatchSession
 from torchdojo.reporters.curves import write_plots
 from torchdojo.reporters.live import LiveProgress

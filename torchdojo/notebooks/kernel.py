@@ -91,7 +91,7 @@ def _layout(topic: str) -> Layout:
 
 @cache
 def _session_seed() -> int:
-    from torchdojo.engine.run import new_seed
+    from torchdojo.engine.grading import new_seed
 
     return new_seed()
 
@@ -146,7 +146,7 @@ def _graded(shape: Layout, module: str, seed: int) -> Any:
 
 
 def _grade(shape: Layout, module: str, seed: int) -> Any:
-    from torchdojo.engine.run import grade
+    from torchdojo.engine.grading import grade
 
     with tempfile.TemporaryDirectory(prefix="torchdojo-notebook-") as folder:
         (Path(folder) / f"{shape.topic.name}.py").write_text(module, encoding="utf-8")

@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from torchdojo import stubs
-from torchdojo.checks import Check
+from torchdojo.author import stubs
 from torchdojo.course import Course, CourseError, Topic
 from torchdojo.engine import catalog
+from torchdojo.engine.spec import Check
 
 _ID_LIMIT = 64  # the longest cell id nbformat accepts
 

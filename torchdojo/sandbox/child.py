@@ -8,6 +8,7 @@ this process (patching torch, exiting, hanging, printing) stays inside it.
 from __future__ import annotations
 
 import contextlib
+import dis
 import importlib.util
 import io
 import os
@@ -210,7 +211,8 @@ def describe_exception(exc: BaseException, learner_path: str) -> dict:
         "message": message[:MAX_TEXT],
         "frames": [[Path(f.filename).name, f.lineno, f.name, (f.line or "")[:200]]
                    for f in mine[-5:]],
-        "raised_here": bool(frames) and _same_file(frames[-1].filename, learner_path),
+        "raised_here": bool(frames) and _same_file(frames[-1].filename, learner_path)
+        and _raised_by_statement(exc),
         "function": _learner_function(exc, learner_path) if mine else "",
     }
     if isinstance(exc, SyntaxError):
@@ -218,6 +220,20 @@ def describe_exception(exc: BaseException, learner_path: str) -> dict:
                            (exc.text or "").strip()[:200]]]
         info["message"] = exc.msg
     return info
+
+
+def _raised_by_statement(exc: BaseException) -> bool:
+    """Whether the innermost frame raised ``exc`` with a ``raise`` statement, as a stub does,
+    rather than a call into PyTorch that raised it (``.tolist()`` of a meta tensor raises
+    NotImplementedError from the learner's own line too)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    at = tb.tb_lasti
+    return any(i.offset == at and i.opname.startswith("RAISE")
+               for i in dis.get_instructions(tb.tb_frame.f_code))
 
 
 def _learner_function(exc: BaseException, learner_path: str) -> str:

@@ -1,0 +1,11 @@
+"""2.5 L10: the loss returned as loss.item(), a Python float that training cannot backward().
+
+check: logits_into_cross_entropy
+status: failed
+mentions: cross_entropy reads logits; is a float; expected a torch.Tensor; not loss.item()
+"""
+import torch.nn.functional as F
+
+
+def classification_loss(logits, targets):
+    return F.cross_entropy(logits, targets).item()

@@ -1,0 +1,138 @@
+"""The course author's tools: a new topic needs only its manifest entry, its files and its
+corpus; `dev sync` writes what is derived, and `dev check` says how to fix what is not right."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from tests.conftest import ROOT, copy_course
+from torchdojo import course as course_mod
+from torchdojo.author import readme
+from torchdojo.author.audit import structure_problems
+from torchdojo.author.sync import sync_course
+from torchdojo.engine.grading import grade
+
+README = f"# A course\n\n## Topics\n\n{readme.BEGIN}\n{readme.END}\n\nMore text.\n"
+
+SOLUTION = '''\
+"""Doubling: the new topic of this test."""
+
+import torch
+
+
+def double(x: torch.Tensor) -> torch.Tensor:
+    """Twice x."""
+    ### BEGIN SOLUTION
+    return x * 2
+    ### END SOLUTION
+'''
+
+GRADER = '''\
+from torchdojo.checks import both, check, expect
+
+
+@check(points=1, concept="elementwise arithmetic", hints=["Multiply.", "return x * 2"])
+def doubles(learner, ref, draw):
+    x = draw.tensor(3)
+    expect(*both(learner, ref, "double", x))
+'''
+
+ENTRY = '''
+[[topic]]
+name = "doubling"
+title = "Doubling"
+summary = "Multiply a tensor by two."
+practise = "`*` on tensors"
+'''
+
+
+def torchdojo(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "torchdojo", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=600)
+
+
+def tensors_course(folder: Path) -> Path:
+    """A course of the first topic alone, with only that topic's files."""
+    root = copy_course(folder, ("tensors",))
+    for path in [*root.glob("*/*.py")]:
+        if path.stem != "tensors":
+            path.unlink()
+    return root
+
+
+def new_topic(root: Path) -> None:
+    """What an author writes by hand for a topic: the manifest entry and the topic's files."""
+    with (root / "graders" / "manifest.toml").open("a") as manifest:
+        manifest.write(ENTRY)
+    (root / "solutions" / "doubling.py").write_text(SOLUTION)
+    (root / "graders" / "doubling.py").write_text(GRADER)
+
+
+def test_a_new_topic_needs_its_entry_and_files_and_nothing_else(tmp_path):
+    root = tensors_course(tmp_path)
+    (root / "README.md").write_text(README)
+    new_topic(root)
+    course = course_mod.load(root)
+    assert sync_course(course) == [root / "exercises" / "doubling.py", root / "README.md"]
+    assert structure_problems(course) == []
+    table = (root / "README.md").read_text()
+    assert "| 1 | `tensors` |" in table and "| 2 | `doubling` | `*` on tensors |" in table
+    assert table.endswith(f"{readme.END}\n\nMore text.\n")
+    assert sync_course(course) == []  # nothing left to write
+    graded = grade(course, ["doubling"], submission=root / "solutions", seed=3)
+    assert graded.score == graded.max_score == 1 and not graded.fault
+
+
+def test_each_problem_says_how_to_fix_it(tmp_path):
+    root = tensors_course(tmp_path)
+    (root / "README.md").write_text(README)
+    new_topic(root)
+    (root / "graders" / "notes.py").write_text("")
+    (root / "graders" / "doubling.py").write_text(GRADER.replace('"Multiply.", ', ""))
+    problems = structure_problems(course_mod.load(root))
+    assert problems == [
+        f"stray file graders/notes.py: add its topic to {course_mod.MANIFEST} or remove the file",
+        "doubling: exercises/doubling.py is not derived from its solution: run "
+        "`torchdojo dev sync`",
+        "doubling.doubles: needs at least two non-empty hints, a nudge first and the API last",
+        "README.md's topic table differs from graders/manifest.toml: run `torchdojo dev sync`",
+    ]
+
+
+def test_a_topic_without_a_corpus_is_named(tmp_path):
+    root = tensors_course(tmp_path)
+    new_topic(root)
+    (root / "tests" / "corpus" / "tensors" / "wrong").mkdir(parents=True)
+    problems = structure_problems(course_mod.load(root))
+    assert "tensors: tests/corpus/tensors/wrong/ holds 0 case(s); write at least 8 (see " \
+           "tests/corpus.py for the format)" in problems
+    assert any(p.startswith("doubling: tests/corpus/doubling/right/ holds 0") for p in problems)
+
+
+def test_dev_check_fails_until_dev_sync_and_then_passes(tmp_path):
+    root = tensors_course(tmp_path)
+    (root / "README.md").write_text(README)
+    failed = torchdojo("dev", "check", cwd=root)
+    assert failed.returncode == 2
+    assert "✗ README.md's topic table differs from graders/manifest.toml: run `torchdojo dev " \
+           "sync`" in failed.stderr
+    synced = torchdojo("dev", "sync", cwd=root)
+    assert synced.returncode == 0 and synced.stdout.strip() == f"wrote {root / 'README.md'}"
+    checked = torchdojo("dev", "check", cwd=root)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.strip().endswith("✓ course is consistent")
+
+
+def test_the_repository_readme_table_is_written_from_the_manifest():
+    assert readme.problems(course_mod.load(ROOT)) == []
+
+
+def test_author_commands_are_grouped_apart_from_the_learners():
+    shown = torchdojo("--help", cwd=ROOT).stdout
+    learner, rest = shown.split("Instructor and course CI commands:")
+    assert "grade " in learner and "watch " in learner and "dev " not in learner
+    assert rest.index("grade-batch") < rest.index("Course author commands:") < rest.index("dev ")
+    assert textwrap.dedent(learner).count("\n  ") >= 6

@@ -1,0 +1,1 @@
+"""Course-author tools: stubs derived from solutions, and the audit behind ``dev check``."""

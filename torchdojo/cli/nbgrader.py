@@ -1,0 +1,117 @@
+"""``torchdojo nbgrader export`` and ``torchdojo nbgrader grade``: the instructor's commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from torchdojo.cli.common import Failure, friendly, load_course
+
+MISSING = "nbgrader is not installed here: pip install 'torchdojo[nbgrader]'"
+
+
+def _need_nbgrader() -> None:
+    try:
+        import nbformat  # noqa: F401
+        import nbgrader  # noqa: F401
+    except ImportError:
+        raise Failure(MISSING) from None
+
+
+@click.group("nbgrader")
+def nbgrader() -> None:
+    """Distribute the course through nbgrader and grade what comes back."""
+
+
+@nbgrader.command("export")
+@click.argument("course_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("topics", nargs=-1)
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=0, show_default=True,
+              help="Derives the hidden tests' inputs; the same seed writes the same notebooks.")
+@friendly
+def export_command(course_dir: Path, topics: tuple[str, ...], seed: int) -> None:
+    """Write COURSE_DIR/source/<topic>/<topic>.ipynb for TOPICS (default: all) and the
+    course's nbgrader_config.py."""
+    course = load_course()
+    selected = course.select(topics)  # an unknown topic is a usage error, before any import
+    _need_nbgrader()
+    from torchdojo.notebooks.source_course import export
+
+    for path in export(course, course_dir, selected, seed=seed):
+        click.echo(f"wrote {path}")
+    click.echo(f"next: cd {course_dir} && nbgrader generate_assignment "
+               f"{selected[0].name}  (one assignment per topic)")
+
+
+@nbgrader.command("grade")
+@click.argument("course_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("assignment")
+@click.option("--student", "students", multiple=True, help="Grade only this student "
+              "(repeatable; default: every submission).")
+@click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Replay a run's inputs.")
+@click.option("--reports", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write one JSON report per student into this folder.")
+@friendly
+def grade_command(course_dir: Path, assignment: str, students: tuple[str, ...],
+                  seed: int | None, reports: Path | None) -> None:
+    """Grade the submitted notebooks of ASSIGNMENT in COURSE_DIR with torchdojo and write
+    the scores into nbgrader's gradebook."""
+    _need_nbgrader()
+    from torchdojo.engine.grading import new_seed
+    from torchdojo.notebooks.autograde import grade_assignment
+
+    console = Console(highlight=False, soft_wrap=True)
+    seed = new_seed() if seed is None else seed
+    graded = grade_assignment(load_course(), course_dir, assignment, seed=seed,
+                              students=students,
+                              on_plan=lambda plan: _show_plan(console, plan, course_dir, seed),
+                              echo=lambda student: _show_student(console, student))
+    if reports is not None:
+        _write_reports(reports, graded)
+    if not graded:
+        console.print(f"no submissions of {assignment} found under "
+                      f"{course_dir / 'submitted'}")
+    failed = [g for g in graded if g.problem]
+    console.print(f"{len(graded) - len(failed)} of {len(graded)} submission(s) written to "
+                  "the gradebook")
+    sys.exit(2 if failed else 0)
+
+
+def _show_plan(console: Console, plan, course_dir: Path, seed: int) -> None:
+    console.print(f"grading {plan.name} in {course_dir} (seed {seed})")
+    for name in plan.skipped:
+        console.print(f"[yellow]![/] notebook {name} is not a torchdojo topic; left to "
+                      "nbgrader autograde")
+    for line in plan.drift:
+        console.print(f"[yellow]![/] {line} (regenerate the assignment)")
+
+
+def _show_student(console: Console, student) -> None:
+    if student.problem:
+        console.print(f"[red]✗[/] {student.student}: {student.problem}")
+        return
+    scores = "  ".join(f"{n.topic} {n.score:g}/{n.max_score:g}" for n in student.notebooks)
+    console.print(f"{student.student}: {student.score:g}/{student.max_score:g}  ({scores})")
+    for notebook in student.notebooks:
+        if notebook.problem:
+            console.print(f"  [red]✗[/] {student.student}: {notebook.problem}; "
+                          f"{notebook.topic} scores 0")
+        for note in notebook.notes:
+            console.print(f"  [yellow]![/] {student.student}: {notebook.topic}: {note}")
+
+
+def _write_reports(folder: Path, graded: list) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for student in graded:
+        data = student.report.to_dict() if student.report is not None else {}
+        data["student"] = student.student
+        data["problem"] = student.problem or None
+        data["notebooks"] = [{"topic": n.topic, "score": n.score, "max_score": n.max_score,
+                              "problem": n.problem or None, "notes": n.notes}
+                             for n in student.notebooks]
+        path = folder / f"{student.student}.json"
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
