@@ -761,6 +761,14 @@ def validates_on_validation_data(run):
                 "not train_ds, after each epoch's training." if every_epoch(train) else
                 "After each epoch's training, measure every sample of val_ds: "
                 "evaluate(model, val_ds).")
+    # A validation image that is not also a training image (the digits hold a few duplicates)
+    # must never reach a training step: validation data the model learned from is not held out.
+    trained = {p for f in forwards(run) if f.trained for p in f.prints.tolist()}
+    leaked = sum(count for v, count in val.items() if v in trained and v not in train)
+    expect_true(leaked == 0, f"trained on {leaked} of the {sum(val.values())} validation "
+                "samples; expected validation samples to be held out of training.",
+                name="train", advice="Train on train_ds only: a model that learned from val_ds "
+                "reports a validation accuracy that no longer measures new data.")
     last = series(run["history"], "val_accuracy")[-1]
     want = trusted["val_accuracy"]
     expect_true(abs(last - want) <= 1.01 / VAL, f"ends at {last:.4g}, but the trained model "

@@ -17,8 +17,8 @@ the test images *without* them; it scores your predictions itself. Then it check
   trained model's actual cross-entropy (so: on the logits, per sample);
 - the loop: gradients cleared before every step, the data reshuffled every epoch, training
   forward passes in train() mode, and every other forward pass in eval() mode under no_grad;
-- that validation measures the validation data, and that predict prepares images as your
-  Dataset does;
+- that validation measures the validation data, which training never sees, and that predict
+  prepares images as your Dataset does;
 - reproducibility: the same seed gives the same weights, the same losses and the same
   predictions, whatever random numbers other code drew before.
 
