@@ -833,8 +833,8 @@ def reaches(level: str, run: dict, reference: dict, plan: Plan, record: dict) ->
     samples, allowed = sum(f.size for f in seen), EPOCHS * run["sizes"][0]
     expect_true(samples <= allowed, f"trained on {samples} samples; the budget is {EPOCHS} "
                 f"epochs of {run['sizes'][0]} ({allowed}).", name="train",
-                advice="Train for the number of epochs you are given, each sample once per "
-                       "epoch.")
+                advice="Train on train_ds only, for the number of epochs you are given, "
+                       "each sample once per epoch.")
     got = held_out_accuracy(run, plan, reference)
     want = held_out_accuracy(reference, plan, reference)
     record.update(accuracy=got, reference_accuracy=want)  # kept in the report's data
