@@ -205,3 +205,47 @@ def test_grade_command_writes_each_format(fmt, validate, tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))  # written atomically, nothing left behind
     if fmt != "junit":
         assert json.loads(out.read_text())  # stdout stayed clean: the file is the document
+
+
+HOSTILE = "\x1b[2J\x1b]0;t\x07 \x00 \r \ud800 \u202eevil [bold]x[/] [/nope] =cmd ]]> <b>"
+
+
+def test_every_format_holds_whatever_text_and_numbers_a_report_carries():
+    """Each reporter guarantees its format on its own, even for a report that did not come
+    through the engine (where learner text is made safe first)."""
+    import csv
+    import io
+    import math
+    import re
+
+    from rich.console import Console
+
+    from torchdojo.reporters import json as json_reporter
+    from torchdojo.reporters import text
+
+    check = CheckResult("scalar_is_0d", Status.FAILED, 0, 1, message=HOSTILE, concept="0-d",
+                        data={"loss_curve": [0.5, math.nan, math.inf, -math.inf], HOSTILE: HOSTILE})
+    report = Report(seed=1, tier="local", notes=[HOSTILE], topics=[
+        TopicResult("tensors", "Tensors", [check], error=HOSTILE, output=HOSTILE)])
+
+    def refuse(name):
+        raise ValueError(name)
+
+    data = json.loads(json_reporter.render(report), parse_constant=refuse)
+    assert data["topics"][0]["checks"][0]["data"]["loss_curve"] == [0.5, "NaN", "Infinity",
+                                                                   "-Infinity"]
+    for fmt, validate in (("gradescope", formats.gradescope), ("exercism", formats.exercism)):
+        rendered = {"gradescope": gradescope, "exercism": exercism}[fmt].render(report)
+        json.loads(rendered, parse_constant=refuse)
+        validate(rendered)
+        rendered.encode("utf-8")
+    formats.junit(junit.render(report))
+    rows = [Row(HOSTILE, "needs_regrade", None, reason=HOSTILE)]
+    for row in csv.reader(io.StringIO(gradebook_csv.render(rows, ["tensors"]))):
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row[:1])
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", "".join(row))
+    console = Console(file=io.StringIO(), width=100, force_terminal=True)
+    text.render(report, console)
+    shown = re.sub("\x1b\\[[0-9;]*m", "", console.file.getvalue())
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e\ud800]", shown)
+    assert "[bold]x[/] [/nope]" in shown  # markup shown as text, never applied

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -91,27 +90,17 @@ def _show_plan(console: Console, plan, course_dir: Path, seed: int) -> None:
 
 
 def _show_student(console: Console, student) -> None:
-    if student.problem:
-        console.print(f"[red]✗[/] {student.student}: {student.problem}")
-        return
-    scores = "  ".join(f"{n.topic} {n.score:g}/{n.max_score:g}" for n in student.notebooks)
-    console.print(f"{student.student}: {student.score:g}/{student.max_score:g}  ({scores})")
-    for notebook in student.notebooks:
-        if notebook.problem:
-            console.print(f"  [red]✗[/] {student.student}: {notebook.problem}; "
-                          f"{notebook.topic} scores 0")
-        for note in notebook.notes:
-            console.print(f"  [yellow]![/] {student.student}: {notebook.topic}: {note}")
+    from torchdojo.notebooks.autograde import student_lines
+
+    for line in student_lines(student):
+        console.print(line)
 
 
 def _write_reports(folder: Path, graded: list) -> None:
+    from torchdojo.notebooks.autograde import report_data
+    from torchdojo.reporters.json import dumps
+
     folder.mkdir(parents=True, exist_ok=True)
     for student in graded:
-        data = student.report.to_dict() if student.report is not None else {}
-        data["student"] = student.student
-        data["problem"] = student.problem or None
-        data["notebooks"] = [{"topic": n.topic, "score": n.score, "max_score": n.max_score,
-                              "problem": n.problem or None, "notes": n.notes}
-                             for n in student.notebooks]
         path = folder / f"{student.student}.json"
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        path.write_text(dumps(report_data(student)), encoding="utf-8")

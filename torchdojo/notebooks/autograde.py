@@ -11,7 +11,6 @@ A missing or unreadable notebook is one line and a zero for that student; the ru
 from __future__ import annotations
 
 import contextlib
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 
 from torchdojo.course import Course, CourseError
 from torchdojo.engine.report import Report, Status, TopicResult
+from torchdojo.intake import Refused, Submission, read_file
 from torchdojo.notebooks import extract
 from torchdojo.notebooks.layout import Layout, check_id, layout
 
@@ -85,6 +85,42 @@ def grade_assignment(course: Course, course_dir: Path, assignment: str, *,
             echo(outcome)
             graded.append(outcome)
     return graded
+
+
+def report_data(student: StudentGrade) -> dict:
+    """One student's JSON report (``--reports``): the engine's report, with what the
+    notebooks added (their scores as written, problems and notes)."""
+    data = student.report.to_dict() if student.report is not None else {}
+    data["student"] = student.student
+    data["problem"] = student.problem or None
+    data["notebooks"] = [{"topic": n.topic, "score": n.score, "max_score": n.max_score,
+                          "problem": n.problem or None, "notes": n.notes}
+                         for n in student.notebooks]
+    return data
+
+
+def student_lines(student: StudentGrade) -> list[str]:
+    """What ``nbgrader grade`` says about one student, as rich markup. Student ids are folder
+    names and problems quote them: that text is made safe and escaped, so it shows as is."""
+    from rich.markup import escape
+
+    from torchdojo.engine.sanitize import text
+
+    def shown(value: str) -> str:
+        return escape(text(value))
+
+    name = shown(student.student)
+    if student.problem:
+        return [f"[red]✗[/] {name}: {shown(student.problem)}"]
+    scores = "  ".join(f"{n.topic} {n.score:g}/{n.max_score:g}" for n in student.notebooks)
+    lines = [f"{name}: {student.score:g}/{student.max_score:g}  ({scores})"]
+    for notebook in student.notebooks:
+        if notebook.problem:
+            lines.append(f"  [red]✗[/] {name}: {shown(notebook.problem)}; {notebook.topic} "
+                         "scores 0")
+        lines += [f"  [yellow]![/] {name}: {notebook.topic}: {shown(note)}"
+                  for note in notebook.notes]
+    return lines
 
 
 # ----------------------------------------------------------------------------- nbgrader side
@@ -171,11 +207,7 @@ def _students(coursedir: Any, assignment: str, only: tuple[str, ...]) -> list[st
 def _write(gradebook: Any, coursedir: Any, plan: Assignment, outcome: StudentGrade) -> None:
     """Each test cell's auto score; like nbgrader's SaveAutoGrades, a manual score wins."""
     gradebook.update_or_create_student(outcome.student)
-    folder = coursedir.format_path(coursedir.submitted_directory, outcome.student, plan.name)
-    try:
-        stamp = coursedir.get_existing_timestamp(folder)
-    except Exception:  # a malformed timestamp.txt is the submitter's; grade without it
-        stamp = None
+    stamp = _timestamp(coursedir, outcome.student, plan.name)
     extra = {"timestamp": stamp} if stamp else {}
     gradebook.update_or_create_submission(plan.name, outcome.student, **extra)
     for graded in outcome.notebooks:
@@ -186,6 +218,20 @@ def _write(gradebook: Any, coursedir: Any, plan: Assignment, outcome: StudentGra
         notebook = gradebook.find_submission_notebook(graded.topic, plan.name, outcome.student)
         notebook.flagged = bool(graded.notes or graded.problem) or notebook.flagged
     gradebook.db.commit()
+
+
+def _timestamp(coursedir: Any, student: str, assignment: str) -> Any:
+    """The submission's timestamp.txt, read like every learner file (``intake``); None when
+    it is missing or malformed: it is the submitter's file, so grading goes on without it."""
+    from nbgrader.utils import parse_utc
+
+    submitted = Path(coursedir.root) / coursedir.submitted_directory
+    path = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
+    try:
+        text = read_file(path / "timestamp.txt", limit=1024, within=submitted).decode()
+        return parse_utc(text.strip()) if text.strip() else None
+    except (Refused, ValueError, OverflowError):
+        return None
 
 
 def _cell_scores(plan: Assignment, graded: NotebookGrade) -> dict[str, tuple[float, bool]]:
@@ -210,36 +256,38 @@ def _grade_student(course: Course, coursedir: Any, plan: Assignment, student: st
     from torchdojo.engine.grading import grade
 
     outcome = StudentGrade(student)
+    submitted = Path(coursedir.root) / coursedir.submitted_directory
     folder = Path(coursedir.format_path(coursedir.submitted_directory, student, plan.name))
-    with tempfile.TemporaryDirectory(prefix="torchdojo-nbgrader-") as modules:
-        for topic, shape in plan.layouts.items():
-            outcome.notebooks.append(_extract(shape, folder / f"{topic}.ipynb", Path(modules)))
-        topics = [n.topic for n in outcome.notebooks if not n.problem]
-        if topics:
-            report = grade(course, topics, submission=Path(modules), seed=seed,
-                           timeout_scale=timeout_scale)
-            if report.fault:
-                outcome.problem = f"grader fault, nothing written: {report.fault}"
-            outcome.report = report
-            results = {t.name: t for t in report.topics}
-            for graded in outcome.notebooks:
-                graded.result = results.get(graded.topic)
+    modules = Submission()
+    for topic, shape in plan.layouts.items():
+        outcome.notebooks.append(_extract(shape, folder / f"{topic}.ipynb", submitted, modules))
+    topics = [n.topic for n in outcome.notebooks if not n.problem]
+    if topics:
+        report = grade(course, topics, submission=modules, seed=seed,
+                       timeout_scale=timeout_scale)
+        if report.fault:
+            outcome.problem = f"grader fault, nothing written: {report.fault}"
+        outcome.report = report
+        results = {t.name: t for t in report.topics}
+        for graded in outcome.notebooks:
+            graded.result = results.get(graded.topic)
     for graded in outcome.notebooks:
         graded.max_score = sum(plan.notebooks[graded.topic].values())
         graded.score = sum(score for score, _ in _cell_scores(plan, graded).values())
     return outcome
 
 
-def _extract(shape: Layout, path: Path, modules: Path) -> NotebookGrade:
+def _extract(shape: Layout, path: Path, submitted: Path, modules: Submission) -> NotebookGrade:
+    """Read one notebook (nothing between ``submitted`` and it may be a link) and add its
+    answers to ``modules`` as the topic's module."""
     graded = NotebookGrade(shape.topic.name)
     try:
-        found = extract.answers(shape, extract.read(path))
+        found = extract.answers(shape, extract.read(path, within=submitted))
     except extract.NotebookError as exc:
         graded.problem = str(exc)
         return graded
     graded.notes = found.notes + _kernel_hooks(found.cells)
-    module = shape.module(found.cells)
-    (modules / f"{shape.topic.name}.py").write_text(module, encoding="utf-8")
+    modules.files[f"{shape.topic.name}.py"] = shape.module(found.cells).encode("utf-8")
     return graded
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
+from torchdojo.engine.sanitize import json_ready
 from torchdojo.reporters.common import (
     FAULT_FOR_LEARNER,
     check_id,
@@ -25,7 +26,12 @@ OUTPUT_LIMIT = 20_000  # per test; Gradescope pages stay readable
 
 
 def render(report: Report) -> str:
-    return json.dumps(results(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dumps(results(report))
+
+
+def dumps(data: dict) -> str:
+    """Results as strict JSON: nothing a learner wrote can make the file invalid."""
+    return json.dumps(json_ready(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def results(report: Report) -> dict:
