@@ -194,7 +194,7 @@ def probe_run(m, data, epochs, seed, noise):
                              "val_accuracy": (model(xv).argmax(1) == yv).double().mean().item(),
                              "train_prints": fingerprint(xt), "val_prints": fingerprint(xv)}
                     model.train()  # last: BatchNorm's running statistics may change here
-                    torch.manual_seed(seed)
+                    torch.manual_seed(noise)  # Dropout's masks, the same for both sides
                     found["train_loss"] = F.cross_entropy(model(xt), yt).item()
                 return found
 
