@@ -376,18 +376,15 @@ def checkpoint_restores_scaler(learner, ref, draw):
 def drawn_checkpoint(setup: dict, draw) -> dict:
     """A checkpoint as save_checkpoint writes one: the setup's weights, drawn momentum and a
     drawn scale (never the default, so a scaler left unrestored shows)."""
-    weights = setup["weights"]
-    model = torch.nn.Sequential(torch.nn.Linear(weights[0].shape[1], weights[0].shape[0]),
-                                torch.nn.ReLU(),
-                                torch.nn.Linear(weights[2].shape[1], weights[2].shape[0]))
-    state = dict(zip(model.state_dict(), weights, strict=True))
+    weights = setup["weights"]  # a state_dict, in the order of model.parameters()
+    model = mlp(weights, torch.nn.ReLU())
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9).state_dict()
     optimizer["state"] = {i: {"momentum_buffer": draw.tensor(*w.shape) * 0.1}
-                          for i, w in enumerate(weights)}
+                          for i, w in enumerate(weights.values())}
     scaler = torch.amp.GradScaler("cpu", init_scale=2.0 ** draw.integer(4, 12),
                                   growth_interval=2)
     scaler_state = {**scaler.state_dict(), "_growth_tracker": draw.integer(0, 1)}
-    return {"model": state, "optimizer": optimizer, "scaler": scaler_state}
+    return {"model": dict(weights), "optimizer": optimizer, "scaler": scaler_state}
 
 
 # ----------------------------------------------------------------------------- GPU tier
