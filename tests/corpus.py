@@ -16,6 +16,7 @@ reference, so only the functions it redefines differ from a correct submission::
 
 ``wrong/`` cases must fail ``check`` with ``status`` and every ``mentions`` text in its message;
 ``also`` lists other checks the case may fail. ``right/`` cases must get full marks.
+A long ``also`` list may take several lines, each starting ``also:``.
 ``constant/`` cases answer every function with a constant of the right type (and shape, dtype,
 device, graph where they can): they must score nothing, so no property check pays for wrong
 values.
@@ -67,7 +68,9 @@ def _parse(topic: str, kind: str, path: Path) -> Case:
     for line in lines[1:]:
         key, sep, value = line.partition(":")
         if sep and key.strip() in {"check", "status", "mentions", "also", "lose", "whole"}:
-            fields[key.strip()] = value.strip()
+            # a list too long for one line goes on in another line with the same key
+            fields[key.strip()] = "; ".join(filter(None, (fields.get(key.strip()),
+                                                          value.strip())))
     listed = lambda key: tuple(s.strip() for s in fields.get(key, "").split(";") if s.strip())  # noqa: E731
     return Case(topic=topic, kind=kind, path=path, summary=lines[0] if lines else path.stem,
                 check=fields.get("check", ""), status=fields.get("status", "failed"),

@@ -29,6 +29,7 @@ The definitions live in the engine; this module only gathers them.
 """
 
 from torchdojo.compare import Mismatch, expect, expect_inputs_kept, expect_true, type_name
+from torchdojo.datasets import load_digits
 from torchdojo.engine.draw import Draw, derive_seed
 from torchdojo.engine.models import mlp
 from torchdojo.engine.probes import probe, probe_helper
@@ -52,6 +53,6 @@ __all__ = [
     "DEADLINE", "GROUP_TIMEOUT", "Check", "Draw", "Foreign", "LearnerRaised", "Mismatch",
     "NotAttempted", "Reply", "SandboxCrashed", "SandboxProblem", "SandboxTimeout", "TensorData",
     "as_data", "both", "check", "derive_seed", "expect", "expect_inputs_kept", "expect_true",
-    "job_part", "learner_problem", "mlp", "probe", "probe_helper", "rank_records",
+    "job_part", "learner_problem", "load_digits", "mlp", "probe", "probe_helper", "rank_records",
     "ranks_that_wrote", "shared", "spec_of", "type_name",
 ]
