@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import pytest
 import torch
 
-from torchdojo.compare import Mismatch
+from torchdojo.compare import Lesson, Mismatch
 from torchdojo.course import Course, Topic
 from torchdojo.engine.draw import Draw, derive_seed
 from torchdojo.engine.proxies import Learner, Reference
@@ -160,48 +160,54 @@ class GradingPlugin:
     def _record(self, item: pytest.Item, call: Any, report: Any) -> None:
         spec = spec_of(item.function)
         state = self._state(item.path)
+        lesson = ""
         if report.skipped:
             status, message = Status.SKIPPED, _skip_reason(report)
         elif report.passed:
             status, message = Status.PASSED, ""
         else:
-            status, message = self._verdict(spec, state, call.excinfo.value)
+            status, message, lesson = self._verdict(spec, state, call.excinfo.value)
         points = 0 if status is Status.SKIPPED else spec.points
         result = CheckResult(
             name=spec.name, status=status, score=points if status is Status.PASSED else 0,
             max_score=points, message=message, concept=spec.concept,
-            seconds=round(call.duration, 4), data=item.stash.get(_RECORD, {}))
+            seconds=round(call.duration, 4), data=item.stash.get(_RECORD, {}), lesson=lesson)
         state.result.checks.append(result)
         if self.config.listener is not None:
             self.config.listener.check_finished(state.topic.name, result)
 
     def _verdict(self, spec: Check, state: _TopicState, exc: BaseException
-                 ) -> tuple[Status, str]:
+                 ) -> tuple[Status, str, str]:
+        """The status, the message and the concept the message teaches. The concept follows
+        what failed (the property that differed, the error raised), not the check's headline."""
         label = getattr(exc, "label", "") or state.learner.last_call or "your code"
         if isinstance(exc, Mismatch):
-            lines = [exc.describe(label), exc.diff, f"{spec.concept}: {exc.advice}"]
-            return Status.FAILED, "\n".join(line for line in lines if line).strip()
+            concept = exc.concept or spec.concept
+            lines = [exc.describe(label), exc.diff, f"{concept}: {exc.advice}"]
+            return Status.FAILED, "\n".join(line for line in lines if line).strip(), concept
         if isinstance(exc, ConfinementFailed):
             self.fault = self.fault or exc.message
-            return Status.ERROR, f"not graded: {exc.message}"
+            return Status.ERROR, f"not graded: {exc.message}", ""
         if isinstance(exc, ImportFailed):
             state.result.error = exc.message
-            return Status.ERROR, "not run: the module failed to import (see the topic error)"
+            return Status.ERROR, "not run: the module failed to import (see the topic error)", ""
         if isinstance(exc, NotAttempted):
-            return Status.NOT_ATTEMPTED, f"not attempted: {exc.message}"
+            return Status.NOT_ATTEMPTED, f"not attempted: {exc.message}", ""
         if isinstance(exc, SandboxTimeout):
-            return Status.TIMEOUT, f"timeout: {exc.message}.\n{spec.concept}: {exc.advice}"
+            concept = exc.concept or spec.concept
+            return Status.TIMEOUT, f"timeout: {exc.message}.\n{concept}: {exc.advice}", concept
         if isinstance(exc, LearnerRaised):
-            return Status.ERROR, _raised_message(exc, spec, label)
+            message, concept = _raised_message(exc, spec, label)
+            return Status.ERROR, message, concept
         if isinstance(exc, (SandboxCrashed, BadReply, SandboxProblem)):
             return Status.ERROR, f"{exc.message}\n{spec.concept}: a graded function must " \
-                                 "return its value; nothing else counts."
+                                 "return its value; nothing else counts.", spec.concept
         if isinstance(exc, AssertionError):
-            return Status.FAILED, f"{exc}\n{spec.concept}".strip()
+            return Status.FAILED, f"{exc}\n{spec.concept}".strip(), spec.concept
         self.fault = self.fault or f"check {state.topic.name}.{spec.name} crashed: " \
                                    f"{type(exc).__name__}: {exc}"
         return Status.ERROR, f"internal grader error ({type(exc).__name__}: {exc}); " \
-                             "this is a bug in torchdojo, not in your code"
+                             "this is a bug in torchdojo, not in your code", ""
 
     # -- per-topic state: one sandbox per topic, kept for all its checks
 
@@ -246,15 +252,23 @@ class GradingPlugin:
             self._close(name)
 
 
-def _raised_message(exc: LearnerRaised, spec: Check, label: str) -> str:
+def _raised_message(exc: LearnerRaised, spec: Check, label: str) -> tuple[str, str]:
+    """What a PyTorch error the learner's code raised teaches, and its concept: the check's own
+    lesson for that error where it declares one, else the general explanation."""
     where = f" ({exc.where})" if exc.where else ""
     first = f"{label} raised {exc.type}: {_first_line(exc.text)}{where}"
     known = explain(exc.type, exc.text)
-    if known is not None:
-        concept = spec.concept if known.concept == spec.concept else \
-            f"{spec.concept} ({known.concept})"
-        return f"{first}\n{concept}: {known.advice}"
-    return f"{first}\n{spec.concept}: read the error above; the line shown is where it happened."
+    if known is None:
+        return f"{first}\n{spec.concept}: read the error above; the line shown is where it " \
+               "happened.", spec.concept
+    lesson = dict(spec.errors).get(known.concept)
+    if lesson is not None:
+        concept, advice = (lesson.concept or spec.concept, lesson.advice) \
+            if isinstance(lesson, Lesson) else (spec.concept, lesson)
+        return f"{first}\n{concept}: {advice}", concept
+    shown = spec.concept if known.concept == spec.concept else \
+        f"{spec.concept} ({known.concept})"
+    return f"{first}\n{shown}: {known.advice}", known.concept
 
 
 def _first_line(text: str) -> str:

@@ -70,11 +70,14 @@ class ImportFailed(SandboxProblem):
 
 
 class SandboxTimeout(SandboxProblem):
-    """No answer in time. ``advice`` says what usually causes it in this situation."""
+    """No answer in time. ``advice`` says what usually causes it in this situation, and
+    ``concept`` what that teaches (empty: the check's own concept)."""
 
-    def __init__(self, message: str, advice: str = "Look for a loop that never ends.") -> None:
+    def __init__(self, message: str, advice: str = "Look for a loop that never ends.",
+                 concept: str = "") -> None:
         super().__init__(message)
         self.advice = advice
+        self.concept = concept
 
 
 class SandboxCrashed(SandboxProblem):
