@@ -10,7 +10,7 @@ The GPU tier repeats the float16 checks with `GradScaler("cuda")`.
 
 import torch
 
-from torchdojo.checks import both, check, expect, expect_true, mlp, probe
+from torchdojo.checks import Lesson, both, check, expect, expect_true, mlp, probe
 
 BF16, FP16 = torch.bfloat16, torch.float16
 PARAMS = dict(rtol=1e-4, atol=1e-6)  # parameters after steps: float32 values from AMP math
@@ -238,11 +238,19 @@ def scaler_for_float16(learner, ref, draw):
 
 # ----------------------------------------------------------------------------- train_step
 
+# The first step matching and a later one differing, with the scale the same, means gradients
+# of the earlier step leaked into the later one: a lesson about zero_grad, not the scaler.
+LEAKED = Lesson("zeroing gradients every step", "The first step matches and a later one does "
+                "not: the gradients of the earlier step were still in .grad and were added to "
+                "this step's. Clear them every step with optimizer.zero_grad() (before "
+                "backward(), or after step()).")
 STEP_ADVICE = {
     "values": "Scale the loss (scaler.scale(loss).backward()), step through the scaler "
               "(scaler.step(optimizer), not optimizer.step()) and call scaler.update() once "
               "per step; use the scaler you were given.",
     "dtype": "Return the loss computed under autocast (float32), detached.",
+    **{f"['{finding}'][{step}]": LEAKED for finding in ("update_norms", "parameters", "losses")
+       for step in (1, 2)},
 }
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import torch
 
-from torchdojo.checks import as_data, both, check, expect, expect_inputs_kept
+from torchdojo.checks import Lesson, as_data, both, check, expect, expect_inputs_kept
 
 ORACLE_TOLERANCE = {"rtol": 1e-4, "atol": 1e-6}
 
@@ -95,6 +95,12 @@ def oracle_grads(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor,
     return numeric_grad(loss64, [x, w, b, y], 1), numeric_grad(loss64, [x, w, b, y], 2)
 
 
+RETURNS_GRADIENTS = Lesson(
+    "torch.autograd.grad returns gradients",
+    "torch.autograd.grad returns the gradients and does not fill w.grad, which stays None: "
+    "return what it returns.")
+
+
 def after_grads(reply: object) -> tuple[object, object]:
     """The .grad of w and b among the arguments after a call (already checked against the
     reference, so they are tensors)."""
@@ -129,7 +135,8 @@ def intro_example(learner, ref, draw):
     x, w, b, y = intro_problem()
     printed = as_data((torch.tensor([-0.0898]), torch.tensor([-0.0817])))
     expect(learner.grads_with_autograd_grad(x, w, b, y), printed, atol=5e-5, rtol=0,
-           advice="The introduction prints dL/dw1 = -0.0898 and dL/db = -0.0817.")
+           advice={"values": "The introduction prints dL/dw1 = -0.0898 and dL/db = -0.0817.",
+                   "type": RETURNS_GRADIENTS})
     got, want = both(learner, ref, "grads_with_backward", x, w, b, y, after=True)
     expect_inputs_kept(got, want, advice="After backward(), w.grad and b.grad hold the "
                        "gradients; the values of w and b do not change.")
@@ -145,10 +152,7 @@ def intro_example(learner, ref, draw):
 def autograd_grad_values(learner, ref, draw):
     x, w, b, y = problem(draw)
     got, want = both(learner, ref, "grads_with_autograd_grad", x, w, b, y, after=True)
-    expect(got.value, want.value, advice={
-        "type": "torch.autograd.grad returns the gradients and does not fill w.grad, which "
-                "stays None: return what it returns.",
-    })
+    expect(got.value, want.value, advice={"type": RETURNS_GRADIENTS})
     expect_inputs_kept(got, want, advice={
         "grad": "w.grad or b.grad was filled: that is what backward() does. "
                 "torch.autograd.grad returns the gradients instead.",
@@ -252,12 +256,33 @@ def zeroing_between_batches(learner, ref, draw):
     })
     oracle = [numeric_grad(loss64, [bx, w, b, by], 1) for bx, by in batches]
     expect_oracle(got, oracle, "the per-batch dL/dw")
+    stale = (draw.tensor(d), draw.tensor(1))
+    expect(learner.run(probe_per_batch, batches, w, b, *stale),
+           ref.run(probe_per_batch, batches, w, b, *stale),
+           name="grads_per_batch when w.grad and b.grad hold gradients on entry",
+           advice="A gradient already in w.grad when the call began leaked into the first "
+                  "batch's: clear the gradients before every backward(), the first one too.")
+
+
+def probe_per_batch(m, batches, w, b, stale_w, stale_b):
+    """grads_per_batch on leaves that hold gradients of earlier work."""
+    w.grad, b.grad = stale_w.clone(), stale_b.clone()
+    return m.grads_per_batch(batches, w, b)
 
 
 def probe_accumulate(m, batches, w, b, stale_w, stale_b):
-    w.grad, b.grad = stale_w.clone(), stale_b.clone()
-    m.accumulate_grads(batches, w, b)
-    return [w.grad, b.grad]
+    """Accumulate from leaves whose .grad holds zeros, then from leaves holding stale
+    gradients, so a wrong weighting and a stale gradient show as different findings."""
+    import torch
+
+    found = {}
+    for entry, stale in (("from zeroed gradients", (torch.zeros_like(stale_w),
+                                                     torch.zeros_like(stale_b))),
+                         ("from stale gradients", (stale_w, stale_b))):
+        w.grad, b.grad = stale[0].clone(), stale[1].clone()
+        m.accumulate_grads(batches, w, b)
+        found[entry] = [w.grad, b.grad]
+    return found
 
 
 @check(points=2, concept="gradient accumulation", hints=[
@@ -273,12 +298,20 @@ def gradient_accumulation(learner, ref, draw):
     batches = batches_of(draw, [size, size, draw.integer(1, size - 1)], d)
     stale = (draw.tensor(d), draw.tensor(1))
     got = learner.run(probe_accumulate, batches, w, b, *stale)
-    expect(got, ref.run(probe_accumulate, batches, w, b, *stale), name="[w.grad, b.grad]",
-           advice="Drop the stale gradients before accumulating, and weight each batch's "
-                  "mean loss by len(batch) / total samples: the last batch is smaller.")
+    expect(got, ref.run(probe_accumulate, batches, w, b, *stale),
+           name="[w.grad, b.grad] after accumulating", advice={
+               "['from zeroed gradients']": "Weight each batch's mean loss by len(batch) / total "
+                                        "samples: the last batch is smaller, so a plain mean "
+                                        "of batch means over-weights it.",
+               "['from stale gradients']": Lesson(
+                   "gradients accumulate until zeroed",
+                   "w.grad and b.grad held stale gradients when the call began, and they were "
+                   "added in: clear them first (w.grad = None, or w.grad.zero_())."),
+           })
     x_all = torch.cat([bx for bx, _ in batches])
     y_all = torch.cat([by for _, by in batches])
-    expect_oracle(got, list(oracle_grads(x_all, w, b, y_all)), "[w.grad, b.grad]")
+    oracle = list(oracle_grads(x_all, w, b, y_all))
+    expect_oracle(got["from zeroed gradients"], oracle, "[w.grad, b.grad]")
 
 
 def probe_train_new_weights(m, n_in, n_out, seed):
@@ -389,7 +422,9 @@ def inference_without_graph(learner, ref, draw):
     "record one, then differentiate it again.",
     "(g,) = torch.autograd.grad(loss, b, create_graph=True); "
     "(h,) = torch.autograd.grad(g.sum(), b); return h.item()",
-])
+], errors={"the autograd graph": "The first gradient has no graph of its own, so it cannot be "
+                                 "differentiated again: pass create_graph=True to the first "
+                                 "torch.autograd.grad (or backward)."})
 def second_derivative(learner, ref, draw):
     x, w, b, y = problem(draw)
     got = learner.curvature(x, w, b, y)

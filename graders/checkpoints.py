@@ -8,7 +8,7 @@ in memory and never touches a file: a checkpoint round trip must change nothing,
 after a save and a load must equal training straight through.
 """
 
-from torchdojo.checks import as_data, check, expect, mlp, probe
+from torchdojo.checks import Lesson, as_data, check, expect, mlp, probe
 
 # ----------------------------------------------------------------------------- the probe
 
@@ -234,7 +234,8 @@ def probe_keep_best(m, scene, losses):
         return losses[trained[0] - 1]  # the validation loss scripted for this epoch
 
     best = m.train_keep_best(model, train_epoch, validate, len(losses))
-    return {"best epoch": best, "weights": dict(model.state_dict())}
+    return {"epochs trained": trained[0], "best epoch": best,
+            "weights": dict(model.state_dict())}
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -417,8 +418,14 @@ def best_weights_are_a_copy(learner, ref, draw):
     losses[best] = round(min(losses) - draw.number(0.1, 0.3), 3)  # the best is not the last
     expect(learner.run(probe_keep_best, scene, losses), ref.run(probe_keep_best, scene, losses),
            name=f"train_keep_best with validation losses {losses}", advice={
-               "['best epoch']": "Return the number (from 1) of the epoch with the lowest "
-                                 "validation loss.",
+               "['epochs trained']": Lesson(
+                   "training for the epochs given",
+                   f"Train for exactly epochs={epochs} epochs, each one train_epoch() then "
+                   "validate(): range(epochs) runs them all, range(1, epochs) one fewer."),
+               "['best epoch']": Lesson(
+                   "the best epoch's number",
+                   "Return the number of the epoch with the lowest validation loss, counting "
+                   "the first epoch as 1 (not 0, and not the last epoch)."),
                "['weights']": "The model does not hold the best epoch's weights: the kept "
                               "tensors alias the live parameters (state_dict(), dict(...) and "
                               "detach() all share their memory). Keep "

@@ -11,7 +11,7 @@ import dataclasses
 
 import torch
 
-from torchdojo.checks import TensorData, check, expect, expect_true
+from torchdojo.checks import Lesson, TensorData, check, expect, expect_true
 
 WORKERS = 2
 INTRO_SIZES = (5, 2)
@@ -175,17 +175,21 @@ def table(draw, rows: int | None = None) -> tuple:
     return features, labels
 
 
+SAMPLES = "samples as float32 features and int64 labels"  # what a malformed sample teaches
 ITEM_ADVICE = {
-    "type": "Return each sample as (x, y) with x a tensor: a Python list or a NumPy row is "
-            "collated into something else.",
-    "dtype": "Convert once in __init__: features with torch.as_tensor(..., "
-             "dtype=torch.float32), labels with dtype=torch.int64. NumPy's float64 and int32 "
-             "otherwise reach the model.",
-    "shape": "x is one row of features, shape (F,); y is one label, shape ().",
+    "type": Lesson(SAMPLES, "Return each sample as (x, y) with x a tensor: a Python list or a "
+                            "NumPy row is collated into something else."),
+    "dtype": Lesson(SAMPLES, "Convert once in __init__: features with torch.as_tensor(..., "
+                             "dtype=torch.float32), labels with dtype=torch.int64. NumPy's "
+                             "float64 and int32 otherwise reach the model."),
+    "shape": Lesson(SAMPLES, "x is one row of features, shape (F,); y is one label, shape ()."),
 }
+SAMPLE_COUNT = Lesson("__len__ is the number of samples", "The loader read another number of "
+                      "samples than the dataset holds: it asks len(dataset), which must count "
+                      "the rows.")
 
 
-def expect_findings(got: dict, want: dict, advice: dict[str, str], context: str = "") -> None:
+def expect_findings(got: dict, want: dict, advice: dict, context: str = "") -> None:
     """Compare a probe's named findings one by one, so a message names the finding itself
     ("len(train_loader) is 3; expected 2.") with the advice for it."""
     for key, value in want.items():
@@ -206,8 +210,8 @@ def intro_toy_dataset(learner, ref, draw):
               "number of samples."
     expect_findings(learner.run(probe_intro, INTRO_SIZES), ref.run(probe_intro, INTRO_SIZES),
                     advice={"len(train_ds)": lengths, "len(test_ds)": lengths,
-                            "the samples of train_ds": ITEM_ADVICE["dtype"],
-                            "the samples of test_ds": ITEM_ADVICE["dtype"]})
+                            "the samples of train_ds": ITEM_ADVICE,
+                            "the samples of test_ds": ITEM_ADVICE})
 
 
 @check(points=1, concept="__len__ is the number of samples", hints=[
@@ -248,7 +252,7 @@ def collated_batches(learner, ref, draw):
     batch_size = draw.integer(2, 4)
     expect(learner.run(probe_samples, features, labels, batch_size),
            ref.run(probe_samples, features, labels, batch_size), name="the batches",
-           advice={**ITEM_ADVICE,
+           advice={**ITEM_ADVICE, "length": SAMPLE_COUNT,
                    "type": "Each batch must be [features, labels], two tensors: return "
                            "tensors from __getitem__, not lists or NumPy rows."})
 
@@ -269,8 +273,9 @@ def transform_on_every_access(learner, ref, draw):
                                                      "table up front.",
         f"calls of the transform for {len(reads)} reads": "Apply the transform once each time "
                                                           "a sample is read.",
-        "the transformed features read": "Apply the transform to the sample's features each "
-                                         "time it is read, and return its result.",
+        "the transformed features read": {
+            **ITEM_ADVICE, "values": "Apply the transform to the sample's features each time "
+                                     "it is read, and return its result."},
     })
 
 
@@ -448,9 +453,15 @@ def workers_with_spawn(learner, ref, draw):
     # with the reference in form only (count, types, shapes, dtypes), and in value with the
     # same loader read without workers.
     expect(form(got["with workers"]), form(want["with workers"]), name=name,
-           advice=ITEM_ADVICE)
-    expect(got["with workers"], got["without"], name=name, advice="With workers the loader "
-           "must yield the same batches, in the same order, as without them.")
+           advice={**ITEM_ADVICE, "length": Lesson(
+               "batch size and drop_last", "The training loader yields another number of "
+               "batches: batch_size as given, drop_last=True, and len(dataset) the number of "
+               "samples.")})
+    expect(got["with workers"], got["without"], name=name, advice=Lesson(
+        "a generator for a reproducible order", "Two loaders built with the same seed gave "
+        "different batches: the order must come from the DataLoader's own "
+        "generator=torch.Generator().manual_seed(seed), not from the global generator, which "
+        "workers and other code move."))
 
 
 def form(value):
@@ -465,6 +476,32 @@ def form(value):
 # ----------------------------------------------------------------------------- splitting
 
 
+def split_sizes(draw, rounds_up: bool) -> tuple[int, float]:
+    """A dataset size and fraction whose n * fraction is not whole: its fractional part is
+    above one half (``rounds_up``: rounding differs from truncating, which random_split with
+    fractions does for the last part) or below it (rounding differs from ceil)."""
+    fraction = draw.choice([0.2, 0.25, 0.3, 0.4])
+    low, high = (0.55, 0.95) if rounds_up else (0.05, 0.45)
+    sizes = [n for n in range(9, 30) if low < (n * fraction) % 1 < high]
+    return draw.choice(sizes), fraction
+
+
+SPLIT_ADVICE = {
+    "the sizes of (train_part, val_part)": "Return (train_part, val_part) with "
+                                           "round(n * val_fraction) samples in val_part: "
+                                           "random_split with fractions rounds its own way "
+                                           "(down, the remainder to the first part), so "
+                                           "pass the two sizes.",
+    "every sample is in exactly one part": "Split a permutation of the indices: no sample "
+                                           "may be lost or used twice.",
+    "the same seed gives the same split": "Pass generator=torch.Generator().manual_seed("
+                                          "seed) so the split depends on the seed only.",
+    "another seed gives another split": "The split must depend on the seed.",
+    "split_dataset leaves the global generator alone": "Do not call torch.manual_seed: give "
+                                                       "random_split its own generator.",
+}
+
+
 @check(points=2, concept="a reproducible train/validation split", hints=[
     "Split twice with the same seed, after other code used the random numbers.",
     "random_split shuffles the indices with the global generator unless you pass "
@@ -473,21 +510,10 @@ def form(value):
     "random_split(dataset, [n - n_val, n_val], generator=torch.Generator().manual_seed(seed))",
 ])
 def split_reproducible(learner, ref, draw):
-    fraction = draw.choice([0.2, 0.25, 0.5])
-    n = round(draw.integer(3, 6) / fraction)
-    seed = draw.seed_value()
-    expect_findings(learner.run(probe_split, n, fraction, seed),
-                    ref.run(probe_split, n, fraction, seed),
-                    context=f" ({n} samples, val_fraction={fraction})", advice={
-        "the sizes of (train_part, val_part)": "Return (train_part, val_part) with "
-                                               "round(n * val_fraction) samples in val_part.",
-        "every sample is in exactly one part": "Split a permutation of the indices: no sample "
-                                               "may be lost or used twice.",
-        "the same seed gives the same split": "Pass generator=torch.Generator().manual_seed("
-                                              "seed) so the split depends on the seed only.",
-        "another seed gives another split": "The split must depend on the seed.",
-        "split_dataset leaves the global generator alone": "Do not call torch.manual_seed: "
-                                                           "give random_split its own "
-                                                           "generator.",
-    })
+    for rounds_up in (True, False):
+        n, fraction = split_sizes(draw, rounds_up)
+        seed = draw.seed_value()
+        expect_findings(learner.run(probe_split, n, fraction, seed),
+                        ref.run(probe_split, n, fraction, seed),
+                        context=f" ({n} samples, val_fraction={fraction})", advice=SPLIT_ADVICE)
 

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from torchdojo.checks import Mismatch, TensorData, as_data, check, expect, expect_true
+from torchdojo.checks import Lesson, Mismatch, TensorData, as_data, check, expect, expect_true
 
 DOCS = "https://docs.pytorch.org/docs/stable/"
 # Hand-written normalisation differs from PyTorch's kernels by float rounding only.
@@ -455,13 +455,15 @@ def init_reply(learner, name: str, sizes: list[int], seed: int) -> list[TensorDa
             zip(weights, layers, strict=True)]
 
 
-def std_report(std: float, target: float, fan_in: int, fan_out: int, formula: str) -> str:
+def std_report(std: float, target: float, fan_in: int, fan_out: int,
+               formula: str) -> str | Lesson:
     """Which fan the learner's spread matches, so the advice follows the mistake."""
     if abs(std / target - math.sqrt(fan_in / fan_out)) < 0.15:
         return "That is the spread for fan_out: nn.Linear stores its weight as (out_features, " \
                "in_features), so fan_in is weight.shape[1] (mode='fan_in')."
     if std == 0:
-        return "Every weight is the same: draw them at random."
+        return Lesson("random initialisation breaks symmetry", "Every weight is the same: "
+                      "units that start alike stay alike. Draw them at random.")
     return f"Use {formula}."
 
 

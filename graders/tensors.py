@@ -149,14 +149,22 @@ def probe_random(m, name, *args):
             "global_state_untouched": bool(torch.equal(before, torch.random.get_rng_state()))}
 
 
-RANDOM_ADVICE = {
-    "['values']": "Draw from torch.randn / torch.randint with generator=g, where "
-                  "g = torch.Generator().manual_seed(seed). randint's upper bound is excluded.",
-    "['repeatable']": "The same seed must give the same values every call: seed a fresh "
-                      "generator inside the function.",
-    "['global_state_untouched']": "torch.manual_seed changes the global generator that all "
-                                  "other code shares; use your own torch.Generator instead.",
-}
+DRAWS = {"random_matrix": "torch.randn(rows, cols, generator=g)",
+         "random_labels": "torch.randint(0, num_classes, (n,), generator=g)"}
+
+
+def random_advice(name: str) -> dict[str, str]:
+    """What each finding of ``probe_random`` teaches, naming the one draw ``name`` must make."""
+    return {
+        "['values']": f"{name} must return exactly what {DRAWS[name]} draws from a fresh "
+                      "g = torch.Generator().manual_seed(seed): another kind of draw, another "
+                      "generator or extra draws before it give other numbers.",
+        "['repeatable']": "The same seed must give the same values every call: seed a fresh "
+                          "generator inside the function.",
+        "['global_state_untouched']": "torch.manual_seed changes the global generator that "
+                                      "all other code shares; use your own torch.Generator "
+                                      "instead.",
+    }
 
 
 @check(points=2, concept="random numbers from a generator", hints=[
@@ -170,11 +178,11 @@ def random_with_generator(learner, ref, draw):
     rows, cols, seed = draw.integer(2, 5), draw.integer(2, 5), draw.seed_value()
     expect(learner.run(probe_random, "random_matrix", rows, cols, seed),
            ref.run(probe_random, "random_matrix", rows, cols, seed),
-           name="random_matrix", advice=RANDOM_ADVICE)
+           name="random_matrix", advice=random_advice("random_matrix"))
     n, classes = draw.integer(20, 40), draw.integer(2, 5)
     expect(learner.run(probe_random, "random_labels", n, classes, seed),
            ref.run(probe_random, "random_labels", n, classes, seed),
-           name="random_labels", advice=RANDOM_ADVICE)
+           name="random_labels", advice=random_advice("random_labels"))
 
 
 @check(points=1, concept="tensor attributes", hints=[
