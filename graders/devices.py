@@ -9,7 +9,7 @@ the CPU and devices, shapes and dtypes on both. The GPU tier repeats the checks 
 
 import torch
 
-from torchdojo.checks import both, check, expect, mlp, probe
+from torchdojo.checks import both, check, expect, expect_true, mlp, probe, probe_helper
 
 DEVICES = ("cpu", "meta")  # devices every machine has; "cuda" is the GPU tier
 
@@ -45,6 +45,56 @@ def draw_batches(draw, features, classes, count):
 
 
 # ----------------------------------------------------------------------------- probes
+
+
+@probe_helper
+def on_one_device(call):
+    """Run ``call()`` and return its result and the first operation whose tensors sat on two
+    devices (``None``: none did).
+
+    PyTorch refuses most such operations, but not all: on ``meta`` an in-place op such as
+    ``scores.masked_fill_(cpu_mask, ...)`` runs, where on a GPU it raises. A dispatch mode sees
+    every operand of every operation, so a device check does not depend on which op the learner
+    chose. A 0-d CPU tensor is a scalar that any device accepts, and copies move between
+    devices by design.
+    """
+    import torch
+    from torch.utils._python_dispatch import TorchDispatchMode
+    from torch.utils._pytree import tree_leaves
+
+    moves = {"copy_", "_copy_from", "_copy_from_and_resize", "_to_copy", "to"}
+    found = []
+
+    class Watch(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            name = func.overloadpacket.__name__
+            if not found and name not in moves:
+                devices = {str(t.device) for t in tree_leaves((args, kwargs))
+                           if isinstance(t, torch.Tensor)
+                           and not (t.dim() == 0 and t.device.type == "cpu")}
+                if len(devices) > 1:
+                    found.append(f"{name} got tensors on {' and '.join(sorted(devices))}")
+            return func(*args, **kwargs)
+
+    with Watch():
+        result = call()
+    return result, (found[0] if found else None)
+
+
+@probe(uses=[on_one_device])
+def probe_one_device(m, name, *args):
+    """Call ``m.name(*args)`` watching every operation's devices (``on_one_device``)."""
+    return on_one_device(lambda: getattr(m, name)(*args))
+
+
+def expect_on_one_device(learner, ref, name: str, *args, advice: dict) -> None:
+    """``name(*args)`` against the reference, then every operation it ran on one device."""
+    got, crossed = learner.run(probe_one_device, name, *args)
+    want, _ = ref.run(probe_one_device, name, *args)
+    expect(got, want, advice=advice)
+    expect_true(crossed is None, f"ran an operation across devices: {crossed}.",
+                advice=advice["device"], prop="device")
 
 
 def probe_choose_device(m, cuda, mps):
@@ -275,9 +325,10 @@ def buffers_saved_in_state_dict(learner, ref, draw):
 def causal_on(learner, ref, draw, device):
     batch, steps, dim = draw.integer(1, 3), draw.integer(2, 5), draw.integer(2, 4)
     q, k = on((draw.tensor(batch, steps, dim), draw.tensor(batch, steps, dim)), device)
-    expect(learner.causal_scores(q, k), ref.causal_scores(q, k), advice={
+    expect_on_one_device(learner, ref, "causal_scores", q, k, advice={
         "device": "Create the mask on the inputs' device: torch.ones(T, T, dtype=torch.bool, "
-                  "device=q.device).",
+                  "device=q.device). Every tensor an operation uses must be on one device, "
+                  "in-place ones (masked_fill_) too.",
         "values": "Scale by 1/sqrt(D) and set only the entries above the diagonal "
                   "(key after query) to -inf.",
     })
@@ -301,12 +352,11 @@ def weighted_on(learner, ref, draw, device, dtypes):
         logits = on(draw.tensor(n, classes, dtype=dtype), device)
         labels = on(draw.integers(n, lo=0, hi=classes - 1), device)
         weights = [draw.number(0.2, 3.0) for _ in range(classes)]
-        expect(learner.weighted_loss(logits, labels, weights),
-               ref.weighted_loss(logits, labels, weights), advice={
-                   "device": "Build the weight tensor on the logits' device.",
-                   "dtype": "Build the weight tensor with the logits' dtype too: "
-                            "logits.new_tensor(class_weights) does both.",
-               })
+        expect_on_one_device(learner, ref, "weighted_loss", logits, labels, weights, advice={
+            "device": "Build the weight tensor on the logits' device.",
+            "dtype": "Build the weight tensor with the logits' dtype too: "
+                     "logits.new_tensor(class_weights) does both.",
+        })
 
 
 @check(points=2, concept="tensors created inside a loss", hints=[
