@@ -1,5 +1,5 @@
-"""T6/E9: the best epoch's number counted from 0 (range(epochs) starts there), although the weights kept
-are a proper copy: a numbering mistake, not a copying one.
+"""T6/E9: the best epoch's number counted from 0 (range(epochs) starts there), although
+the weights kept are a proper copy: a numbering mistake, not a copying one.
 
 check: best_weights_are_a_copy
 mentions: the best epoch's number; counting the first epoch as 1

@@ -3,7 +3,7 @@ last part's size and gives the remainder to the first, so when n * val_fraction 
 fractional part above one half, val_part is one sample short of round(n * val_fraction).
 
 check: split_reproducible
-mentions: a reproducible train/validation split; the sizes of (train_part, val_part); pass the two sizes
+mentions: a reproducible train/validation split; the sizes of (train_part; pass the two sizes
 """
 import torch
 from torch.utils.data import random_split

@@ -2,7 +2,7 @@
 rounds.
 
 check: split_reproducible
-mentions: a reproducible train/validation split; the sizes of (train_part, val_part); round(n * val_fraction)
+mentions: a reproducible train/validation split; the sizes of (train_part; round(n * val_fraction)
 """
 import torch
 from torch.utils.data import random_split

@@ -2,7 +2,7 @@
 CPU mask runs (on a GPU it raises), so only a check that sees every operand's device finds it.
 
 check: mask_on_input_device
-mentions: tensors created inside forward; ran an operation across devices; masked_fill_ got tensors on cpu and meta; device=q.device
+mentions: tensors created inside forward; across devices; masked_fill_ got tensors on cpu and meta
 """
 import torch
 

@@ -2,7 +2,7 @@
 the task names, so the labels differ.
 
 check: random_with_generator
-mentions: random numbers from a generator; random_labels; exactly what torch.randint(0, num_classes, (n,), generator=g) draws
+mentions: random numbers from a generator; random_labels; exactly what torch.randint(0, num_classes
 """
 import torch
 
