@@ -55,6 +55,15 @@ class Learner:
         """The total it must score, or None when it must get an error row."""
         return None if self.kills_grader else sum(p.expected for p in self.parts.values())
 
+    def state(self, topics: list[str] | None = None) -> str:
+        """The gradebook state it must get when ``topics`` (default: all) are graded."""
+        kinds = {p.kind for t, p in self.parts.items() if topics is None or t in topics}
+        if self.kills_grader:
+            return "needs_regrade"
+        if kinds <= {"missing"}:
+            return "no_submission"
+        return "not_attempted" if kinds <= {"stub", "missing"} else "graded"
+
 
 def gradable_points(course: Course) -> dict[str, dict[str, int]]:
     """Points of each check that this machine can grade (GPU-only checks are skipped here)."""
@@ -142,6 +151,16 @@ def _part(course: Course, sources: _Sources, topic: str, profile: str,
     if kind == "missing":
         return Part("missing", "no file", 0), None
     return Part(kind, f"{kind} file", 0), BROKEN[kind]
+
+
+def without_timings(value: object) -> object:
+    """A report (parsed JSON) less its ``seconds`` fields: what two gradings of the same
+    submissions with the same seed must agree on."""
+    if isinstance(value, dict):
+        return {k: without_timings(v) for k, v in value.items() if k != "seconds"}
+    if isinstance(value, list):
+        return [without_timings(v) for v in value]
+    return value
 
 
 def main() -> None:

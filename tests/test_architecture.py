@@ -145,6 +145,10 @@ USAGE_ERRORS = [
     (["solution", "nosuch"], "unknown topic 'nosuch'"),
     (["grade-batch", "{missing}", "--output", "{missing}"], "does not exist"),
     (["nbgrader", "export", "{missing}", "nosuch"], "unknown topic 'nosuch'"),
+    (["grade-batch", "{missing}", "--output", "{missing}", "--shard", "5/4"], "must be 1 to 4"),
+    (["gradebook", "merge", "{missing}", "--output", "{missing}/grades"], "is not a batch output"),
+    (["export", "kubernetes", "{missing}", "nosuch", "--image", "x", "--shards", "2"],
+     "unknown topic 'nosuch'"),
 ]
 
 PROBE = """

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -55,10 +57,10 @@ def test_every_learner_gets_its_expected_score(generated, course):
     assert list(rows) == [learner.name for learner in learners]  # one row each, none missing
     for learner in learners:
         row = rows[learner.name]
+        assert row["status"] == learner.state(), (learner.name, learner.parts, row)
         if learner.expected is None:
-            assert row["status"].startswith("error:") and row["total"] == "", row
+            assert row["total"] == "" and row["reason"], row
             continue
-        assert row["status"] == "graded", row
         assert float(row["total"]) == learner.expected, (learner.name, learner.parts, row)
         for topic, part in learner.parts.items():
             assert float(row[topic]) == part.expected, (learner.name, topic, part)
@@ -94,7 +96,8 @@ def test_learner_over_budget_is_stopped_without_holding_up_others(course, tmp_pa
     batch = grade_batch(course, submissions, tmp_path / "out", workers=1, seed=1,
                         timeout_scale=5, budget=40)
     rows = {row["learner"]: row for row in _gradebook(batch.output)}
-    assert rows["b-hangs"]["status"].startswith("error: grading took longer than its budget")
+    assert rows["b-hangs"]["status"] == "needs_regrade"
+    assert rows["b-hangs"]["reason"].startswith("grading took longer than its budget")
     assert rows["a-right"]["status"] == rows["c-right"]["status"] == "graded"
     assert rows["a-right"]["tensors"] == rows["c-right"]["tensors"] != "0"
     assert batch.errors == ["b-hangs"]
@@ -145,7 +148,7 @@ def test_processes_left_behind_by_learners_are_killed(course, tmp_path):
                         timeout_scale=0.3)
     rows = {row["learner"]: row for row in _gradebook(batch.output)}
     assert rows["right"]["status"] == rows["daemon"]["status"] == "graded"
-    assert rows["killer_spins"]["status"].startswith("error:")
+    assert rows["killer_spins"]["status"] == "needs_regrade"
     for name in ESCAPES:
         pid = int((pids / name).read_text())
         assert not _alive(pid), f"{name} (pid {pid}) outlived the batch"
@@ -165,14 +168,38 @@ def test_cli_grades_a_batch_and_prints_one_line_per_learner(tmp_path):
     assert "Traceback" not in run.stderr
     assert "[3/3]" in run.stderr and "seed 9" in run.stderr
     rows = {row["learner"]: row for row in _gradebook(tmp_path / "out")}
-    assert [k for k in rows["ada"] if k not in ("learner", "total", "max_score", "status", "seed")
+    assert [k for k in rows["ada"]
+            if k not in ("learner", "total", "max_score", "status", "reason", "seed")
             ] == ["tensors", "reshape_view"]
     assert rows["ada"]["tensors"] == rows["cy"]["tensors"] != "0"
     assert rows["ada"]["reshape_view"] == "0" and rows["bo"]["reshape_view"] != "0"
+    assert rows["ada"]["status"] == rows["bo"]["status"] == "graded"
     assert {row["seed"] for row in rows.values()} == {"9"}
 
 
-def test_interrupted_batch_keeps_what_it_graded(tmp_path):
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` now (from /proc)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def _batch(submissions: Path, output: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "torchdojo", "grade-batch", str(submissions),
+                             "--output", str(output), "--workers", "1", *extra], cwd=ROOT,
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)  # a process group, as a terminal makes
+
+
+def test_ctrl_c_keeps_what_finished_and_the_printed_command_resumes(tmp_path):
     submissions, output = tmp_path / "subs", tmp_path / "out"
     for name in ("a-right", "b-hangs", "c-right"):
         (submissions / name).mkdir(parents=True)
@@ -181,23 +208,57 @@ def test_interrupted_batch_keeps_what_it_graded(tmp_path):
     (submissions / "b-hangs" / "tensors.py").write_text(
         f"import os\nopen({str(tmp_path / 'pid')!r}, 'w').write(str(os.getpid()))\n"
         "while True:\n    pass\n")
-    proc = subprocess.Popen([sys.executable, "-m", "torchdojo", "grade-batch", str(submissions),
-                             "--output", str(output), "--workers", "1"], cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = _batch(submissions, output)
     deadline = time.monotonic() + 300
     while not (tmp_path / "pid").exists() and time.monotonic() < deadline:
         time.sleep(0.2)  # wait until b-hangs is being graded (a-right is done by then)
-    proc.send_signal(signal.SIGINT)
+    below = _descendants(proc.pid)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole foreground group gets it
     _, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 2 and "interrupted" in stderr, stderr
+    assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr
+    said = [line for line in stderr.splitlines() if "Resume with:" in line]
+    assert len(said) == 1 and "2 learner(s) not graded yet" in said[0], stderr
     rows = {row["learner"]: row for row in _gradebook(output)}
     assert rows["a-right"]["status"] == "graded" and rows["a-right"]["tensors"] != "0"
     assert rows["b-hangs"]["status"] == rows["c-right"]["status"] == "pending"
-    assert (output / "reports" / "a-right.json").is_file()
-    pid = int((tmp_path / "pid").read_text())
-    time.sleep(1)
-    assert not _alive(pid), "the hanging sandbox outlived the interrupted batch"
+    graded = (output / "reports" / "a-right.json").read_bytes()
+    assert not [p for p in below | {int((tmp_path / "pid").read_text())} if _alive(p)], \
+        "workers or sandboxes outlived the interrupted batch"
+    assert not list(output.rglob(".*.tmp"))
+
+    (submissions / "b-hangs" / "tensors.py").write_text(solution("tensors"))
+    command = shlex.split(said[0].split("Resume with: ", 1)[1])
+    assert command[:2] == ["torchdojo", "grade-batch"] and "--resume" in command
+    again = subprocess.run([sys.executable, "-m", "torchdojo", *command[1:]], cwd=ROOT,
+                           text=True, capture_output=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert "Grading 2 learner(s)" in again.stderr and "1 kept" in again.stderr
+    assert (output / "reports" / "a-right.json").read_bytes() == graded
+    rows = {row["learner"]: row for row in _gradebook(output)}
+    assert {row["status"] for row in rows.values()} == {"graded"}
+
+
+def test_ctrl_c_while_workers_start_stops_everything(tmp_path):
+    submissions, output = tmp_path / "subs", tmp_path / "out"
+    for name in ("a", "b"):
+        (submissions / name).mkdir(parents=True)
+        (submissions / name / "tensors.py").write_text(solution("tensors"))
+    proc = _batch(submissions, output, "tensors")
+    line = ""
+    while "Grading" not in line and proc.poll() is None:
+        line = proc.stderr.readline()  # printed just before the workers start
+    deadline = time.monotonic() + 60
+    while not (below := _descendants(proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)  # a worker has started and is importing torch
+    assert below
+    proc.send_signal(signal.SIGINT)  # to the batch alone, this time
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "Resume with:" in stderr, stderr
+    assert "Traceback" not in stderr
+    assert not [p for p in below if _alive(p)], "a worker outlived the interrupted batch"
+    rows = {row["learner"]: row for row in _gradebook(output)}
+    assert set(rows) == {"a", "b"} and json.loads((output / "batch.json").read_text())
 
 
 @pytest.mark.parametrize("layout, says", [

@@ -11,8 +11,11 @@ import pytest
 
 from tests import formats
 from tests.conftest import ROOT, solution
+from torchdojo.batch import records
+from torchdojo.batch.identity import BatchKey, Submission
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
 from torchdojo.reporters import exercism, gradebook_csv, gradescope, junit
+from torchdojo.reporters.gradebook_csv import Row
 
 NASTY = "\x00\x1b[31mred\x1b[0m <b>bold</b> & \"quoted\" ]]> ünïcode \U0001f600 \x07"
 
@@ -172,13 +175,20 @@ def test_junit_skipped_and_fault():
 
 def test_gradebook_leaves_untrusted_rows_empty_and_defuses_formulas(mixed):
     _, fault = _skipped_and_fault()
-    text = gradebook_csv.render([("=HYPERLINK(1)", mixed), ("bob", fault), ("carol", None)],
-                            ["tensors", "reshape_view"])
+    key = BatchKey(5, "local", ("tensors", "reshape_view"), "sha256:" + "0" * 64, "0.1.0")
+    files = Submission("sha256:" + "1" * 64, ("tensors.py",))
+    graded, faulty = (records.build(n, r, key, files) for n, r in [("=HYPERLINK(1)", mixed),
+                                                                     ("bob", fault)])
+    text = gradebook_csv.render([Row("=HYPERLINK(1)", graded["state"], graded),
+                                 Row("bob", faulty["state"], faulty),
+                                 Row("carol", "pending", None)], ["tensors", "reshape_view"])
     rows = [line.split(",") for line in text.splitlines()]
     assert rows[0] == ["learner", "tensors", "reshape_view", "total", "max_score", "status",
-                       "seed"]
+                       "reason", "seed"]
     assert rows[1][0] == "'=HYPERLINK(1)" and rows[1][3] == f"{mixed.score:g}"
-    assert rows[2][1:4] == ["", "", ""] and rows[2][5].startswith("error:")
+    assert rows[1][5] == "graded"
+    assert rows[2][1:4] == ["", "", ""] and rows[2][5] == "needs_regrade"
+    assert rows[2][6].startswith("check devices.on_cpu crashed")
     assert rows[3][5] == "pending"
 
 

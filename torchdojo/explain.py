@@ -78,7 +78,7 @@ _KNOWN: list[tuple[str, str, str]] = [
      "A tensor created with requires_grad=True (a parameter, or an input you were given) "
      "cannot change in place while autograd records. Update parameters inside "
      "`with torch.no_grad():`, e.g. `w -= lr * w.grad`; anywhere else compute a new tensor "
-     "(x * y, not x.mul_(y))."),
+     "(x.clamp(...) or x * y, not x.clamp_(...) or x.mul_(y))."),
     (r"modified by an inplace operation",
      "in-place operations and autograd",
      "A tensor that autograd saved for backward was changed in place; use the out-of-place "

@@ -3,6 +3,11 @@
 ``concurrent.futures`` would give up on the whole pool when one worker dies; here a dead or
 overrunning worker costs only the learner it was grading, who gets a report saying why (an
 error row in the gradebook, never a missing one), and a fresh worker takes its place.
+
+Asked to stop (Ctrl-C, SIGTERM), the pool wakes at once, keeps the results that had arrived,
+and stops every worker within a fraction of a second: a worker closes its sandboxes when
+terminated; one that does not exit in time is killed, and what it leaves behind is adopted and
+killed as an orphan (``orphans``). Learners that were being graded are simply not done.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
+from torchdojo.batch.interrupt import Interrupt, Interrupted
 from torchdojo.batch.orphans import Orphans
 from torchdojo.batch.worker import Settings, serve
 from torchdojo.engine.report import Report
@@ -27,6 +33,7 @@ _CTX = multiprocessing.get_context("spawn")  # a clean interpreter: no state fro
 START_TIMEOUT = 300.0  # importing torch on a busy machine
 START_ATTEMPTS = 3  # workers that fail to start in a row before the batch gives up
 STOP_GRACE = 5.0
+STOP_NOW = 0.5  # once a stop was requested: the time workers get to close their sandboxes
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,10 @@ class _Worker:
             self.proc.join(STOP_GRACE)
         self.conn.close()
 
+    def terminate(self) -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            self.proc.terminate()
+
     def exit_text(self) -> str:
         self.proc.join(1)
         return _exit_text(self.proc.exitcode)
@@ -87,14 +98,23 @@ class Pool:
         self.log_dir = log_dir
         self._started = 0
         self._failed_starts = 0
+        self.interrupt = Interrupt()  # not entered: never asks to stop
 
     def run(self, jobs: list[Job], done: Callable[[Job, Report], None],
-            begun: Callable[[Job], None] = lambda job: None) -> None:
+            begun: Callable[[Job], None] = lambda job: None,
+            interrupt: Interrupt | None = None) -> None:
+        """Grade ``jobs``; raises ``Interrupted`` (after stopping every worker) when
+        ``interrupt`` asks to stop."""
         pending = deque(jobs)
+        self.interrupt = interrupt or Interrupt()
         with Orphans() as orphans:
             workers = [self._spawn() for _ in range(min(self.size, len(jobs)))]
             try:
                 self._loop(workers, pending, done, begun, orphans)
+            except Interrupted:
+                self._keep_arrived(workers, done)
+                _stop_now(workers)
+                raise
             finally:
                 for worker in workers:
                     worker.stop(gently=worker.job is None)
@@ -104,10 +124,12 @@ class Pool:
         while workers and (pending or any(w.job for w in workers)):
             for worker in workers:
                 if worker.ready and worker.job is None and pending:
+                    self.interrupt.check()
                     job = pending.popleft()
                     begun(job)
                     worker.give(job, self.budget)
             self._wait(workers)
+            self.interrupt.check()
             for worker in list(workers):
                 if not self._service(worker, done):
                     workers.remove(worker)
@@ -121,11 +143,24 @@ class Pool:
         self._started += 1
         return _Worker(self._started, self.settings, self.log_dir)
 
-    @staticmethod
-    def _wait(workers: list[_Worker]) -> None:
+    def _wait(self, workers: list[_Worker]) -> None:
         nearest = min(w.deadline for w in workers)
         objects: list[Any] = [w.conn for w in workers] + [w.proc.sentinel for w in workers]
+        if self.interrupt.fd >= 0:
+            objects.append(self.interrupt.fd)
         wait(objects, timeout=max(0.0, nearest - time.monotonic()))
+        self.interrupt.drain()
+
+    @staticmethod
+    def _keep_arrived(workers: list[_Worker], done: Callable[[Job, Report], None]) -> None:
+        """Results already sent when the stop came are finished work: record them."""
+        for worker in workers:
+            with contextlib.suppress(EOFError, OSError):
+                while worker.job is not None and worker.conn.poll():
+                    message = worker.conn.recv()
+                    if message[0] == "done":
+                        job, worker.job = worker.job, None
+                        done(job, message[2])
 
     def _service(self, worker: _Worker, done: Callable[[Job, Report], None]) -> bool:
         """Handle what the worker said or did; False when it is gone and must be replaced."""
@@ -163,3 +198,19 @@ class Pool:
     def _give_up(self, pending: deque, done: Callable[[Job, Report], None]) -> None:
         while pending:
             done(pending.popleft(), self.fault("no grading worker could start"))
+
+
+def _stop_now(workers: list[_Worker]) -> None:
+    """Terminate every worker at once (each closes its sandboxes), then kill the slow ones."""
+    for worker in workers:
+        worker.terminate()
+    deadline = time.monotonic() + STOP_NOW
+    for worker in workers:
+        worker.proc.join(max(0.0, deadline - time.monotonic()))
+    slow = [worker for worker in workers if worker.proc.is_alive()]
+    for worker in slow:  # what they leave behind is swept as orphans
+        worker.proc.kill()
+    for worker in slow:
+        worker.proc.join(STOP_NOW)
+    for worker in workers:
+        worker.job = None  # so that the final stop does not wait on it

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+PR_SET_PDEATHSIG = 1
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -28,6 +30,7 @@ class Settings:
 
 def serve(conn: Any, settings: Settings) -> None:
     """Entry point of a worker process: answer ("grade", learner, folder) until told to stop."""
+    _detach()
     _redirect(settings.log)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
@@ -58,6 +61,18 @@ def serve(conn: Any, settings: Settings) -> None:
                                   f"grading raised {type(exc).__name__}: {exc}",
                                   settings.topics)
         conn.send(("done", learner, report))
+
+
+def _detach() -> None:
+    """Leave the terminal's process group, so that Ctrl-C reaches the batch alone and never
+    the sandboxes of a learner being graded (a sandbox killed by it would cost that learner
+    points); and be told to stop (SIGTERM) if the batch dies without stopping us."""
+    if hasattr(os, "setpgid"):
+        os.setpgid(0, 0)
+    if sys.platform.startswith("linux"):
+        from torchdojo.batch.orphans import prctl
+
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _redirect(log: str | None) -> None:

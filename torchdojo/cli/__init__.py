@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import click
 
-from torchdojo.cli import batch, dev, export, grade, learn, nbgrader
+from torchdojo.cli import batch, dev, export, grade, gradebook, kubernetes, learn, nbgrader
 
 SECTIONS = (
     ("Learner commands", ("grade", "watch", "list", "hint", "reset", "solution")),
-    ("Instructor and course CI commands", ("grade-batch", "export", "nbgrader")),
+    ("Instructor and course CI commands", ("grade-batch", "gradebook", "export", "nbgrader")),
     ("Course author commands", ("dev",)),
 )
 
@@ -43,3 +43,5 @@ def main() -> None:
 for _command in (grade.grade, *learn.COMMANDS, batch.grade_batch, export.export,
                  nbgrader.nbgrader, dev.dev):
     main.add_command(_command)
+main.add_command(gradebook.gradebook)
+export.export.add_command(kubernetes.export_kubernetes)

@@ -15,7 +15,7 @@ ROSTER = Path("ci") / "roster.txt"
 
 @click.group()
 def export() -> None:
-    """Build CI artifacts: a Gradescope autograder, a GitHub Actions workflow."""
+    """Build CI artifacts: a Gradescope autograder, a GitHub Actions workflow, a Kubernetes Job."""
 
 
 @export.command("gradescope")

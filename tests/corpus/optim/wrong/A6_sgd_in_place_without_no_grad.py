@@ -1,0 +1,12 @@
+"""A6: an in-place update of a leaf that requires grad, outside torch.no_grad(): autograd
+refuses it.
+
+check: sgd_by_hand
+status: error
+mentions: a gradient-descent step by hand; torch.no_grad()
+"""
+
+
+def sgd_step(params, lr):
+    for p in params:
+        p -= lr * p.grad
