@@ -12,6 +12,10 @@ import torch
 
 from torchdojo.checks import Lesson, as_data, both, check, expect, expect_inputs_kept
 
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
+TUTORIALS = "https://docs.pytorch.org/tutorials/"
+
 ORACLE_TOLERANCE = {"rtol": 1e-4, "atol": 1e-6}
 
 
@@ -115,7 +119,7 @@ def after_grads(reply: object) -> tuple[object, object]:
     "Operations on tensors that require grad record a graph (grad_fn). Inside torch.no_grad(), "
     "or after .item()/.detach(), nothing is recorded and backward() has nothing to follow.",
     "z = x @ w + b; return F.binary_cross_entropy(torch.sigmoid(z), y)",
-])
+], docs=MANUAL + "notes/autograd.html")
 def loss_builds_graph(learner, ref, draw):
     for x, w, b, y in (intro_problem(), problem(draw)):
         expect(learner.logistic_loss(x, w, b, y), ref.logistic_loss(x, w, b, y), advice={
@@ -130,7 +134,7 @@ def loss_builds_graph(learner, ref, draw):
     "torch.autograd.grad(loss, [w, b]) returns the gradients; loss.backward() stores them in "
     "w.grad and b.grad. Both must give dL/dw1 = -0.0898 and dL/db = -0.0817.",
     "grad_w, grad_b = torch.autograd.grad(loss, [w, b])  and  loss.backward()",
-])
+], docs=TUTORIALS + "beginner/basics/autogradqs_tutorial.html")
 def intro_example(learner, ref, draw):
     x, w, b, y = intro_problem()
     printed = as_data((torch.tensor([-0.0898]), torch.tensor([-0.0817])))
@@ -148,7 +152,7 @@ def intro_example(learner, ref, draw):
     "torch.autograd.grad(loss, [w, b]) returns a tuple and leaves w.grad and b.grad alone "
     "(still None); loss.backward() fills .grad and returns None.",
     "grad_w, grad_b = torch.autograd.grad(loss, [w, b]); return grad_w, grad_b",
-])
+], docs=PAGES + "torch.autograd.grad.html")
 def autograd_grad_values(learner, ref, draw):
     x, w, b, y = problem(draw)
     got, want = both(learner, ref, "grads_with_autograd_grad", x, w, b, y, after=True)
@@ -166,7 +170,7 @@ def autograd_grad_values(learner, ref, draw):
     "loss.backward() returns None; read w.grad and b.grad afterwards. Return loss.item() for "
     "the value.",
     "loss = logistic_loss(x, w, b, y); loss.backward(); return loss.item()",
-])
+], docs=PAGES + "torch.Tensor.backward.html")
 def backward_fills_grad(learner, ref, draw):
     x, w, b, y = problem(draw)
     got, want = both(learner, ref, "grads_with_backward", x, w, b, y, after=True)
@@ -186,7 +190,7 @@ def backward_fills_grad(learner, ref, draw):
     "The first torch.autograd.grad (or backward) frees the values the graph saved; a second "
     "pass through the same graph then fails unless the first one kept them.",
     "torch.autograd.grad(loss, w, retain_graph=True), then torch.autograd.grad(a.mean(), w)",
-])
+], docs=PAGES + "torch.autograd.backward.html")
 def retain_graph_second_pass(learner, ref, draw):
     x, w, b, y = problem(draw)
     got = learner.two_grads_one_graph(x, w, b, y)
@@ -204,7 +208,7 @@ def retain_graph_second_pass(learner, ref, draw):
     "z = x @ w + b is computed, so it is not a leaf: z.grad stays None (with a warning) "
     "unless you call z.retain_grad() before backward().",
     "z = x @ w + b; z.retain_grad(); ...; loss.backward(); return {'w': w.grad, 'z': z.grad}",
-])
+], docs=[PAGES + "torch.Tensor.retain_grad.html", PAGES + "torch.Tensor.is_leaf.html"])
 def retain_grad_non_leaf(learner, ref, draw):
     x, w, b, y = problem(draw)
     got = learner.hidden_grads(x, w, b, y)
@@ -222,7 +226,7 @@ def retain_grad_non_leaf(learner, ref, draw):
     "gradient=torch.ones_like(a). Differentiate a copy of x that requires grad, not x itself.",
     "inputs = x.detach().clone().requires_grad_(True); torch.sigmoid(inputs @ w + b).sum()"
     ".backward(); return inputs.grad",
-])
+], docs=PAGES + "torch.Tensor.backward.html")
 def input_gradient(learner, ref, draw):
     x, w, b, _ = problem(draw)
     w, b = w.detach(), b.detach()
@@ -243,7 +247,7 @@ def input_gradient(learner, ref, draw):
     "backward() adds into .grad. Clear it between batches (w.grad = None, or w.grad.zero_()), "
     "and record a copy: w.grad.zero_() reuses the same tensor.",
     "for x, y in batches: w.grad = b.grad = None; loss.backward(); grads.append(w.grad.clone())",
-])
+], docs=PAGES + "torch.optim.Optimizer.zero_grad.html")
 def zeroing_between_batches(learner, ref, draw):
     d = draw.integer(2, 4)
     _, w, b, _ = problem(draw, d=d)
@@ -290,7 +294,7 @@ def probe_accumulate(m, batches, w, b, stale_w, stale_b):
     "Stale gradients must go first (they would be added in). The mean over all samples weights "
     "each batch's mean loss by its share of the samples: batches can differ in size.",
     "w.grad = b.grad = None; for x, y in batches: (loss(x, y) * len(y) / total).backward()",
-])
+], docs=PAGES + "torch.Tensor.backward.html")
 def gradient_accumulation(learner, ref, draw):
     d = draw.integer(2, 4)
     _, w, b, _ = problem(draw, d=d)
@@ -329,7 +333,7 @@ def probe_train_new_weights(m, n_in, n_out, seed):
     "torch.randn(..., requires_grad=True) * 0.01 is computed from a leaf, so it is not a leaf: "
     "torch.optim raises \"can't optimize a non-leaf Tensor\". Scale first, then ask for grad.",
     "(torch.randn(n_in, n_out, generator=g) * 0.01).requires_grad_(True)",
-])
+], docs=PAGES + "torch.Tensor.is_leaf.html")
 def leaf_parameters(learner, ref, draw):
     n_in, n_out, seed = draw.integer(2, 5), draw.integer(2, 5), draw.seed_value()
     expect(learner.new_weights(n_in, n_out, seed), ref.new_weights(n_in, n_out, seed),
@@ -346,7 +350,7 @@ def leaf_parameters(learner, ref, draw):
     "w -= lr * w.grad outside torch.no_grad() is refused. Update in place inside no_grad, and "
     "clear the gradients every step.",
     "with torch.no_grad(): w -= lr * w.grad; b -= lr * b.grad  (then w.grad = b.grad = None)",
-])
+], docs=PAGES + "torch.no_grad.html")
 def manual_sgd(learner, ref, draw):
     x, w, b, y = problem(draw)
     lr, steps = draw.choice([0.1, 0.5, 1.0]), draw.integer(3, 5)
@@ -373,7 +377,7 @@ def manual_sgd(learner, ref, draw):
     "Compute them under torch.no_grad() (or .detach() them). Tensors made under "
     "torch.inference_mode() cannot be saved for backward, so the head's gradient fails.",
     "with torch.no_grad(): features = torch.relu(x @ w_frozen)",
-])
+], docs=[PAGES + "torch.Tensor.detach.html", PAGES + "torch.no_grad.html"])
 def frozen_features(learner, ref, draw):
     n, d, h = draw.integer(3, 8), draw.integer(2, 4), draw.integer(2, 4)
     x, y = draw.tensor(n, d), draw.integers(n, lo=0, hi=1).float()
@@ -407,7 +411,7 @@ def frozen_features(learner, ref, draw):
     "Outside torch.no_grad() every operation on w and b records a graph, and the result "
     "requires grad.",
     "with torch.no_grad(): return torch.sigmoid(x @ w + b)",
-])
+], docs=PAGES + "torch.inference_mode.html")
 def inference_without_graph(learner, ref, draw):
     x, w, b, _ = problem(draw)
     expect(learner.predict_proba(x, w, b), ref.predict_proba(x, w, b), advice={
@@ -424,7 +428,8 @@ def inference_without_graph(learner, ref, draw):
     "(h,) = torch.autograd.grad(g.sum(), b); return h.item()",
 ], errors={"the autograd graph": "The first gradient has no graph of its own, so it cannot be "
                                  "differentiated again: pass create_graph=True to the first "
-                                 "torch.autograd.grad (or backward)."})
+                                 "torch.autograd.grad (or backward)."},
+   docs=PAGES + "torch.autograd.grad.html")
 def second_derivative(learner, ref, draw):
     x, w, b, y = problem(draw)
     got = learner.curvature(x, w, b, y)
@@ -451,7 +456,7 @@ def probe_snapshot_then_update(m, w):
     "Update the tensor after taking your snapshot: does the snapshot change too?",
     "detach() returns a view of the same memory without the graph; only clone() copies.",
     "return w.detach().clone()",
-])
+], docs=PAGES + "torch.Tensor.detach.html")
 def detached_copy(learner, ref, draw):
     w = draw.tensor(draw.integer(2, 6)).requires_grad_(True)
     expect(learner.run(probe_snapshot_then_update, w), ref.run(probe_snapshot_then_update, w),

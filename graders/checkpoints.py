@@ -10,6 +10,10 @@ after a save and a load must equal training straight through.
 
 from torchdojo.checks import Lesson, as_data, check, expect, mlp, probe
 
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
+TUTORIALS = "https://docs.pytorch.org/tutorials/"
+
 # ----------------------------------------------------------------------------- the probe
 
 
@@ -276,7 +280,7 @@ def expect_scenario(learner, ref, task: str, scene: dict, advice: dict, name: st
     "step counts are needed to resume).",
     "torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(), "
     "'epoch': epoch}, path)",
-])
+], docs=TUTORIALS + "beginner/saving_loading_models.html")
 def checkpoint_holds_state_dicts(learner, ref, draw):
     expect_scenario(learner, ref, "saved", scene_of(draw), name="the saved checkpoint", advice={
         "['loads with weights_only=True']": "torch.load(path, weights_only=True) refuses the "
@@ -295,7 +299,7 @@ def checkpoint_holds_state_dicts(learner, ref, draw):
     "checkpoint = torch.load(path, map_location='cpu', weights_only=True); "
     "model.load_state_dict(checkpoint['model']); "
     "optimizer.load_state_dict(checkpoint['optimizer']); return checkpoint['epoch']",
-])
+], docs=TUTORIALS + "beginner/saving_loading_models.html")
 def load_restores_everything(learner, ref, draw):
     expect_scenario(learner, ref, "load", scene_of(draw), name="the restored state",
                     advice=RESTORE_ADVICE)
@@ -307,7 +311,7 @@ def load_restores_everything(learner, ref, draw):
     "Adam keeps running averages and a step count per parameter. If the optimizer's state is "
     "not saved and restored, resumed training takes different steps.",
     "save: optimizer.state_dict(); load: optimizer.load_state_dict(checkpoint['optimizer'])",
-])
+], docs=TUTORIALS + "beginner/saving_loading_models.html")
 def resume_equals_uninterrupted(learner, ref, draw):
     expect_scenario(learner, ref, "resume", scene_of(draw), name="resumed training", advice={
         "['epoch saved']": "load_checkpoint must return the epoch that was saved.",
@@ -341,7 +345,7 @@ def expect_safe_loading(learner, draw, loader: str, what: str) -> None:
     "environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD changes the default, so pass it "
     "explicitly; catching the error and retrying with weights_only=False undoes the protection.",
     "torch.load(path, map_location='cpu', weights_only=True)",
-])
+], docs=[PAGES + "torch.load.html", MANUAL + "notes/serialization.html"])
 def safe_load_checkpoint(learner, ref, draw):
     expect_safe_loading(learner, draw, "load_checkpoint", "a checkpoint")
 
@@ -350,7 +354,7 @@ def safe_load_checkpoint(learner, ref, draw):
     "load_for_inference reads files from elsewhere too.",
     "Pass weights_only=True explicitly to torch.load, as in load_checkpoint.",
     "torch.load(path, map_location='cpu', weights_only=True)",
-])
+], docs=PAGES + "torch.load.html")
 def safe_load_for_inference(learner, ref, draw):
     expect_safe_loading(learner, draw, "load_for_inference", "a weights file")
 
@@ -360,7 +364,7 @@ def safe_load_for_inference(learner, ref, draw):
     "torch.load puts each tensor back on the device it was saved from unless map_location "
     "says otherwise.",
     "torch.load(path, map_location='cpu', weights_only=True)",
-])
+], docs=PAGES + "torch.load.html")
 def map_location_for_gpu_checkpoints(learner, ref, draw):
     expect_scenario(learner, ref, "gpu", scene_of(draw), name="the state restored from a GPU "
                     "checkpoint", advice={**RESTORE_ADVICE, "device": "Map the tensors to the "
@@ -372,7 +376,7 @@ def map_location_for_gpu_checkpoints(learner, ref, draw):
     "load_state_dict(strict=False) silently skips missing and unexpected keys and leaves "
     "those weights as they were; strict=True (the default) raises and names them.",
     "model.load_state_dict(state)  (strict=True)",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.load_state_dict")
 def strict_loading_names_keys(learner, ref, draw):
     scene = scene_of(draw)
     missing = draw.choice(sorted(scene["state"]))
@@ -392,7 +396,7 @@ def strict_loading_names_keys(learner, ref, draw):
     "A freshly built model is in training mode, where Dropout zeroes random units. Call "
     "model.eval() before predicting.",
     "model.load_state_dict(state); model.eval()",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.eval")
 def inference_ready_after_load(learner, ref, draw):
     scene = scene_of(draw)
     expect(learner.run(probe_inference, scene, "file"), ref.run(probe_inference, scene, "memory"),
@@ -409,7 +413,7 @@ def inference_ready_after_load(learner, ref, draw):
     "model.state_dict() returns tensors that share memory with the live parameters (so does "
     "detach()): training keeps changing them. Copy them.",
     "best_state = copy.deepcopy(model.state_dict())  (or {k: v.clone() for k, v in ...})",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.state_dict")
 def best_weights_are_a_copy(learner, ref, draw):
     scene = scene_of(draw)
     epochs = draw.integer(4, 6)

@@ -13,6 +13,10 @@ import torch
 
 from torchdojo.checks import Lesson, TensorData, check, expect, expect_true
 
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
+TUTORIALS = "https://docs.pytorch.org/tutorials/"
+
 WORKERS = 2
 INTRO_SIZES = (5, 2)
 
@@ -204,7 +208,7 @@ def expect_findings(got: dict, want: dict, advice: dict, context: str = "") -> N
     "len(dataset) is the number of samples and dataset[i] returns the i-th (features, label) "
     "pair; the introduction's datasets hold 5 and 2 samples.",
     "return ToyDataset(X_TRAIN, Y_TRAIN), ToyDataset(X_TEST, Y_TEST)",
-])
+], docs=MANUAL + "data.html#torch.utils.data.Dataset")
 def intro_toy_dataset(learner, ref, draw):
     lengths = "The training set has 5 samples and the test set 2: __len__ returns the " \
               "number of samples."
@@ -219,7 +223,7 @@ def intro_toy_dataset(learner, ref, draw):
     "__len__ returns an int: the number of rows (samples), not the number of features, "
     "batches or the last index.",
     "return len(self.labels)",
-])
+], docs=MANUAL + "data.html#torch.utils.data.Dataset")
 def dataset_length(learner, ref, draw):
     for features, labels in (table(draw), table(draw, rows=1)):
         expect(learner.run(probe_samples, features, labels, "len"),
@@ -233,7 +237,7 @@ def dataset_length(learner, ref, draw):
     "CrossEntropyLoss wants int64 labels. Python floats and NumPy rows are not tensors.",
     "self.features = torch.as_tensor(features, dtype=torch.float32); self.labels = "
     "torch.as_tensor(labels, dtype=torch.int64); return self.features[i], self.labels[i]",
-])
+], docs=MANUAL + "data.html#torch.utils.data.Dataset")
 def dataset_items(learner, ref, draw):
     features, labels = table(draw)
     expect(learner.run(probe_samples, features, labels, "items"),
@@ -246,7 +250,7 @@ def dataset_items(learner, ref, draw):
     "Tensors are stacked into one tensor; Python floats become float64, NumPy keeps its "
     "dtype, and a list per sample becomes a list of tensors, one per feature.",
     "return self.features[i] (a float32 tensor row), self.labels[i] (int64)",
-])
+], docs=MANUAL + "data.html#dataloader-collate-fn")
 def collated_batches(learner, ref, draw):
     features, labels = table(draw)
     batch_size = draw.integer(2, 4)
@@ -262,7 +266,7 @@ def collated_batches(learner, ref, draw):
     "A transform applied once in __init__ freezes its output (the same augmentation every "
     "epoch); it belongs in __getitem__, applied to the features each time a sample is read.",
     "x = self.features[i]; if self.transform is not None: x = self.transform(x)",
-])
+], docs=TUTORIALS + "beginner/basics/data_tutorial.html")
 def transform_on_every_access(learner, ref, draw):
     features, labels = table(draw)
     reads = [0, 0, draw.integer(1, len(labels) - 1)]
@@ -298,7 +302,7 @@ def transformed(learner, ref, draw, count: int) -> tuple[dict, dict, dict]:
     "Augmentation (random noise, crops, flips) is for training only; the validation transform "
     "only standardizes.",
     "val_transform = lambda x: (x - mean) / std, with no randomness",
-])
+], docs=TUTORIALS + "beginner/basics/transforms_tutorial.html")
 def validation_transform_deterministic(learner, ref, draw):
     got, want, _ = transformed(learner, ref, draw, 6)
     advice = "The validation transform is (x - mean) / std and nothing else: no random noise."
@@ -311,7 +315,7 @@ def validation_transform_deterministic(learner, ref, draw):
     "Draw fresh noise on each call (torch.randn_like(x) * noise_std); a generator seeded "
     "inside the transform repeats the same noise, and no noise is no augmentation.",
     "train_transform = lambda x: (x - mean) / std + noise_std * torch.randn_like(x)",
-])
+], docs=TUTORIALS + "beginner/basics/transforms_tutorial.html")
 def training_augmentation(learner, ref, draw):
     got, want, given = transformed(learner, ref, draw, 400)
     for key in ("train", "train_again"):
@@ -360,7 +364,7 @@ def summary(loaders: dict) -> dict:
     "validation, where every sample must be measured.",
     "DataLoader(train_ds, batch_size=batch_size, shuffle=True, drop_last=True, ...) and "
     "DataLoader(val_ds, batch_size=batch_size)",
-])
+], docs=MANUAL + "data.html#torch.utils.data.DataLoader")
 def batches_and_drop_last(learner, ref, draw):
     train = "The training loader drops the incomplete last batch: drop_last=True."
     val = "The validation loader keeps every sample: leave drop_last=False, so its last " \
@@ -380,7 +384,7 @@ def batches_and_drop_last(learner, ref, draw):
     "Training batches should differ from epoch to epoch (shuffle=True); validation keeps a "
     "fixed order (shuffle=False), so results are comparable between epochs.",
     "shuffle=True for the training loader, shuffle=False for the validation loader",
-])
+], docs=MANUAL + "data.html#torch.utils.data.DataLoader")
 def shuffle_training_only(learner, ref, draw):
     n_train, n_val, batch_size = loader_sizes(draw)
     seed = draw.seed_value()
@@ -417,7 +421,7 @@ def shuffled(loaders: dict) -> dict:
     "moves; torch.manual_seed inside your function changes it for everyone. A "
     "torch.Generator of your own gives an order that depends on your seed only.",
     "DataLoader(..., shuffle=True, generator=torch.Generator().manual_seed(seed))",
-])
+], docs=MANUAL + "notes/randomness.html#dataloader")
 def reproducible_order(learner, ref, draw):
     n, batch_size, seed = draw.integer(10, 16), draw.integer(2, 4), draw.seed_value()
     expect_findings(learner.run(probe_reproducible, n, batch_size, seed),
@@ -440,7 +444,7 @@ def reproducible_order(learner, ref, draw):
     "classes cannot be pickled. Pass num_workers on to both DataLoaders.",
     "Define the Dataset class and any function it stores at the top level of the module; "
     "DataLoader(..., num_workers=num_workers)",
-], timeout=90)
+], timeout=90, docs=MANUAL + "data.html#multi-process-data-loading")
 def workers_with_spawn(learner, ref, draw):
     features, labels = table(draw, rows=draw.integer(9, 14))
     batch_size, seed = draw.integer(2, 4), draw.seed_value()
@@ -508,7 +512,7 @@ SPLIT_ADVICE = {
     "generator=...; the validation part holds round(n * val_fraction) samples, and no sample "
     "may land in both parts.",
     "random_split(dataset, [n - n_val, n_val], generator=torch.Generator().manual_seed(seed))",
-])
+], docs=MANUAL + "data.html#torch.utils.data.random_split")
 def split_reproducible(learner, ref, draw):
     for rounds_up in (True, False):
         n, fraction = split_sizes(draw, rounds_up)

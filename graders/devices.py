@@ -11,6 +11,9 @@ import torch
 
 from torchdojo.checks import both, check, expect, expect_true, mlp, probe, probe_helper
 
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
+
 DEVICES = ("cpu", "meta")  # devices every machine has; "cuda" is the GPU tier
 
 SAME_DEVICE = ("Every tensor in an operation must be on one device. Create new tensors with "
@@ -196,7 +199,7 @@ MACHINES = [(False, False, "no GPU"), (False, True, "Apple's MPS only"),
     "torch.backends.mps.is_available(), and fall back to the CPU.",
     'torch.device("cuda" if torch.cuda.is_available() else "mps" if '
     'torch.backends.mps.is_available() else "cpu")',
-])
+], docs=MANUAL + "notes/cuda.html#device-agnostic-code")
 def chooses_best_device(learner, ref, draw):
     for cuda, mps, machine in MACHINES:
         label = f"choose_device() on a machine with {machine}"
@@ -212,7 +215,7 @@ def chooses_best_device(learner, ref, draw):
     "torch.device('cpu') == torch.device('cpu:0') is False, and tensors on a GPU always "
     "carry an index ('cuda:0'), so == on devices misleads. Compare .type.",
     "return tensor.device.type == torch.device(device).type",
-])
+], docs=MANUAL + "tensor_attributes.html#torch-device")
 def compares_device_types(learner, ref, draw):
     x = draw.tensor(*draw.shape(2))
     cases = [(x, "cpu"), (x, "cpu:0"), (x, torch.device("cpu", 0)), (x, "meta"),
@@ -244,7 +247,7 @@ def moves_batch_on(learner, ref, draw, device):
     "tensor.to(device) returns a moved copy (module.to moves in place, tensor.to does not), "
     "so keep the result; the labels must move too, or the loss mixes devices.",
     "{k: v.to(device) for k, v in batch.items()}  or  type(batch)(t.to(device) for t in batch)",
-])
+], docs=PAGES + "torch.Tensor.to.html")
 def moves_whole_batch(learner, ref, draw):
     for device in DEVICES:
         moves_batch_on(learner, ref, draw, device)
@@ -275,7 +278,7 @@ def training_on(learner, ref, draw, device, mode, rtol=None, atol=None):
     "model.parameters(); before or after the move both work.",
     "model = model.to(device); optimizer = torch.optim.SGD(model.parameters(), lr=lr, "
     "momentum=0.9)",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.to")
 def moves_model(learner, ref, draw):
     for device in DEVICES:
         training_on(learner, ref, draw, device, "prepare")
@@ -298,7 +301,7 @@ def standardize_on(learner, ref, draw, device):
     "A tensor stored as a plain attribute (self.mean = mean) stays on the CPU after "
     "module.to(device); a buffer moves with the module.",
     'self.register_buffer("mean", mean)',
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.register_buffer")
 def buffers_move_with_module(learner, ref, draw):
     for device in DEVICES:
         standardize_on(learner, ref, draw, device)
@@ -309,7 +312,7 @@ def buffers_move_with_module(learner, ref, draw):
     "Buffers (register_buffer) are saved and loaded with the state_dict but never trained; "
     "plain attributes are not saved at all.",
     'self.register_buffer("mean", mean); self.register_buffer("std", std)',
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.register_buffer")
 def buffers_saved_in_state_dict(learner, ref, draw):
     features = draw.integer(3, 6)
     mean, std = draw.tensor(features), draw.tensor(features).abs() + 0.5
@@ -340,7 +343,7 @@ def causal_on(learner, ref, draw, device):
     "derive it from q (ones_like, q.new_ones).",
     "mask = torch.ones(T, T, dtype=torch.bool, device=q.device).triu(1); "
     "scores.masked_fill(mask, float('-inf'))",
-])
+], docs=MANUAL + "notes/cuda.html#device-agnostic-code")
 def mask_on_input_device(learner, ref, draw):
     for device in DEVICES:
         causal_on(learner, ref, draw, device)
@@ -365,7 +368,7 @@ def weighted_on(learner, ref, draw, device, dtypes):
     "weight on the logits' device and of the logits' dtype.",
     "weight = logits.new_tensor(class_weights)  (or torch.tensor(..., device=logits.device, "
     "dtype=logits.dtype))",
-])
+], docs=PAGES + "torch.Tensor.new_tensor.html")
 def loss_weights_on_device(learner, ref, draw):
     for device in DEVICES:
         dtypes = (torch.float32, torch.float64) if device == "cpu" else (torch.float32,)
@@ -378,7 +381,7 @@ def loss_weights_on_device(learner, ref, draw):
     "tensor.to is not in place), and return a tensor rather than loss.item(), which copies "
     "to the host.",
     "inputs, labels = inputs.to(device), labels.to(device); ...; return loss.detach()",
-])
+], docs=MANUAL + "notes/cuda.html#device-agnostic-code")
 def train_step_runs_on_device(learner, ref, draw):
     for device in DEVICES:
         training_on(learner, ref, draw, device, "step")
@@ -400,7 +403,7 @@ def checkpoint_on(learner, ref, draw, device):
     "torch.load restores tensors onto the device they were saved on, so a GPU checkpoint "
     "fails on a machine without one; map_location chooses the device instead.",
     "return torch.load(path, map_location=device)",
-])
+], docs=PAGES + "torch.load.html")
 def loads_gpu_checkpoint(learner, ref, draw):
     for device in DEVICES:
         checkpoint_on(learner, ref, draw, device)
@@ -414,7 +417,7 @@ def loads_gpu_checkpoint(learner, ref, draw):
     "Use .to(device) for batches and models, device.type for comparisons and map_location "
     "for checkpoints; never .cuda().",
     "x = x.to(device); model.to(device); torch.load(path, map_location=device)",
-])
+], docs=MANUAL + "notes/cuda.html")
 def cuda_moves(learner, ref, draw):
     x = draw.tensor(*draw.shape(2)).to("cuda")
     for device in ("cuda", "cuda:0", "cpu"):
@@ -430,7 +433,7 @@ def cuda_moves(learner, ref, draw):
     "Create tensors with device=x.device (or *_like, new_*) and register constants as "
     "buffers so module.to('cuda') moves them.",
     'torch.ones(T, T, device=q.device); logits.new_tensor(w); self.register_buffer("mean", m)',
-])
+], docs=MANUAL + "notes/cuda.html")
 def cuda_created_tensors(learner, ref, draw):
     standardize_on(learner, ref, draw, "cuda")
     causal_on(learner, ref, draw, "cuda")

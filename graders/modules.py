@@ -10,6 +10,9 @@ import torch
 
 from torchdojo.checks import as_data, check, expect, mlp, probe
 
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
+
 INTRO_PARAMETERS = 50 * 30 + 30 + 30 * 20 + 20 + 20 * 3 + 3  # 2213
 
 
@@ -138,7 +141,7 @@ def probe_predict(m, name, state, x, view):
     "parameters() and state_dict(). The introduction's MLP(50, 3) has 2213 of them.",
     "self.layers = nn.Sequential(nn.Linear(num_inputs, 30), nn.ReLU(), nn.Linear(30, 20), "
     "nn.ReLU(), nn.Linear(20, num_outputs))",
-])
+], docs=PAGES + "torch.nn.Sequential.html")
 def mlp_structure(learner, ref, draw):
     intro = learner.run(probe_mlp_structure, 50, 3)
     expect(intro, ref.run(probe_mlp_structure, 50, 3), name="MLP(50, 3)", advice={
@@ -158,7 +161,7 @@ def mlp_structure(learner, ref, draw):
     "Return the last Linear layer's output as it is: losses like CrossEntropyLoss apply "
     "log-softmax themselves, and softmax belongs to the code that wants probabilities.",
     "def forward(self, x): return self.layers(x)",
-])
+], docs=PAGES + "torch.nn.Module.html")
 def mlp_forward_logits(learner, ref, draw):
     num_inputs, num_outputs = draw.integer(2, 12), draw.integer(2, 6)
     state = mlp_state(draw, num_inputs, num_outputs)
@@ -188,7 +191,7 @@ def three_sizes(draw) -> tuple[int, int, int]:
     "Each parameter tensor contributes all of its elements.",
     "nn.Linear(i, o) has a weight of shape (o, i) and a bias of shape (o,): i*o + o values.",
     "sum(p.numel() for p in model.parameters() if p.requires_grad)",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.parameters")
 def count_all_parameters(learner, ref, draw):
     for sizes in ((50, 30, 3), three_sizes(draw)):
         expect_count(learner, ref, "plain", sizes, "Linear-ReLU-Linear",
@@ -200,7 +203,7 @@ def count_all_parameters(learner, ref, draw):
     "A frozen parameter is still a parameter, but no optimizer updates it.",
     "model.parameters() yields frozen parameters too; they have requires_grad=False.",
     "sum(p.numel() for p in model.parameters() if p.requires_grad)",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.parameters")
 def count_excludes_frozen(learner, ref, draw):
     expect_count(learner, ref, "frozen", three_sizes(draw), "a model with a frozen layer",
                  "Frozen parameters (requires_grad=False) are not trainable: skip them.")
@@ -211,7 +214,7 @@ def count_excludes_frozen(learner, ref, draw):
     "model.parameters() yields each parameter once even when a module appears twice; "
     "state_dict() lists it under every name (and includes buffers and frozen tensors).",
     "sum(p.numel() for p in model.parameters() if p.requires_grad)",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.parameters")
 def count_shared_once(learner, ref, draw):
     expect_count(learner, ref, "shared", three_sizes(draw), "a model that reuses a layer",
                  "A layer used twice has one set of parameters: count model.parameters() (it "
@@ -228,7 +231,7 @@ def standardize_inputs(draw):
     "A plain tensor attribute is invisible to state_dict() and .to(); nn.Parameter would make it "
     "trainable. register_buffer is the third way.",
     "self.register_buffer('mean', mean.clone()); self.register_buffer('std', std.clone())",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.register_buffer")
 def buffers_in_state_dict(learner, ref, draw):
     mean, std, x = standardize_inputs(draw)
     expect(learner.run(probe_buffers, mean, std), ref.run(probe_buffers, mean, std),
@@ -247,7 +250,7 @@ def buffers_in_state_dict(learner, ref, draw):
     "module.to(...) converts parameters and buffers, and nothing else: a plain tensor "
     "attribute stays where it was.",
     "self.register_buffer('mean', mean.clone())",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.to")
 def buffers_move_with_to(learner, ref, draw):
     mean, std, x = standardize_inputs(draw)
     expect(learner.run(probe_buffers_move, mean, std, x, False),
@@ -264,7 +267,7 @@ def buffers_move_with_to(learner, ref, draw):
     "A plain Python list hides its layers from nn.Module: no parameters(), no state_dict(), "
     "no .to(). nn.ModuleList registers them.",
     "self.layers = nn.ModuleList(nn.Linear(width, width) for _ in range(depth))",
-])
+], docs=PAGES + "torch.nn.ModuleList.html")
 def module_list_registers(learner, ref, draw):
     width, depth = draw.integer(2, 6), draw.integer(2, 4)
     expect(learner.run(probe_stack_structure, width, depth),
@@ -280,7 +283,7 @@ def module_list_registers(learner, ref, draw):
     "Each layer is followed by ReLU, including the last one. After model.to(torch.float64) "
     "every layer must be float64 too.",
     "for layer in self.layers: x = torch.relu(layer(x))",
-])
+], docs=PAGES + "torch.nn.ModuleList.html")
 def module_list_forward(learner, ref, draw):
     width, depth = draw.integer(2, 6), draw.integer(2, 4)
     state = {}
@@ -298,7 +301,7 @@ def module_list_forward(learner, ref, draw):
     "Layers draw their initial weights from the global generator when they are created, so "
     "torch.manual_seed(seed) must come before the model is built.",
     "torch.manual_seed(seed); return MLP(num_inputs, num_outputs)",
-])
+], docs=PAGES + "torch.manual_seed.html")
 def seeded_initialisation(learner, ref, draw):
     sizes, seed = (draw.integer(2, 12), draw.integer(2, 6)), draw.seed_value()
     expect(learner.run(probe_seeded, *sizes, seed), ref.run(probe_seeded, *sizes, seed),
@@ -313,7 +316,7 @@ def seeded_initialisation(learner, ref, draw):
     "softmax(dim=0) normalises each class over the batch instead. exp(x) / exp(x).sum() "
     "overflows for logits over 88 in float32; torch.softmax subtracts the maximum first.",
     "with torch.no_grad(): return torch.softmax(model(x), dim=1)",
-])
+], docs=PAGES + "torch.nn.functional.softmax.html")
 def softmax_probabilities(learner, ref, draw):
     d, h, c = draw.integer(2, 5), draw.integer(2, 5), draw.integer(3, 5)
     n = c + draw.integer(1, 3)  # rows and classes differ, so dim mistakes show
@@ -332,7 +335,7 @@ def softmax_probabilities(learner, ref, draw):
     "Outside torch.no_grad() a forward pass through a model records a graph, and its outputs "
     "require grad and keep memory alive.",
     "with torch.no_grad(): logits = model(x)",
-])
+], docs=PAGES + "torch.no_grad.html")
 def inference_without_graph(learner, ref, draw):
     d, h, c = draw.integer(2, 5), draw.integer(2, 5), draw.integer(2, 5)
     state, x = classifier_state(draw, d, h, c), draw.tensor(draw.integer(2, 6), d)
@@ -346,7 +349,7 @@ def inference_without_graph(learner, ref, draw):
     "The predicted class is the position of the largest score in each row.",
     "argmax over dim=1 gives one class per sample; softmax first changes nothing.",
     "with torch.no_grad(): return model(x).argmax(dim=1)",
-])
+], docs=PAGES + "torch.argmax.html")
 def predicted_classes(learner, ref, draw):
     d, h, c = draw.integer(2, 5), draw.integer(2, 5), draw.integer(3, 5)
     state, x = classifier_state(draw, d, h, c), draw.tensor(c + draw.integer(1, 3), d)
