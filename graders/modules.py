@@ -39,10 +39,17 @@ def classifier_state(draw, d: int, h: int, c: int, big: bool = False) -> dict:
 
 
 def probe_mlp_structure(m, num_inputs, num_outputs):
-    model = m.MLP(num_inputs, num_outputs)
+    import torch
+
+    with torch.random.fork_rng():  # the same weights on both sides, global state kept
+        torch.manual_seed(0)
+        model = m.MLP(num_inputs, num_outputs)
+    inputs = torch.randn(2, 8, num_inputs, generator=torch.Generator().manual_seed(1)) * 3
     return {
         "state_dict": {k: tuple(v.shape) for k, v in model.state_dict().items()},
         "trainable": sum(p.numel() for p in model.parameters() if p.requires_grad),
+        # The right layers with a forward that ignores them are not a working module.
+        "forward uses its input": not torch.equal(model(inputs[0]), model(inputs[1])),
     }
 
 
@@ -92,9 +99,15 @@ def probe_buffers_move(m, mean, std, x, run):
 
 
 def probe_stack_structure(m, width, depth):
-    model = m.Stack(width, depth)
+    import torch
+
+    with torch.random.fork_rng():  # the same weights on both sides, global state kept
+        torch.manual_seed(0)
+        model = m.Stack(width, depth)
+    inputs = torch.randn(2, 8, width, generator=torch.Generator().manual_seed(1)) * 3
     return {"parameters": sum(p.numel() for p in model.parameters()),
-            "state_dict": {k: tuple(v.shape) for k, v in model.state_dict().items()}}
+            "state_dict": {k: tuple(v.shape) for k, v in model.state_dict().items()},
+            "forward uses its input": not torch.equal(model(inputs[0]), model(inputs[1]))}
 
 
 def probe_stack_forward(m, width, depth, state, x):
@@ -128,8 +141,13 @@ def probe_predict(m, name, state, x, view):
     out = getattr(m, name)(model, x)
     if not isinstance(out, torch.Tensor):
         return out
-    # Each check looks at one side: the values, or whether a graph was recorded.
-    return out.detach() if view == "values" else {"requires_grad": out.requires_grad}
+    # Each check looks at one side: the values, or whether a graph was recorded (of a result
+    # that depends on the input: a constant records no graph either).
+    if view == "values":
+        return out.detach()
+    other = getattr(m, name)(model, x * 2 + 1)
+    return {"requires_grad": out.requires_grad,
+            "depends on x": not (isinstance(other, torch.Tensor) and torch.equal(out, other))}
 
 
 # ----------------------------------------------------------------------------- checks
@@ -148,6 +166,8 @@ def mlp_structure(learner, ref, draw):
         "length": "The state_dict keys follow the attribute names: store the nn.Sequential as "
                   "self.layers, with the Linear layers at positions 0, 2 and 4.",
         "['trainable']": "Check the layer sizes: 50 -> 30 -> 20 -> 3, each Linear with a bias.",
+        "['forward uses its input']": "forward(x) must return what the layers compute from x: "
+                                      "return self.layers(x).",
     })
     expect(intro["trainable"], as_data(INTRO_PARAMETERS), name="MLP(50, 3)'s trainable count")
     sizes = (draw.integer(2, 40), draw.integer(2, 9))
@@ -275,7 +295,10 @@ def module_list_registers(learner, ref, draw):
            advice={"['parameters']": "The layers' parameters are not registered: keep them in "
                                      "an nn.ModuleList, not a Python list.",
                    "['state_dict']": "The state_dict lacks the layers: store them in "
-                                     "self.layers = nn.ModuleList(...)."})
+                                     "self.layers = nn.ModuleList(...).",
+                   "['forward uses its input']": "forward(x) must apply the registered layers "
+                                                 "to x: for layer in self.layers: "
+                                                 "x = torch.relu(layer(x))."})
 
 
 @check(points=1, concept="a Stack's forward pass", hints=[
@@ -341,8 +364,10 @@ def inference_without_graph(learner, ref, draw):
     state, x = classifier_state(draw, d, h, c), draw.tensor(draw.integer(2, 6), d)
     expect(learner.run(probe_predict, "predict_proba", state, x, "graph"),
            ref.run(probe_predict, "predict_proba", state, x, "graph"), name="predict_proba",
-           advice="The probabilities require grad: run the model under torch.no_grad() (or "
-                  "torch.inference_mode()).")
+           advice={"['requires_grad']": "The probabilities require grad: run the model under "
+                                        "torch.no_grad() (or torch.inference_mode()).",
+                   "['depends on x']": "predict_proba must compute the probabilities from the "
+                                       "model's logits for x, under torch.no_grad()."})
 
 
 @check(points=1, concept="predicted classes from logits", hints=[

@@ -307,6 +307,14 @@ def losses_are_floats(learner, ref, draw):
         expect_true(isinstance(value, float), f"is a {type_name(value)}{extra}; expected a "
                     "Python float.", advice="Accumulate loss.item() (a float), not the loss "
                     "tensor, and return plain numbers.", prop="type", name=what)
+    # A float of the right type must still be a loss: one that does not change with the model
+    # and the data measures nothing (a property check never pays for wrong values).
+    again = run(learner, "train_epoch", lr=0.0, **setup(draw))["value"]
+    expect_true(number(again) != number(trained["value"]), f"is {number(again)!r} for two "
+                "different models and datasets: it does not measure the loss.",
+                advice="Return the epoch's mean loss, computed from the batches: "
+                       "total += loss.item() * len(y), then total / seen.",
+                name="train_epoch's result")
 
 
 @check(points=1, concept="train() before training", hints=[
