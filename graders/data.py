@@ -32,9 +32,20 @@ def probe_samples(m, features, labels, read):
             return sample[0], torch.tensor(sample[1])
         return sample
 
+    def values(part):
+        """A sample's numbers whatever their form (a list, a NumPy row, another dtype): the
+        length check reads the values too, and leaves their form to the checks of items."""
+        try:
+            return torch.as_tensor(part, dtype=torch.float64).flatten()
+        except (TypeError, ValueError, RuntimeError):
+            return None
+
     dataset = m.ToyDataset(features, labels)
     if read == "len":
-        return len(dataset)
+        samples = [dataset[i] for i in range(len(features))]
+        return {"len(dataset)": len(dataset),
+                "the numbers of each sample": [[values(part) for part in sample]
+                                               for sample in samples]}
     if read == "items":
         return [as_pair(dataset[i]) for i in range(len(features))]
     return list(DataLoader(dataset, batch_size=read))
@@ -226,9 +237,12 @@ def intro_toy_dataset(learner, ref, draw):
 ], docs=MANUAL + "data.html#torch.utils.data.Dataset")
 def dataset_length(learner, ref, draw):
     for features, labels in (table(draw), table(draw, rows=1)):
-        expect(learner.run(probe_samples, features, labels, "len"),
-               ref.run(probe_samples, features, labels, "len"), name="len(dataset)",
-               advice="len(dataset) must count the samples: one per row of features.")
+        expect_findings(learner.run(probe_samples, features, labels, "len"),
+                        ref.run(probe_samples, features, labels, "len"), advice={
+            "len(dataset)": "len(dataset) must count the samples: one per row of features.",
+            "the numbers of each sample": "dataset[i] must hold row i of the features and its "
+                                          "label: len() counts samples that must be there.",
+        })
 
 
 @check(points=2, concept="samples as float32 features and int64 labels", hints=[
