@@ -2,6 +2,7 @@
 each step adds the earlier steps' gradients. A zero_grad mistake, not a scaler one.
 
 check: step_matches_reference
+concept: zeroing gradients every step
 mentions: zeroing gradients every step; the first step matches; optimizer.zero_grad()
 also: inf_step_skipped; scale_grows; clips_unscaled_gradients
 """

@@ -1,6 +1,7 @@
 """A3: accumulating on top of a stale gradient left from an earlier step.
 
 check: gradient_accumulation
+concept: gradients accumulate until zeroed
 mentions: gradients accumulate until zeroed; stale gradients
 """
 

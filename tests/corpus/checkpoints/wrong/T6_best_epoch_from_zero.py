@@ -2,6 +2,7 @@
 the weights kept are a proper copy: a numbering mistake, not a copying one.
 
 check: best_weights_are_a_copy
+concept: the best epoch's number
 mentions: the best epoch's number; counting the first epoch as 1
 """
 import copy

@@ -2,6 +2,7 @@
 and its weights still come out right, so only the number of epochs run shows it.
 
 check: best_weights_are_a_copy
+concept: training for the epochs given
 mentions: training for the epochs given; epochs trained; range(1, epochs) one fewer
 """
 import copy
