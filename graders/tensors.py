@@ -209,7 +209,11 @@ def attributes(learner, ref, draw):
     "`*` multiplies element by element; `@` (torch.matmul) is the matrix product, and .T "
     "swaps the two axes of a matrix.",
     "return matrix @ matrix.T",
-], docs=PAGES + "torch.matmul.html")
+], docs=PAGES + "torch.matmul.html", errors={
+    # `*` where `@` was meant fails as a broadcasting error; the lesson is the matrix product.
+    "broadcasting": "`*` multiplies element by element (broadcasting the shapes); the "
+                    "matrix product is `@` (torch.matmul): matrix @ matrix.T.",
+})
 def matmul_transpose(learner, ref, draw):
     intro = torch.tensor([[1, 2, 3], [4, 5, 6]])
     expect(learner.gram(intro), ref.gram(intro), advice={
