@@ -91,10 +91,14 @@ def probe_one_device(m, name, *args):
     return on_one_device(lambda: getattr(m, name)(*args))
 
 
+ARGUMENTS = {"causal_scores": ("q", "k"), "weighted_loss": ("logits", "labels", "class_weights")}
+
+
 def expect_on_one_device(learner, ref, name: str, *args, advice: dict) -> None:
     """``name(*args)`` against the reference, then every operation it ran on one device."""
-    got, crossed = learner.run(probe_one_device, name, *args)
-    want, _ = ref.run(probe_one_device, name, *args)
+    label = f"{name}({', '.join(ARGUMENTS[name])})"
+    got, crossed = learner.run(probe_one_device, name, *args, label=label)
+    want, _ = ref.run(probe_one_device, name, *args, label=label)
     expect(got, want, advice=advice)
     expect_true(crossed is None, f"ran an operation across devices: {crossed}.",
                 advice=advice["device"], prop="device")
@@ -301,7 +305,13 @@ def standardize_on(learner, ref, draw, device):
     "A tensor stored as a plain attribute (self.mean = mean) stays on the CPU after "
     "module.to(device); a buffer moves with the module.",
     'self.register_buffer("mean", mean)',
-], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.register_buffer")
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.register_buffer", errors={
+    # The module moved and a tensor of its own stayed behind: a buffer lesson, not a data one.
+    "tensors on the same device": "mean or std stayed on the CPU when the module moved: "
+                                  "register them with self.register_buffer(...); buffers "
+                                  "move with module.to(device), plain tensor attributes do "
+                                  "not.",
+})
 def buffers_move_with_module(learner, ref, draw):
     for device in DEVICES:
         standardize_on(learner, ref, draw, device)

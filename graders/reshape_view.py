@@ -103,7 +103,13 @@ def batch_transpose(learner, ref, draw):
     "Never hard-code the batch size, and keep it out of the -1: view(-1) flattens the batch "
     "axis too. The input may also be non-contiguous.",
     "return images.flatten(start_dim=1)  (or images.reshape(images.shape[0], -1))",
-], docs=PAGES + "torch.flatten.html")
+], docs=PAGES + "torch.flatten.html", errors={
+    # A fixed batch size fails as a wrong element count; the lesson is the batch size.
+    "reshaping keeps the element count": "The batch size is not fixed: the last batch of an "
+                                         "epoch is smaller. Take it from the input: "
+                                         "images.reshape(images.shape[0], -1), or "
+                                         "images.flatten(start_dim=1).",
+})
 def flatten_smaller_last_batch(learner, ref, draw):
     c, h, w = draw.integer(1, 3), draw.integer(2, 4), draw.integer(2, 4)
     advice = {"shape": "Keep the batch axis: flatten(start_dim=1), or reshape(n, -1) with n "
