@@ -350,7 +350,12 @@ def leaf_parameters(learner, ref, draw):
     "w -= lr * w.grad outside torch.no_grad() is refused. Update in place inside no_grad, and "
     "clear the gradients every step.",
     "with torch.no_grad(): w -= lr * w.grad; b -= lr * b.grad  (then w.grad = b.grad = None)",
-], docs=PAGES + "torch.no_grad.html")
+], docs=PAGES + "torch.no_grad.html", errors={
+    # A None .grad on the second step is the symptom; rebinding w to a non-leaf is the cause.
+    "a .grad that is None": "w = w - lr * w.grad made w a new non-leaf tensor, so the next "
+                            "step finds its .grad None: update the caller's leaf in place "
+                            "inside torch.no_grad() (w -= lr * w.grad).",
+})
 def manual_sgd(learner, ref, draw):
     x, w, b, y = problem(draw)
     lr, steps = draw.choice([0.1, 0.5, 1.0]), draw.integer(3, 5)
