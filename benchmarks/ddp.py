@@ -57,7 +57,7 @@ def main() -> int:
     checks = grader()
     config = dict(grader().draw_plan(1).config)
     forkserver.start()
-    box = Sandbox("ddp", str(ROOT / "solutions" / "ddp.py"), budget=Budget(call=60, topic=600))
+    box = Sandbox.for_file("ddp", ROOT / "solutions" / "ddp.py", budget=Budget(call=60, topic=600))
     learner = Learner(box)
     try:
         learner.run(checks.probe_torchrun, config)  # warm: the sandbox is up

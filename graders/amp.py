@@ -115,27 +115,26 @@ def probe_amp(m, spec):
         if spec.get("watch"):
             out["scaled_gradients"] = seen
         return out
-    scaler = torch.amp.GradScaler(device, growth_interval=2)
-    poison(model, (0,))
-    for i in range(len(spec["batches"])):
-        trusted_step(model, optimizer, scaler, i)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "checkpoint.pt")
-        if mode == "save":
-            m.save_checkpoint(path, model, optimizer, scaler)
-            saved = torch.load(path, weights_only=True)
-            if not isinstance(saved, dict):
-                return saved
-            return {key: saved.get(key) for key in ("model", "optimizer", "scaler")}
-        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                    "scaler": scaler.state_dict()}, path)
-        fresh = build(spec["fresh_weights"])
-        fresh_optimizer = torch.optim.SGD(fresh.parameters(), lr=0.5)
-        fresh_scaler = torch.amp.GradScaler(device)
-        m.load_checkpoint(path, fresh, fresh_optimizer, fresh_scaler)
-    trusted_step(fresh, fresh_optimizer, fresh_scaler, 0)
-    return {"scaler": fresh_scaler.state_dict(), "parameters": parameters(fresh),
-            "optimizer": fresh_optimizer.state_dict()["param_groups"]}
+        if mode == "load":  # a checkpoint drawn by the grader, loaded into fresh objects
+            torch.save(spec["checkpoint"], path)
+            fresh = build(spec["fresh_weights"])
+            fresh_optimizer = torch.optim.SGD(fresh.parameters(), lr=0.5)
+            fresh_scaler = torch.amp.GradScaler(device)
+            m.load_checkpoint(path, fresh, fresh_optimizer, fresh_scaler)
+            trusted_step(fresh, fresh_optimizer, fresh_scaler, 0)
+            return {"scaler": fresh_scaler.state_dict(), "parameters": parameters(fresh),
+                    "optimizer": fresh_optimizer.state_dict()["param_groups"]}
+        scaler = torch.amp.GradScaler(device, growth_interval=2)
+        poison(model, (0,))
+        for i in range(len(spec["batches"])):
+            trusted_step(model, optimizer, scaler, i)
+        m.save_checkpoint(path, model, optimizer, scaler)
+        saved = torch.load(path, weights_only=True)
+    if not isinstance(saved, dict):
+        return saved
+    return {key: saved.get(key) for key in ("model", "optimizer", "scaler")}
 
 
 def amp(learner, ref, what, case, **options):
@@ -375,13 +374,28 @@ def checkpoint_restores_scaler(learner, ref, draw):
     setup = draw_setup(draw, count=2)
     fresh = {key: draw.tensor(*w.shape) * 0.4 for key, w in setup["weights"].items()}
     amp(learner, ref, "load_checkpoint(path, model, optimizer, scaler), then one more step",
-        spec(setup, "load", BF16, fresh_weights=fresh), **PARAMS, advice={
+        spec(setup, "load", BF16, fresh_weights=fresh, checkpoint=drawn_checkpoint(setup, draw)),
+        **PARAMS, advice={
             "['scaler']": "Restore the scaler too: scaler.load_state_dict(checkpoint['scaler']).",
             "['optimizer']": "Restore the optimizer: "
                              "optimizer.load_state_dict(checkpoint['optimizer']).",
             "['parameters']": "Restore the model and the optimizer (momentum) from the "
                               "checkpoint.",
         })
+
+
+def drawn_checkpoint(setup: dict, draw) -> dict:
+    """A checkpoint as save_checkpoint writes one: the setup's weights, drawn momentum and a
+    drawn scale (never the default, so a scaler left unrestored shows)."""
+    weights = setup["weights"]  # a state_dict, in the order of model.parameters()
+    model = mlp(weights, torch.nn.ReLU())
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9).state_dict()
+    optimizer["state"] = {i: {"momentum_buffer": draw.tensor(*w.shape) * 0.1}
+                          for i, w in enumerate(weights.values())}
+    scaler = torch.amp.GradScaler("cpu", init_scale=2.0 ** draw.integer(4, 12),
+                                  growth_interval=2)
+    scaler_state = {**scaler.state_dict(), "_growth_tracker": draw.integer(0, 1)}
+    return {"model": dict(weights), "optimizer": optimizer, "scaler": scaler_state}
 
 
 # ----------------------------------------------------------------------------- GPU tier

@@ -3,10 +3,15 @@ strict loading, inference after loading, the best weights.
 
 Checkpoint files are only ever written and read inside the learner's sandbox (its working
 directory is a private temporary folder); nothing pickled reaches the grading process. The
-expected results are computed here by the same probe in "memory" mode, which keeps every state
-in memory and never touches a file: a checkpoint round trip must change nothing, so resuming
-after a save and a load must equal training straight through.
+expected results are computed here, never in a sandbox, by ``expected_scenario`` and
+``expected_inference``, which keep every state in memory and never touch a file: a checkpoint
+round trip must change nothing, so resuming after a save and a load must equal training
+straight through. (A probe's source is sent to the sandbox, so no probe carries that oracle.)
 """
+
+import torch
+import torch.nn.functional as F
+from torch import nn
 
 from torchdojo.checks import Lesson, as_data, check, expect, mlp, probe
 
@@ -18,12 +23,9 @@ TUTORIALS = "https://docs.pytorch.org/tutorials/"
 
 
 @probe(uses=[mlp])
-def probe_scenario(m, task, mode, scene):
-    """One checkpoint scenario on a small classifier trained with Adam on fixed data.
-
-    ``mode`` "file" goes through the learner's functions and real files in the working
-    directory; "memory" returns what a perfect round trip gives, without any file.
-    """
+def probe_scenario(m, task, scene):
+    """One checkpoint scenario on a small classifier trained with Adam on fixed data, through
+    the learner's functions and real files in the working directory."""
     import os
     import tempfile
 
@@ -52,15 +54,12 @@ def probe_scenario(m, task, mode, scene):
         return model, optimizer, epoch
 
     # Only the learner's sandbox writes files: its working directory is a private folder.
-    path = os.path.join(tempfile.mkdtemp(dir="."), f"{task}.pt") if mode == "file" else None
+    path = os.path.join(tempfile.mkdtemp(dir="."), f"{task}.pt")
     model, optimizer = build()
     train_epoch(model, optimizer)
     epoch = scene["epoch"]
 
     if task == "saved":
-        if mode == "memory":
-            return {"loads with weights_only=True": True,
-                    "content": states(model, optimizer, epoch)}
         m.save_checkpoint(model, optimizer, epoch, path)
         try:
             content = torch.load(path, weights_only=True)
@@ -71,8 +70,6 @@ def probe_scenario(m, task, mode, scene):
         return {"loads with weights_only=True": True, "content": content}
 
     if task in ("load", "gpu"):
-        if mode == "memory":
-            return states(model, optimizer, epoch)
         if task == "gpu":
             import torch.serialization as serialization
 
@@ -89,9 +86,8 @@ def probe_scenario(m, task, mode, scene):
     if task == "resume":
         train_epoch(model, optimizer)
         epoch = 2
-        if mode == "file":
-            m.save_checkpoint(model, optimizer, epoch, path)
-            model, optimizer, epoch = restored(path)
+        m.save_checkpoint(model, optimizer, epoch, path)
+        model, optimizer, epoch = restored(path)
         for _ in range(2):
             train_epoch(model, optimizer)
         return {"epoch saved": epoch, "weights after 4 epochs": dict(model.state_dict())}
@@ -195,7 +191,7 @@ def probe_strict(m, scene, missing, unexpected):
 
 
 @probe(uses=[mlp])
-def probe_inference(m, scene, mode):
+def probe_inference(m, scene):
     import os
     import tempfile
 
@@ -204,13 +200,9 @@ def probe_inference(m, scene, mode):
 
     state = {k.replace("2.", "3."): v for k, v in scene["state"].items()}
     model = mlp(state, nn.ReLU(), nn.Dropout(0.5), load=False)
-    if mode == "memory":
-        model.load_state_dict(state)
-        model.eval()
-    else:
-        path = os.path.join(tempfile.mkdtemp(dir="."), "weights.pt")
-        torch.save(state, path)
-        m.load_for_inference(model, path)
+    path = os.path.join(tempfile.mkdtemp(dir="."), "weights.pt")
+    torch.save(state, path)
+    m.load_for_inference(model, path)
     torch.manual_seed(0)  # so that active dropout gives the same verdict every run
     with torch.no_grad():
         outputs = [model(scene["x"]), model(scene["x"])]
@@ -242,6 +234,43 @@ def probe_keep_best(m, scene, losses):
             "weights": dict(model.state_dict())}
 
 
+# ----------------------------------------------------------------------------- the oracle
+
+
+def expected_scenario(task: str, scene: dict) -> object:
+    """What probe_scenario gives for a perfect checkpoint round trip: the state as it was."""
+    model = mlp(scene["state"], nn.Tanh())
+    optimizer = torch.optim.Adam(model.parameters(), lr=scene["lr"])
+
+    def train_epoch() -> None:
+        for start in range(0, len(scene["y"]), 4):
+            optimizer.zero_grad()
+            F.cross_entropy(model(scene["x"][start:start + 4]),
+                            scene["y"][start:start + 4]).backward()
+            optimizer.step()
+
+    train_epoch()
+    states = {"epoch": scene["epoch"], "model": dict(model.state_dict()),
+              "optimizer": optimizer.state_dict()}
+    if task == "saved":
+        return as_data({"loads with weights_only=True": True, "content": states})
+    if task in ("load", "gpu"):
+        return as_data(states)
+    for _ in range(3):  # resume: one more epoch before the save, two after the load
+        train_epoch()
+    return as_data({"epoch saved": 2, "weights after 4 epochs": dict(model.state_dict())})
+
+
+def expected_inference(scene: dict) -> object:
+    """What probe_inference gives when the weights are loaded and the model is in eval mode."""
+    model = mlp({k.replace("2.", "3."): v for k, v in scene["state"].items()}, nn.ReLU(),
+                nn.Dropout(0.5))
+    model.eval()
+    with torch.no_grad():
+        outputs = [model(scene["x"]), model(scene["x"])]
+    return as_data({"in training mode": False, "predictions": outputs})
+
+
 # ----------------------------------------------------------------------------- inputs
 
 
@@ -265,9 +294,8 @@ RESTORE_ADVICE = {
 
 
 def expect_scenario(learner, ref, task: str, scene: dict, advice: dict, name: str) -> None:
-    expect(learner.run(probe_scenario, task, "file", scene),
-           ref.run(probe_scenario, task, "memory", scene), name=name, advice=advice,
-           rtol=1e-5, atol=1e-6)
+    expect(learner.run(probe_scenario, task, scene), expected_scenario(task, scene), name=name,
+           advice=advice, rtol=1e-5, atol=1e-6)
 
 
 # ----------------------------------------------------------------------------- checks
@@ -399,7 +427,7 @@ def strict_loading_names_keys(learner, ref, draw):
 ], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.eval")
 def inference_ready_after_load(learner, ref, draw):
     scene = scene_of(draw)
-    expect(learner.run(probe_inference, scene, "file"), ref.run(probe_inference, scene, "memory"),
+    expect(learner.run(probe_inference, scene), expected_inference(scene),
            name="the loaded model", advice={
                "['in training mode']": "The model is still in training mode, so Dropout is "
                                        "active: call model.eval() after loading.",

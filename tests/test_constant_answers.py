@@ -15,8 +15,8 @@ CONSTANT = cases("constant")
 
 
 @pytest.mark.parametrize("case", CONSTANT, ids=[c.id for c in CONSTANT])
-def test_constant_answers_score_nothing(case, grade_files):
-    report = grade_files({case.topic: case.source()}, seed=2024)
+def test_constant_answers_score_nothing(case, corpus_reports):
+    report = corpus_reports[case]
     topic = report.topics[0]
     assert not report.fault and not topic.error
     paid = {c.name: c.message for c in topic.checks if c.score or c.passed}

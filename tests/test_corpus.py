@@ -1,30 +1,20 @@
 """Every wrong submission fails its named check and names the concept; every alternative
-correct submission gets full marks."""
+correct submission gets full marks. Each case is graded once, in the batch pool, with the seed
+a learner could replay (``tests/corpus_reports.py``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.corpus import Case, cases
-from torchdojo.engine.report import Report
+from tests.corpus import cases
 
 WRONG = cases("wrong")
 RIGHT = cases("right")
 
 
-_GRADED: dict[str, Report] = {}
-
-
-def graded(case: Case, grade_files) -> Report:
-    """The case's report, graded once for all the tests that read it."""
-    if case.id not in _GRADED:
-        _GRADED[case.id] = grade_files({case.topic: case.source()}, seed=2024)
-    return _GRADED[case.id]
-
-
 @pytest.mark.parametrize("case", WRONG, ids=[c.id for c in WRONG])
-def test_wrong_submission_fails_its_check(case, grade_files):
-    report = graded(case, grade_files)
+def test_wrong_submission_fails_its_check(case, corpus_reports):
+    report = corpus_reports[case]
     topic = report.topics[0]
     checks = {c.name: c for c in topic.checks}
     assert case.check in checks, f"{case.id} names unknown check {case.check}"
@@ -39,19 +29,19 @@ def test_wrong_submission_fails_its_check(case, grade_files):
 
 
 @pytest.mark.parametrize("case", WRONG, ids=[c.id for c in WRONG])
-def test_wrong_submission_is_taught_its_concept(case, grade_files):
+def test_wrong_submission_is_taught_its_concept(case, corpus_reports):
     """The lesson follows what failed: the message names the concept the mistake is about
-    (the check's own unless the case says otherwise), not merely the check's headline."""
-    result = {c.name: c for c in graded(case, grade_files).topics[0].checks}[case.check]
+    (the check's own unless the case names another), not merely the check's headline."""
+    result = {c.name: c for c in corpus_reports[case].topics[0].checks}[case.check]
     taught = case.concept or result.concept
     assert result.lesson == taught, f"{case.id} teaches {result.lesson!r}, not {taught!r}: " \
                                     f"{result.message}"
-    assert f"{taught.lower()}" in result.message.lower(), result.message
+    assert taught.lower() in result.message.lower(), result.message
 
 
 @pytest.mark.parametrize("case", RIGHT, ids=[c.id for c in RIGHT])
-def test_alternative_solution_gets_full_marks(case, grade_files):
-    report = grade_files({case.topic: case.source()}, seed=2024)
+def test_alternative_solution_gets_full_marks(case, corpus_reports):
+    report = corpus_reports[case]
     failures = {c.name: c.message for t in report.topics for c in t.graded if not c.passed}
     assert failures == {}
     assert report.score == report.max_score > 0

@@ -85,7 +85,7 @@ def test_learner_setup_and_cleanup_path_of_the_nccl_check_runs_on_gloo():
     checks = grader()
     plan = checks.draw_plan(3)
     xs, ys = checks.halves(plan)
-    box = Sandbox("ddp", str(ROOT / "solutions" / "ddp.py"), budget=Budget(call=60, topic=120))
+    box = Sandbox.for_file("ddp", ROOT / "solutions" / "ddp.py", budget=Budget(call=60, topic=120))
     try:
         from torchdojo.engine.proxies import Learner
 

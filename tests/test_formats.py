@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -85,20 +86,29 @@ def test_gradescope_results_validate_and_match_the_report(mixed):
     assert "broken on purpose" in data["output"]  # the topic error is shown
 
 
-def test_gradescope_never_shows_a_skipped_check_as_passed():
+def test_gradescope_shows_a_skipped_check_neither_passed_nor_failed():
+    """Gradescope colours a test by its status, else by score against max_score; a test with
+    neither is informational. The skipped check is that, and says why it did not count."""
     skipped, _ = _skipped_and_fault()
     data = formats.gradescope(gradescope.render(skipped))
     cuda = next(t for t in data["tests"] if t["name"] == "devices.on_cuda")
-    assert cuda["status"] == "failed" and cuda["score"] == 0 == cuda["max_score"]
-    assert "not counted" in cuda["output"] and "skipped" in data["output"]
+    assert not {"status", "score", "max_score"} & cuda.keys(), cuda
+    assert "not counted" in cuda["output"] and "skipped" in cuda["output"].lower()
+    assert "skipped" in data["output"] and cuda["tags"] == ["devices", "skipped"]
+    cpu = next(t for t in data["tests"] if t["name"] == "devices.on_cpu")
+    assert (cpu["status"], cpu["score"], cpu["max_score"]) == ("passed", 2, 2)
+    assert data["score"] == 2 == sum(t.get("score", 0) for t in data["tests"])
 
 
 def test_gradescope_grader_fault_follows_otter():
+    """A grader fault awards nothing and says so, visibly, without the details."""
     _, fault = _skipped_and_fault()
     data = formats.gradescope(gradescope.render(fault))
     visible = [t for t in data["tests"] if t["visibility"] == "visible"]
     hidden = [t for t in data["tests"] if t["visibility"] == "hidden"]
     assert [t["name"] for t in visible] == ["Autograder failed"]
+    assert visible[0]["status"] == "failed" and "grader itself failed" in visible[0]["output"]
+    assert "grader itself failed" in data["output"]
     assert "KeyError" in hidden[0]["output"] and "KeyError" not in visible[0]["output"]
     assert all("score" not in t for t in data["tests"]) and data["score"] == 0
 
@@ -114,6 +124,7 @@ def test_exercism_results_validate_and_keep_check_order(mixed):
     by_status = {c.status: t["status"] for c, t in zip(mixed.checks, data["tests"], strict=True)}
     assert by_status[Status.PASSED] == "pass" and by_status[Status.FAILED] == "fail"
     assert by_status[Status.TIMEOUT] == "error" and by_status[Status.NOT_ATTEMPTED] == "fail"
+    assert all(t["message"] for t in data["tests"] if t["status"] != "pass")  # ours, always
     printed = data["tests"][0]["output"]
     assert len(printed) <= 500 and "truncated" in printed
 
@@ -125,14 +136,26 @@ def test_exercism_status_error_only_when_nothing_could_run(course, grade_files):
     _, fault = _skipped_and_fault()
     data = formats.exercism(exercism.render(fault))
     assert data["status"] == "error" and data["tests"] == [] and "grader" in data["message"]
+
+
+def test_exercism_skipped_check_is_not_a_failure():
+    """Every gradable check passed: status pass. The skipped check did not run, and exercism
+    has no status for that, so it is not among the tests (nor in the points)."""
     skipped, _ = _skipped_and_fault()
     data = formats.exercism(exercism.render(skipped))
-    assert data["status"] == "fail"  # a skipped check is never a pass
+    assert data["status"] == "pass"
+    assert [t["name"] for t in data["tests"]] == ["devices.on_cpu"]
+    assert data["max_score"] == 2 == sum(t["score"] for t in data["tests"])
+    only_skipped = Report(seed=5, tier="local", topics=[TopicResult(
+        "devices", "Devices", [skipped.topics[0].checks[1]])])
+    data = formats.exercism(exercism.render(only_skipped))
+    assert data["status"] == "error" and data["tests"] == []
+    assert "skipped" in data["message"]  # nothing could run here, and it says why
 
 
 def test_junit_shows_each_check_with_its_outcome(mixed):
     text = junit.render(mixed)
-    root = formats.junit(text)
+    root = formats.junit(text)  # valid under junit-10.xsd, and junitparser reads it
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == [t.name for t in mixed.topics]
     for suite, topic in zip(suites, mixed.topics, strict=True):
@@ -140,17 +163,19 @@ def test_junit_shows_each_check_with_its_outcome(mixed):
         assert [c.get("name") for c in cases] == [c.name for c in topic.checks]
         assert formats.properties(suite)["max_points"] == f"{topic.max_score:g}"
         for case, check in zip(cases, topic.checks, strict=True):
-            props = formats.properties(case)
-            assert props["points"] == f"{check.score:g}" and props["status"] == check.status
             expected = {Status.PASSED: None, Status.FAILED: "failure",
                         Status.NOT_ATTEMPTED: "failure", Status.ERROR: "error",
                         Status.TIMEOUT: "error"}[check.status]
-            outcome = next((c for c in case if c.tag != "properties"), None)
+            outcome = next(iter(case), None)
             assert (outcome.tag if outcome is not None else None) == expected
             if outcome is not None:
                 assert outcome.get("message") and outcome.get("type") == check.status
     assert root.get("failures") == str(mixed.count(Status.FAILED)
                                        + mixed.count(Status.NOT_ATTEMPTED))
+    points = formats.junit_points(text)
+    assert points == {f"{t.name}.{c.name}": (c.score, c.max_score) for t in mixed.topics
+                      for c in t.checks}
+    assert sum(p for p, _ in points.values()) == mixed.score
 
 
 def test_junit_escapes_learner_text(mixed):
@@ -165,12 +190,30 @@ def test_junit_escapes_learner_text(mixed):
 
 def test_junit_skipped_and_fault():
     skipped, fault = _skipped_and_fault()
-    root = formats.junit(junit.render(skipped))
+    text = junit.render(skipped)
+    root = formats.junit(text)
     assert root.find("testsuite/testcase[@name='on_cuda']/skipped") is not None
-    assert root.get("skipped") == "1"
+    assert root.find("testsuite").get("skipped") == "1"
+    assert formats.junit_points(text) == {"devices.on_cpu": (2, 2), "devices.on_cuda": (0, 0)}
     root = formats.junit(junit.render(fault))
     error = root.find("testsuite[@name='torchdojo grader']/testcase/error")
     assert error.get("type") == "grader_fault" and "KeyError" in error.text
+
+
+def test_junit_validator_rejects_what_the_schema_forbids(mixed):
+    """The schema check is real: per-testcase properties (what this reporter wrote before)
+    and a skipped count on <testsuites> are refused."""
+    import xmlschema
+
+    root = ET.fromstring(junit.render(mixed))
+    case = root.find("testsuite/testcase")
+    ET.SubElement(ET.SubElement(case, "properties"), "property", name="points", value="1")
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        formats.junit(ET.tostring(root, "unicode"))
+    root = ET.fromstring(junit.render(mixed))
+    root.set("skipped", "0")
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        formats.junit(ET.tostring(root, "unicode"))
 
 
 def test_gradebook_leaves_untrusted_rows_empty_and_defuses_formulas(mixed):
@@ -205,3 +248,47 @@ def test_grade_command_writes_each_format(fmt, validate, tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))  # written atomically, nothing left behind
     if fmt != "junit":
         assert json.loads(out.read_text())  # stdout stayed clean: the file is the document
+
+
+HOSTILE = "\x1b[2J\x1b]0;t\x07 \x00 \r \ud800 \u202eevil [bold]x[/] [/nope] =cmd ]]> <b>"
+
+
+def test_every_format_holds_whatever_text_and_numbers_a_report_carries():
+    """Each reporter guarantees its format on its own, even for a report that did not come
+    through the engine (where learner text is made safe first)."""
+    import csv
+    import io
+    import math
+    import re
+
+    from rich.console import Console
+
+    from torchdojo.reporters import json as json_reporter
+    from torchdojo.reporters import text
+
+    check = CheckResult("scalar_is_0d", Status.FAILED, 0, 1, message=HOSTILE, concept="0-d",
+                        data={"loss_curve": [0.5, math.nan, math.inf, -math.inf], HOSTILE: HOSTILE})
+    report = Report(seed=1, tier="local", notes=[HOSTILE], topics=[
+        TopicResult("tensors", "Tensors", [check], error=HOSTILE, output=HOSTILE)])
+
+    def refuse(name):
+        raise ValueError(name)
+
+    data = json.loads(json_reporter.render(report), parse_constant=refuse)
+    assert data["topics"][0]["checks"][0]["data"]["loss_curve"] == [0.5, "NaN", "Infinity",
+                                                                   "-Infinity"]
+    for fmt, validate in (("gradescope", formats.gradescope), ("exercism", formats.exercism)):
+        rendered = {"gradescope": gradescope, "exercism": exercism}[fmt].render(report)
+        json.loads(rendered, parse_constant=refuse)
+        validate(rendered)
+        rendered.encode("utf-8")
+    formats.junit(junit.render(report))
+    rows = [Row(HOSTILE, "needs_regrade", None, reason=HOSTILE)]
+    for row in csv.reader(io.StringIO(gradebook_csv.render(rows, ["tensors"]))):
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row[:1])
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", "".join(row))
+    console = Console(file=io.StringIO(), width=100, force_terminal=True)
+    text.render(report, console)
+    shown = re.sub("\x1b\\[[0-9;]*m", "", console.file.getvalue())
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e\ud800]", shown)
+    assert "[bold]x[/] [/nope]" in shown  # markup shown as text, never applied

@@ -79,9 +79,12 @@ def test_reference_submission_gets_full_marks(bundle, tmp_path, course):
     data, stdout = run_autograder(bundle, tmp_path / "autograder", files)
     total = sum(sum(p.values()) for p in gradable_points(course).values())
     assert data["score"] == total > 0
-    # a check that needs a GPU this machine lacks shows as failed (never passed) at 0 of 0
-    assert all(t["status"] == "passed" or t["extra_data"]["status"] == "skipped"
-               for t in data["tests"])
+    # a check that needs a GPU this machine lacks is informational: neither passed nor failed
+    for test in data["tests"]:
+        if test["extra_data"]["status"] == "skipped":
+            assert not {"status", "score", "max_score"} & test.keys(), test
+        else:
+            assert test["status"] == "passed", test
     assert f"torchdojo from {tmp_path / 'autograder' / 'source' / 'torchdojo'}" in stdout
 
 
@@ -95,8 +98,7 @@ def test_wrong_submission_in_a_repository_layout(bundle, tmp_path, course):
     expected = expected_for(wrong, points["tensors"]) + sum(
         sum(p.values()) for name, p in points.items() if name != "tensors")
     assert data["score"] == expected
-    failed = [t for t in data["tests"]
-              if t["status"] == "failed" and t["extra_data"]["status"] != "skipped"]
+    failed = [t for t in data["tests"] if t.get("status") == "failed"]
     assert [t["name"] for t in failed] == [f"tensors.{wrong.check}"]
     assert wrong.mentions[0].lower() in failed[0]["output"].lower()
 

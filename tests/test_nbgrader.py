@@ -293,7 +293,7 @@ def test_unreadable_notebooks_are_one_line(tmp_path, content, says):
 def test_a_link_is_not_followed(tmp_path):
     (tmp_path / "secret.txt").write_text("the instructor's notes")
     (tmp_path / "tensors.ipynb").symlink_to(tmp_path / "secret.txt")
-    with pytest.raises(extract.NotebookError, match="is a link, not a notebook"):
+    with pytest.raises(extract.NotebookError, match="is a link; links are not graded"):
         extract.read(tmp_path / "tensors.ipynb")
 
 

@@ -44,7 +44,7 @@ def windows_like(monkeypatch):
 def test_spawned_sandbox_answers_and_its_output_is_kept(windows_like, tmp_path):
     path = tmp_path / "learner.py"
     path.write_text(LEARNER)
-    box = Sandbox("learner", str(path))
+    box = Sandbox.for_file("learner", path)
     try:
         assert box.call("double", (21,)).value == 42
     finally:
@@ -58,7 +58,7 @@ def test_timeouts_kill_the_sandbox_without_process_groups(windows_like, monkeypa
     monkeypatch.delattr(os, "killpg")
     path = tmp_path / "learner.py"
     path.write_text(LEARNER)
-    box = Sandbox("learner", str(path), budget=Budget(call=1.0))
+    box = Sandbox.for_file("learner", path, budget=Budget(call=1.0))
     box.start()
     proc = box._proc
     with pytest.raises(SandboxTimeout):

@@ -27,8 +27,8 @@ EXPECTED = {"network", "file system", "working directory", "cpu time", "memory",
 
 def _box(policy: limits.Policy | None = None, **budget: float) -> Sandbox:
     forkserver.start()
-    box = Sandbox("tensors", STUB, budget=Budget(**budget), strict=True,
-                  policy=policy or limits.Policy.for_budget(60, private=(str(ROOT),)))
+    box = Sandbox.for_file("tensors", STUB, budget=Budget(**budget), strict=True,
+                           policy=policy or limits.Policy.for_budget(60, private=(str(ROOT),)))
     box.start()
     return box
 

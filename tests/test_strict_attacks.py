@@ -311,4 +311,4 @@ def test_every_attack_has_a_test():
     tested = {"T6_read_solutions_from_disk", "B4_steal_from_memory", "F6_F8_injected_files",
               "F2_F4_forge_the_report",
               "L3_memory_bomb", "L7_file_size_bomb", "L5_fork_bomb", "N1_network", *ON_THE_RUN}
-    assert {a.id for a in attacks()} == tested
+    assert {a.id for a in attacks() if a.via != "paths"} == tested  # paths: test_boundary

@@ -96,3 +96,123 @@ def test_malformed_headers_are_refused():
                    {"value": {"t": "dict", "items": [[[1], 2]]}}):
         with pytest.raises(wire.WireError):
             wire.unpack_result(wire.Message(header))
+
+
+# ----------------------------------------------------------------------------- decoding cost
+
+
+def _framed(header: bytes, body: bytes = b"") -> bytes:
+    import struct
+
+    return struct.pack("<QQ", len(header), len(body)) + header + body
+
+
+@pytest.mark.parametrize("data, says", [
+    (_framed(b"[" * 100_000 + b"]" * 100_000), "malformed"),
+    (_framed(b"[" + b"0," * (4 * wire.MAX_ITEMS + 1) + b"0]"), "too many items"),
+    (_framed(b'{"value": ' + b"9" * (wire.MAX_DIGITS + 1) + b"}"), "digits"),
+    (_framed(b"{}", b"\x10" + b"\x00" * 7 + b'{"a": "b"}'), "too large"),
+])
+def test_replies_that_cost_too_much_to_decode_are_refused_first(data, says):
+    with pytest.raises(wire.WireError, match=says):
+        wire.from_bytes(data)
+
+
+def test_many_tiny_tensors_are_refused_before_they_are_built():
+    import json
+    import struct
+
+    entries = {f"t{i}": {"dtype": "F32", "shape": [0], "data_offsets": [0, 0]}
+               for i in range(wire.MAX_TENSORS + 1)}
+    head = json.dumps(entries).encode()
+    with pytest.raises(wire.WireError, match="more than"):
+        wire.from_bytes(_framed(b"{}", struct.pack("<Q", len(head)) + head))
+    with pytest.raises(wire.WireError, match="more than"):
+        wire.pack_result([torch.zeros(1) for _ in range(wire.MAX_TENSORS + 1)])
+
+
+def test_values_are_bounded_in_items_and_claims_must_be_paths():
+    items = {"value": list(range(wire.MAX_ITEMS + 1))}
+    with pytest.raises(wire.WireError, match="too many items"):
+        wire.unpack_result(wire.Message(items))
+    sent = wire.pack_call((torch.arange(3.0),), {})
+    claim = wire.pack_result(torch.arange(3.0))
+    claim.header["value"]["shares"] = ["args[0]"]  # not a path: no claim at all
+    assert wire.verify_sharing(wire.unpack_result(claim), sent).shares is None
+
+
+# ----------------------------------------------------------------------------- deadlines
+
+
+def _peer(act):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    ours, theirs = ctx.Pipe()
+    proc = ctx.Process(target=act, args=(theirs,))
+    proc.start()
+    theirs.close()
+    return ours, proc
+
+
+def _half_then_stop(conn):
+    import os
+    import signal
+
+    os.write(conn.fileno(), (1000).to_bytes(4, "big") + b"x" * 10)
+    os.kill(os.getpid(), signal.SIGSTOP)
+
+
+def _announce_huge(conn):
+    import os
+    import time
+
+    os.write(conn.fileno(), (2**31 - 1).to_bytes(4, "big"))
+    time.sleep(30)
+
+
+def test_a_reply_stopped_half_way_ends_at_the_deadline():
+    from torchdojo.sandbox.channel import Channel, Stalled
+
+    conn, proc = _peer(_half_then_stop)
+    try:
+        with pytest.raises(Stalled) as stalled:
+            Channel(conn, 1 << 20).receive(0.5)
+        assert stalled.value.started
+    finally:
+        proc.kill()
+        proc.join()
+
+
+def test_a_frame_larger_than_the_limit_is_refused_from_its_length():
+    from torchdojo.sandbox.channel import Channel, TooLarge
+
+    conn, proc = _peer(_announce_huge)
+    try:
+        with pytest.raises(TooLarge):
+            Channel(conn, 1 << 20).receive(10)
+    finally:
+        proc.kill()
+        proc.join()
+
+
+def test_whole_messages_come_through_and_a_gone_peer_is_eof():
+    from torchdojo.sandbox.channel import Channel, Stalled
+
+    def chatty(conn):
+        conn.send_bytes(b"one")
+        conn.send_bytes(b"two" * 100_000)
+
+    conn, proc = _peer(chatty)
+    channel = Channel(conn, 1 << 20)
+    assert channel.receive(30) == b"one" and channel.receive(30) == b"two" * 100_000
+    proc.join()
+    with pytest.raises(EOFError):
+        channel.receive(5)
+    idle, proc = _peer(_half_then_stop)
+    try:  # a reader that never reads: writing gives up at the deadline
+        with pytest.raises(Stalled):
+            Channel(idle, 1 << 30).send(b"x" * (64 << 20), 0.5)
+    finally:
+        proc.kill()
+        proc.join()

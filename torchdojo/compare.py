@@ -226,6 +226,10 @@ class _Comparer:
         return default_lesson(prop, got, want)
 
     def compare(self, got: Any, want: Any, path: str) -> None:
+        if isinstance(got, Foreign) and not isinstance(want, Foreign):
+            # named by the learner's code, which can give any class any name: never data
+            self.fail("type", path, f"is a {type_name(got)} object that is not plain data; "
+                                    f"expected a {type_name(want)}.")
         if type_name(got) != type_name(want):
             self.fail("type", path, f"is a {type_name(got)}; expected a {type_name(want)}.",
                       got=got, want=want)

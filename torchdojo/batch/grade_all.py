@@ -28,7 +28,6 @@ from torchdojo.batch.shards import Shard
 from torchdojo.batch.worker import Settings
 from torchdojo.course import Course
 from torchdojo.engine.report import Report
-from torchdojo.submission import locate
 
 SLACK = 60.0  # per learner, beyond the topics' budgets: pytest, references, sandbox starts
 Event = Callable[[str, str, Report | None], None]  # ("start" | "done", learner, report)
@@ -43,6 +42,7 @@ class Batch:
     kept: list[str] = field(default_factory=list)  # complete from an earlier run (--resume)
     seconds: float = 0.0
     signum: int = 0  # the signal that stopped the run early (0: it ran to the end)
+    submissions: Path | None = None  # the folder of learner folders: nothing below it is followed
 
     @property
     def output(self) -> Path:
@@ -83,8 +83,9 @@ def prepare(course: Course, submissions: Path, output: Path, *, workers: int | N
             interrupt: Interrupt | None = None) -> Batch:
     """Find this run's learners, open the output folder and decide who is graded."""
     check = (interrupt or Interrupt()).check
+    submissions = Path(submissions).absolute()  # learners' paths are below it, as named
     selected = [t.name for t in course.select(topics)]  # an unknown topic fails here
-    found = [(n, p) for n, p in find_learners(Path(submissions), Path(output))
+    found = [(n, p) for n, p in find_learners(submissions, Path(output))
              if shard is None or shard.holds(n)]
     prepare_output(Path(output))
     remove_stale_temporaries(Path(output))
@@ -94,7 +95,7 @@ def prepare(course: Course, submissions: Path, output: Path, *, workers: int | N
     todo, kept = [], []
     for name, folder in found:
         check()
-        submission = submission_digest(course, folder, selected)
+        submission = submission_digest(course, folder, selected, within=submissions)
         record = out.records.get(name)
         if resume and record is not None and records.reusable(record, submission):
             kept.append(name)
@@ -103,7 +104,7 @@ def prepare(course: Course, submissions: Path, output: Path, *, workers: int | N
     out.write_manifest()
     out.write_gradebook()
     return Batch(out, min(workers or default_workers(), max(len(todo), 1)),
-                 [n for n, _ in found], todo, kept)
+                 [n for n, _ in found], todo, kept, submissions=submissions)
 
 
 def run(course: Course, batch: Batch, *,
@@ -113,7 +114,8 @@ def run(course: Course, batch: Batch, *,
     out = batch.out
     strict = out.key.tier == "strict"
     settings = Settings(root=str(course.root), seed=out.key.seed, topics=out.key.topics,
-                        strict=strict, timeout_scale=timeout_scale)
+                        strict=strict, timeout_scale=timeout_scale,
+                        submissions=str(batch.submissions) if batch.submissions else None)
     pool = Pool(settings, batch.workers,
                 budget or learner_budget(course, timeout_scale, out.key.topics),
                 lambda why: fault_report(course, out.key.seed, strict, why, out.key.topics),
@@ -129,7 +131,7 @@ def run(course: Course, batch: Batch, *,
     started = time.perf_counter()
     try:
         if batch.todo:
-            pool.run([Job(name, locate(course, folder)) for name, folder, _ in batch.todo],
+            pool.run([Job(name, folder) for name, folder, _ in batch.todo],
                      done, lambda job: notify("start", job.learner, None), interrupt)
     except Interrupted:
         batch.signum = interrupt.signum if interrupt else 0

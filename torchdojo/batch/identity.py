@@ -8,24 +8,22 @@ submission bytes:
   checks and their helpers) and ``solutions/``, by path and content; stubs and docs do not
   change a grade and are left out;
 - the torchdojo version (``torchdojo.__version__``): the engine that compared and scored;
-- the submission digest: a SHA-256 over the ``<topic>.py`` files of the graded topics, by name
-  and content, so a learner who changed a file since is graded again.
+- the submission digest: a SHA-256 over what grading reads of the submission (``intake``): the
+  ``<topic>.py`` files of the graded topics and the helper modules beside them, by name and
+  content, and each file it refuses, by name and reason; so a learner who changed a file since
+  is graded again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torchdojo
 from torchdojo.course import Course
-from torchdojo.submission import locate
-
-READ_LIMIT = 64 * 2**20  # hash at most this much of one learner file (its size is hashed too)
+from torchdojo.intake import read_submission
 
 
 @dataclass(frozen=True)
@@ -91,45 +89,21 @@ class Submission:
         return {"sha256": self.sha256, "files": list(self.files)}
 
 
-def submission_digest(course: Course, folder: Path, topics: Sequence[str]) -> Submission:
-    """Name and content of each graded ``<topic>.py`` (see the module notes).
+def submission_digest(course: Course, folder: Path, topics: Sequence[str],
+                      within: Path | None = None) -> Submission:
+    """What grading reads of ``folder`` for ``topics``, digested (see the module notes).
 
-    Learner files are read as the grader reads submissions: a link is not followed (its target
-    text is hashed instead), anything but a regular file or a link counts as absent, and reads
-    are bounded.
+    Learner files are read as grading reads them (``intake.read_submission``, with ``within``
+    the batch's submissions folder): no link is followed, only regular files of bounded size
+    are read, and a refused file is digested by its reason. ``files`` names the graded topics'
+    files that are there, read or refused.
     """
-    where = locate(course, folder)
+    read = read_submission(folder, topics, within=within)
     digest = hashlib.sha256()
-    found = []
-    for topic in topics:
-        name = f"{topic}.py"
-        content = _content(where / name)
-        if content is None:
-            continue
-        found.append(name)
+    for name in sorted({*read.files, *read.refused}):
+        content = (b"file:" + read.files[name] if name in read.files
+                   else b"refused:" + read.refused[name].encode("utf-8", "backslashreplace"))
         digest.update(b"%d:%s%d:" % (len(name), name.encode(), len(content)))
         digest.update(content)
-    return Submission("sha256:" + digest.hexdigest(), tuple(found))
-
-
-def _content(path: Path) -> bytes | None:
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None
-    if stat.S_ISLNK(info.st_mode):
-        try:
-            return b"link:" + os.fsencode(os.readlink(path))
-        except OSError:
-            return None
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return None  # swapped for something else since lstat
-        size = os.fstat(handle.fileno()).st_size
-        return b"file:%d:" % size + handle.read(READ_LIMIT)
+    present = tuple(n for n in (f"{t}.py" for t in topics) if n in read.files or n in read.refused)
+    return Submission("sha256:" + digest.hexdigest(), present)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import pickle
 import time
 from collections import deque
 from collections.abc import Callable
@@ -27,12 +28,15 @@ from torchdojo.batch.orphans import Orphans
 from torchdojo.batch.worker import Settings, serve
 from torchdojo.engine.report import Report
 from torchdojo.sandbox import forkserver
+from torchdojo.sandbox.channel import Channel, Stalled, TooLarge
 from torchdojo.sandbox.host import _exit_text
 
 _CTX = multiprocessing.get_context("spawn")  # a clean interpreter: no state from this process
 START_TIMEOUT = 300.0  # importing torch on a busy machine
 START_ATTEMPTS = 3  # workers that fail to start in a row before the batch gives up
 STOP_GRACE = 5.0
+SEND_TIMEOUT = 5.0  # a job is a few hundred bytes: a worker that cannot take it is stuck
+MESSAGE_LIMIT = 256 * 2**20  # a report; learner text in it is capped far below this
 STOP_NOW = 0.5  # once a stop was requested: the time workers get to close their sandboxes
 
 
@@ -54,6 +58,9 @@ class _Worker:
         with forkserver.main_hidden():
             self.proc.start()
         child_conn.close()
+        # A worker is trusted code, but its learner can stop it (SIGSTOP) half-way through a
+        # message: every read and write has a deadline, and reading never blocks the pool.
+        self.channel = Channel(self.conn, MESSAGE_LIMIT)
         self.ready = False
         self.job: Job | None = None
         self.deadline = time.monotonic() + START_TIMEOUT
@@ -61,13 +68,22 @@ class _Worker:
     def give(self, job: Job, budget: float) -> None:
         self.job = job
         self.deadline = time.monotonic() + budget
-        self.conn.send((job.learner, str(job.folder)))
+        with contextlib.suppress(EOFError, Stalled):  # then it is lost: see Pool._service
+            self.channel.send(pickle.dumps((job.learner, str(job.folder))), SEND_TIMEOUT)
+
+    def messages(self) -> list[Any]:
+        """What the worker has said since last asked; never waits for more."""
+        found = []
+        with contextlib.suppress(EOFError, TooLarge, pickle.UnpicklingError):
+            while (data := self.channel.poll()) is not None:
+                found.append(pickle.loads(data))  # a worker is our own code: pickle is safe
+        return found
 
     def stop(self, gently: bool = True) -> None:
         """Ask first (the worker then kills its sandboxes), then insist."""
         if gently:
-            with contextlib.suppress(OSError, ValueError):
-                self.conn.send(None)
+            with contextlib.suppress(EOFError, Stalled):
+                self.channel.send(pickle.dumps(None), SEND_TIMEOUT)
             self.proc.join(STOP_GRACE)
         if self.proc.is_alive():
             self.proc.terminate()  # SIGTERM: the worker closes its sandboxes and exits
@@ -164,17 +180,13 @@ class Pool:
 
     def _service(self, worker: _Worker, done: Callable[[Job, Report], None]) -> bool:
         """Handle what the worker said or did; False when it is gone and must be replaced."""
-        try:
-            while worker.conn.poll():
-                message = worker.conn.recv()
-                if message[0] == "ready":
-                    worker.ready = True
-                    self._failed_starts = 0
-                elif message[0] == "done" and worker.job is not None:
-                    job, worker.job = worker.job, None
-                    done(job, message[2])
-        except (EOFError, OSError):
-            pass
+        for message in worker.messages():
+            if message[0] == "ready":
+                worker.ready = True
+                self._failed_starts = 0
+            elif message[0] == "done" and worker.job is not None:
+                job, worker.job = worker.job, None
+                done(job, message[2])
         if not worker.proc.is_alive():
             self._lost(worker, f"its grading worker {worker.exit_text()}", done)
             return False

@@ -26,6 +26,7 @@ class Settings:
     timeout_scale: float = 1.0
     threads: int = 1
     log: str | None = None  # where this worker's own stdout and stderr go
+    submissions: str | None = None  # the folder of learner folders: nothing below it is followed
 
 
 def serve(conn: Any, settings: Settings) -> None:
@@ -39,6 +40,7 @@ def serve(conn: Any, settings: Settings) -> None:
     forkserver.start()  # its torch import runs beside ours
     from torchdojo import course as course_mod
     from torchdojo.engine.grading import grade
+    from torchdojo.intake import read_submission
 
     course = course_mod.load(Path(settings.root))
     conn.send(("ready", os.getpid()))
@@ -51,7 +53,10 @@ def serve(conn: Any, settings: Settings) -> None:
             return
         learner, folder = job
         try:
-            report = grade(course, settings.topics, submission=Path(folder), seed=settings.seed,
+            topics = [t.name for t in course.select(settings.topics)]
+            within = Path(settings.submissions) if settings.submissions else None
+            submission = read_submission(Path(folder), topics, within=within)
+            report = grade(course, settings.topics, submission=submission, seed=settings.seed,
                            threads=settings.threads, strict=settings.strict,
                            timeout_scale=settings.timeout_scale)
         except Exception as exc:  # a grader bug must cost this learner only

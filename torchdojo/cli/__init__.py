@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import click
 
-from torchdojo.cli import batch, dev, export, grade, gradebook, kubernetes, learn, nbgrader
+from torchdojo.cli import (
+    batch,
+    dev,
+    export,
+    grade,
+    gradebook,
+    kubernetes,
+    learn,
+    nbgrader,
+    report,
+)
 
 SECTIONS = (
     ("Learner commands", ("grade", "watch", "list", "hint", "reset", "solution")),
-    ("Instructor and course CI commands", ("grade-batch", "gradebook", "export", "nbgrader")),
+    ("Instructor and course CI commands", ("grade-batch", "gradebook", "report", "export",
+                                           "nbgrader")),
     ("Course author commands", ("dev",)),
 )
 
@@ -40,8 +51,8 @@ def main() -> None:
     """Learn PyTorch by doing: fill in exercises/, then grade them."""
 
 
-for _command in (grade.grade, *learn.COMMANDS, batch.grade_batch, export.export,
-                 nbgrader.nbgrader, dev.dev):
+for _command in (grade.grade, *learn.COMMANDS, batch.grade_batch, report.report,
+                 export.export, nbgrader.nbgrader, dev.dev):
     main.add_command(_command)
 main.add_command(gradebook.gradebook)
 export.export.add_command(kubernetes.export_kubernetes)

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from torchdojo.batch.folders import find_learners, prepare_output
@@ -17,6 +18,7 @@ from torchdojo.batch.shards import Shard
 from torchdojo.ci import strict_available
 from torchdojo.cli.common import Failure, friendly, load_course
 from torchdojo.engine.report import Report
+from torchdojo.engine.sanitize import text
 from torchdojo.reporters.common import number
 
 
@@ -82,7 +84,7 @@ def grade_batch(submissions: Path, topics: tuple[str, ...], output: Path, worker
     console.print(f"Reports:   {batch.out.reports}/", markup=False)
     if batch.errors:
         console.print(f"{len(batch.errors)} learner(s) have no grade and need a regrade: "
-                      + ", ".join(batch.errors), style="yellow", markup=False)
+                      + ", ".join(map(text, batch.errors)), style="yellow", markup=False)
         sys.exit(1)
 
 
@@ -144,7 +146,7 @@ class _Display:
         if learner in self.busy:
             self.busy.remove(learner)
         self.finished += 1
-        line = f"[{self.finished}/{self.total}] {learner}: {_outcome(report)}"
+        line = f"[{self.finished}/{self.total}] {text(learner)}: {text(_outcome(report))}"
         if self.bar is None:
             self.console.print(line, highlight=False, markup=False)
             return
@@ -154,7 +156,8 @@ class _Display:
 
     def _describe(self) -> None:
         if self.bar is not None:
-            self.bar.update(self.task, description="now: " + ", ".join(self.busy))
+            names = ", ".join(escape(text(name)) for name in self.busy)  # shown as markup
+            self.bar.update(self.task, description=f"now: {names}")
 
 
 def _outcome(report: Report) -> str:

@@ -11,11 +11,13 @@ from torchdojo.cli.common import Failure, friendly, load_course
 
 WORKFLOW = Path(".github") / "workflows" / "torchdojo-grade.yml"
 ROSTER = Path("ci") / "roster.txt"
+CLASSROOM = Path(".github") / "workflows" / "classroom.yml"
 
 
 @click.group()
 def export() -> None:
-    """Build CI artifacts: a Gradescope autograder, a GitHub Actions workflow, a Kubernetes Job."""
+    """Build CI artifacts: a Gradescope autograder, GitHub Actions and Classroom workflows, a
+    Kubernetes Job."""
 
 
 @export.command("gradescope")
@@ -56,3 +58,28 @@ def export_github(repository: Path, force: bool) -> None:
         raise Failure(f"cannot write to {repository}: {exc.strerror or exc}") from None
     click.echo(f"wrote {workflow} and {roster}. Add the learner repositories to the roster and "
                "a LEARNER_REPOS_TOKEN secret (read-only Contents); see the README.")
+
+
+@export.command("classroom")
+@click.argument("repository", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--topic", "topics", multiple=True,
+              help="A topic this assignment grades (repeatable; default: every topic).")
+@click.option("--force", is_flag=True, help="Replace an existing workflow file.")
+@friendly
+def export_classroom(repository: Path, topics: tuple[str, ...], force: bool) -> None:
+    """Add GitHub Classroom's autograding workflow to an assignment's template REPOSITORY."""
+    from torchdojo.ci.bundle import TEMPLATES
+    from torchdojo.ci.classroom import workflow
+
+    names = [t.name for t in load_course().select(topics)] if topics else []
+    target = repository / CLASSROOM
+    if target.exists() and not force:
+        raise Failure(f"{target} exists (use --force to replace it)")
+    text = workflow((TEMPLATES / "classroom" / "classroom.yml").read_text(), names)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    except OSError as exc:
+        raise Failure(f"cannot write to {repository}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {target}. Commit it to the assignment's template repository; Classroom "
+               "records the points of every push (advisory: see the README).")

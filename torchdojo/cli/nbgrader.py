@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from torchdojo.cli.common import Failure, friendly, load_course
 
@@ -55,19 +55,24 @@ def export_command(course_dir: Path, topics: tuple[str, ...], seed: int) -> None
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), help="Replay a run's inputs.")
 @click.option("--reports", type=click.Path(file_okay=False, path_type=Path),
               help="Also write one JSON report per student into this folder.")
+@click.option("--workers", type=click.IntRange(1, 512),
+              help="Students graded at once (default: the number of CPU cores).")
 @friendly
 def grade_command(course_dir: Path, assignment: str, students: tuple[str, ...],
-                  seed: int | None, reports: Path | None) -> None:
-    """Grade the submitted notebooks of ASSIGNMENT in COURSE_DIR with torchdojo and write
-    the scores into nbgrader's gradebook."""
+                  seed: int | None, reports: Path | None, workers: int | None) -> None:
+    """Grade the submitted notebooks of ASSIGNMENT in COURSE_DIR with torchdojo, write the
+    scores into nbgrader's gradebook and each check's lesson into the autograded notebooks
+    (for nbgrader generate_feedback)."""
     _need_nbgrader()
+    from torchdojo.batch.folders import default_workers
     from torchdojo.engine.grading import new_seed
     from torchdojo.notebooks.autograde import grade_assignment
+    from torchdojo.notebooks.feedback import NO_AUTOGRADED
 
     console = Console(highlight=False, soft_wrap=True)
     seed = new_seed() if seed is None else seed
     graded = grade_assignment(load_course(), course_dir, assignment, seed=seed,
-                              students=students,
+                              students=students, workers=workers or default_workers(),
                               on_plan=lambda plan: _show_plan(console, plan, course_dir, seed),
                               echo=lambda student: _show_student(console, student))
     if reports is not None:
@@ -76,6 +81,11 @@ def grade_command(course_dir: Path, assignment: str, students: tuple[str, ...],
         console.print(f"no submissions of {assignment} found under "
                       f"{course_dir / 'submitted'}")
     failed = [g for g in graded if g.problem]
+    unexplained = [g.student for g in graded if any(NO_AUTOGRADED in n for n in g.feedback)]
+    if unexplained:
+        console.print(f"[yellow]![/] {len(unexplained)} submission(s) have no autograded "
+                      f"notebook, so their feedback will not show torchdojo's lessons: run "
+                      f"`nbgrader autograde {escape(assignment)}` first, then this again")
     console.print(f"{len(graded) - len(failed)} of {len(graded)} submission(s) written to "
                   "the gradebook")
     sys.exit(2 if failed else 0)
@@ -91,27 +101,17 @@ def _show_plan(console: Console, plan, course_dir: Path, seed: int) -> None:
 
 
 def _show_student(console: Console, student) -> None:
-    if student.problem:
-        console.print(f"[red]✗[/] {student.student}: {student.problem}")
-        return
-    scores = "  ".join(f"{n.topic} {n.score:g}/{n.max_score:g}" for n in student.notebooks)
-    console.print(f"{student.student}: {student.score:g}/{student.max_score:g}  ({scores})")
-    for notebook in student.notebooks:
-        if notebook.problem:
-            console.print(f"  [red]✗[/] {student.student}: {notebook.problem}; "
-                          f"{notebook.topic} scores 0")
-        for note in notebook.notes:
-            console.print(f"  [yellow]![/] {student.student}: {notebook.topic}: {note}")
+    from torchdojo.notebooks.autograde import student_lines
+
+    for line in student_lines(student):
+        console.print(line)
 
 
 def _write_reports(folder: Path, graded: list) -> None:
+    from torchdojo.notebooks.autograde import report_data
+    from torchdojo.reporters.json import dumps
+
     folder.mkdir(parents=True, exist_ok=True)
     for student in graded:
-        data = student.report.to_dict() if student.report is not None else {}
-        data["student"] = student.student
-        data["problem"] = student.problem or None
-        data["notebooks"] = [{"topic": n.topic, "score": n.score, "max_score": n.max_score,
-                              "problem": n.problem or None, "notes": n.notes}
-                             for n in student.notebooks]
         path = folder / f"{student.student}.json"
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        path.write_text(dumps(report_data(student)), encoding="utf-8")

@@ -14,12 +14,15 @@ from pathlib import Path
 import pytest
 
 from torchdojo.course import Course, CourseError
+from torchdojo.engine import sanitize
 from torchdojo.engine import strict as strict_mode
 from torchdojo.engine.plugin import GradeConfig, GradeListener, GradingPlugin
 from torchdojo.engine.report import Report
+from torchdojo.intake import Submission, read_submission
 from torchdojo.sandbox import forkserver
 
 INI = Path(__file__).with_name("grading.ini")
+FAULT_LIMIT = 20_000  # a grader fault's details, for the instructor
 
 
 def new_seed() -> int:
@@ -27,10 +30,12 @@ def new_seed() -> int:
 
 
 def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
-          submission: Path | None = None, seed: int | None = None, threads: int = 1,
+          submission: Path | Submission | None = None, seed: int | None = None,
+          threads: int = 1,
           strict: bool = False, timeout_scale: float = 1.0,
           listener: GradeListener | None = None, private: Iterable[Path | str] = ()) -> Report:
-    """Grade ``submission`` (a folder of ``<topic>.py`` files; default the course's exercises).
+    """Grade ``submission``: a folder of ``<topic>.py`` files (default: the course's exercises)
+    or a checkout holding ``exercises/``, read by ``intake``; or the modules already read.
 
     ``listener`` hears of each check as it starts and finishes (a progress display).
     ``strict`` confines every sandbox (see ``sandbox.limits``) and keeps the course's secrets and
@@ -39,10 +44,12 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
     if strict and not sys.platform.startswith("linux"):
         raise CourseError("strict grading needs Linux (namespaces and resource limits)")
     selected = course.select(topics)
-    folder = Path(submission) if submission is not None else course.exercises
-    if not folder.is_dir():
-        raise CourseError(f"submission folder {folder} does not exist")
-    config = GradeConfig(course=course, topics=selected, submission=folder.resolve(),
+    if not isinstance(submission, Submission):
+        folder = Path(submission) if submission is not None else course.exercises
+        if not folder.is_dir():
+            raise CourseError(f"submission folder {folder} does not exist")
+        submission = read_submission(folder, [t.name for t in selected])
+    config = GradeConfig(course=course, topics=selected, submission=submission,
                          seed=new_seed() if seed is None else seed, threads=threads,
                          strict=strict, timeout_scale=timeout_scale, listener=listener,
                          private=strict_mode.private_paths(course, private) if strict else ())
@@ -60,8 +67,9 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
         confinement, leftover = strict_mode.summarize(plugin.sandboxes())
         fault = fault or leftover
     return Report(seed=config.seed, tier="strict" if strict else "local",
-                  topics=[plugin.results[t.name] for t in selected],
-                  seconds=time.perf_counter() - started, fault=fault, confinement=confinement,
+                  topics=[plugin.results[t.name] for t in selected], notes=plugin.notes(),
+                  seconds=time.perf_counter() - started, confinement=confinement,
+                  fault=sanitize.text(fault, FAULT_LIMIT),
                   environment={"torch": torch.__version__, "python": platform.python_version(),
                                "threads": threads, "cuda": torch.cuda.is_available()})
 

@@ -14,17 +14,22 @@ from typing import Any, Protocol
 import pytest
 import torch
 
+import torchdojo
 from torchdojo.compare import Lesson, Mismatch
 from torchdojo.course import Course, Topic
+from torchdojo.engine import sanitize
 from torchdojo.engine.draw import Draw, derive_seed
 from torchdojo.engine.proxies import Learner, Reference
+from torchdojo.engine.replay import Replay, grader_frame
 from torchdojo.engine.report import CheckResult, Status, TopicResult
 from torchdojo.engine.spec import Check, spec_of
 from torchdojo.explain import explain
+from torchdojo.intake import Submission
 from torchdojo.sandbox.host import (
     BadReply,
     Budget,
     ConfinementFailed,
+    FileRefused,
     ImportFailed,
     LearnerRaised,
     NotAttempted,
@@ -50,7 +55,7 @@ class GradeListener(Protocol):
 class GradeConfig:
     course: Course
     topics: list[Topic]
-    submission: Path
+    submission: Submission  # the learner's modules, as intake read them
     seed: int
     threads: int = 1
     strict: bool = False
@@ -66,6 +71,7 @@ class _TopicState:
     learner: Learner
     sandbox: Sandbox | None = None
     checks: list[Check] = field(default_factory=list)
+    replay: Replay | None = None  # the reference as the learner, once a check crashed
 
 
 class GradingPlugin:
@@ -166,17 +172,20 @@ class GradingPlugin:
         elif report.passed:
             status, message = Status.PASSED, ""
         else:
-            status, message, lesson = self._verdict(spec, state, call.excinfo.value)
+            status, message, lesson = self._verdict(item, spec, state, call.excinfo.value)
         points = 0 if status is Status.SKIPPED else spec.points
+        # Messages and recorded data carry learner text and numbers: made safe here, once,
+        # for every report format (see ``sanitize``).
         result = CheckResult(
             name=spec.name, status=status, score=points if status is Status.PASSED else 0,
-            max_score=points, message=message, concept=spec.concept,
-            seconds=round(call.duration, 4), data=item.stash.get(_RECORD, {}), lesson=lesson)
+            max_score=points, message=sanitize.text(message, sanitize.MESSAGE_LIMIT),
+            concept=spec.concept, seconds=round(call.duration, 4),
+            data=sanitize.data(item.stash.get(_RECORD, {})), lesson=lesson)
         state.result.checks.append(result)
         if self.config.listener is not None:
             self.config.listener.check_finished(state.topic.name, result)
 
-    def _verdict(self, spec: Check, state: _TopicState, exc: BaseException
+    def _verdict(self, item: pytest.Item, spec: Check, state: _TopicState, exc: BaseException
                  ) -> tuple[Status, str, str]:
         """The status, the message and the concept the message teaches. The concept follows
         what failed (the property that differed, the error raised), not the check's headline."""
@@ -189,8 +198,11 @@ class GradingPlugin:
             self.fault = self.fault or exc.message
             return Status.ERROR, f"not graded: {exc.message}", ""
         if isinstance(exc, ImportFailed):
-            state.result.error = exc.message
+            state.result.error = sanitize.text(exc.message, sanitize.ERROR_LIMIT)
             return Status.ERROR, "not run: the module failed to import (see the topic error)", ""
+        if isinstance(exc, FileRefused):
+            state.result.error = sanitize.text(exc.message, sanitize.ERROR_LIMIT)
+            return Status.ERROR, f"not graded: {exc.message}", ""
         if isinstance(exc, NotAttempted):
             return Status.NOT_ATTEMPTED, f"not attempted: {exc.message}", ""
         if isinstance(exc, SandboxTimeout):
@@ -204,10 +216,42 @@ class GradingPlugin:
                                  "return its value; nothing else counts.", spec.concept
         if isinstance(exc, AssertionError):
             return Status.FAILED, f"{exc}\n{spec.concept}".strip(), spec.concept
-        self.fault = self.fault or f"check {state.topic.name}.{spec.name} crashed: " \
-                                   f"{type(exc).__name__}: {exc}"
-        return Status.ERROR, f"internal grader error ({type(exc).__name__}: {exc}); " \
+        return self._crashed(item, spec, state, exc, label)
+
+    def _crashed(self, item: pytest.Item, spec: Check, state: _TopicState, exc: BaseException,
+                 label: str) -> tuple[Status, str, str]:
+        """A check raised something no check raises on purpose. When the same check passes
+        with the reference in the learner's place (``replay``), the learner's data caused it:
+        a failed check. Otherwise the check is broken: a grader fault."""
+        where = grader_frame(exc, [self.config.course.graders, Path(torchdojo.__file__).parent])
+        what = f"{type(exc).__name__}: {_first_line(str(exc))}"
+        if isinstance(exc, Exception) and self._blames_learner(item, state):
+            item.stash[_RECORD] = {**item.stash.get(_RECORD, {}),
+                                   "unreadable": f"{what} at {where}" if where else what}
+            return Status.FAILED, (
+                f"{label} gave back data this check cannot read ({what}).\n"
+                f"{spec.concept}: the reference's answer passes this check, so compare what "
+                "yours returns with what is asked: its type, its keys or fields, its length.",
+                spec.concept)
+        self.fault = self.fault or f"check {state.topic.name}.{spec.name} crashed: {what}" + \
+            (f" at {where}" if where else "")
+        return Status.ERROR, f"internal grader error ({what}); " \
                              "this is a bug in torchdojo, not in your code", ""
+
+    def _blames_learner(self, item: pytest.Item, state: _TopicState) -> bool:
+        """Replay the check with the reference as the learner. The learner's sandbox is
+        closed first (the next call starts it afresh), so nothing it left running competes."""
+        if state.sandbox is not None:
+            state.sandbox.close()
+        return self._replay(state).blames_learner(item.function)
+
+    def _replay(self, state: _TopicState) -> Replay:
+        if state.replay is None:
+            scale = self.config.timeout_scale
+            budget = Budget(call=state.topic.call_timeout * scale,
+                            topic=state.topic.time_budget * scale)
+            state.replay = Replay(self.config.course, state.topic, self.config.seed, budget)
+        return state.replay
 
     # -- per-topic state: one sandbox per topic, kept for all its checks
 
@@ -222,17 +266,23 @@ class GradingPlugin:
 
     def _open(self, topic: Topic) -> _TopicState:
         result = self.results[topic.name]
-        file = self.config.submission / f"{topic.name}.py"
-        if not file.is_file():
-            learner = Learner(None, missing=f"{file.name} is not in the submission")
+        submission = self.config.submission
+        if submission.module(topic.name) is None:
+            refused = submission.refusal(topic.name)
+            learner = Learner(None, missing=f"{topic.name}.py is not in the submission",
+                              refused=refused)
             return _TopicState(topic, result, learner)
         scale = self.config.timeout_scale
         budget = Budget(call=topic.call_timeout * scale, topic=topic.time_budget * scale)
         policy = Policy.for_budget(budget.topic, self.config.threads, self.config.private) \
             if self.config.strict else None
-        sandbox = Sandbox(topic.name, str(file), threads=self.config.threads,
+        sandbox = Sandbox(topic.name, submission.files, threads=self.config.threads,
                           strict=self.config.strict, budget=budget, policy=policy)
         return _TopicState(topic, result, Learner(sandbox), sandbox)
+
+    def notes(self) -> list[str]:
+        """What the report says about the submission: the files refused unread."""
+        return [sanitize.text(n, sanitize.ERROR_LIMIT) for n in self.config.submission.notes]
 
     def sandboxes(self) -> list[Sandbox]:
         return [s.sandbox for s in self._states.values() if s.sandbox is not None]
@@ -243,9 +293,12 @@ class GradingPlugin:
 
     def _close(self, name: str) -> None:
         state = self._states.get(name)
+        if state is not None and state.replay is not None:
+            state.replay.close()
         if state is not None and state.sandbox is not None:
             state.sandbox.close()
-            state.result.output = state.sandbox.output.text()
+            state.result.output = sanitize.text(state.sandbox.output.text(),
+                                                sanitize.OUTPUT_LIMIT)
 
     def pytest_sessionfinish(self) -> None:
         for name in list(self._states):

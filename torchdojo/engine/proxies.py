@@ -18,7 +18,7 @@ from typing import Any
 
 from torchdojo.engine.probes import probe_source
 from torchdojo.sandbox import wire
-from torchdojo.sandbox.host import NotAttempted, Reply, Sandbox
+from torchdojo.sandbox.host import FileRefused, NotAttempted, Reply, Sandbox
 
 
 def describe_args(args: tuple, kwargs: dict) -> str:
@@ -50,9 +50,11 @@ def _short(value: Any) -> str:
 class Learner:
     """The learner's module, seen through its sandbox. ``learner.f(x)`` returns f's value."""
 
-    def __init__(self, sandbox: Sandbox | None, missing: str = "") -> None:
+    def __init__(self, sandbox: Sandbox | None, missing: str = "", refused: str | None = None
+                 ) -> None:
         self._box = sandbox
         self._missing = missing
+        self._refused = refused  # why the module was not read (a link, a pipe, too large)
         self.timeout: float | None = None  # per-call limit of the running check, if it has one
         self.last_call = ""
         self.last_reply: Reply | None = None
@@ -90,6 +92,8 @@ class Learner:
 
     def _sandbox(self) -> Sandbox:
         if self._box is None:
+            if self._refused:
+                raise FileRefused(self._refused)
             raise NotAttempted(self._missing)
         return self._box
 

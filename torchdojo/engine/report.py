@@ -75,6 +75,7 @@ class Report:
     fault: str = ""  # a grader fault: the run itself is not trustworthy
     environment: dict = field(default_factory=dict)
     confinement: dict = field(default_factory=dict)  # strict: {"in_force", "not_available"}
+    notes: list[str] = field(default_factory=list)  # files of the submission that were refused
 
     @property
     def score(self) -> float:
@@ -111,6 +112,7 @@ class Report:
             "fault": self.fault or None,
             "environment": self.environment,
             "confinement": self.confinement if self.tier == "strict" else None,
+            "notes": list(self.notes),
             "topics": [],
         }
         for topic in self.topics:

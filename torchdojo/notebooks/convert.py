@@ -15,6 +15,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+from torchdojo import intake
 from torchdojo.course import Course
 from torchdojo.notebooks.layout import Layout, bound_names, layout
 
@@ -59,21 +60,23 @@ def notebook_from_module(notebook: Any, shape: Layout, source: str) -> Any:
 def submit_modules(course: Course, course_dir: Path, assignment: str, student: str,
                    folder: Path) -> list[Path]:
     """Write ``course_dir/submitted/<student>/<assignment>/<topic>.ipynb`` for every
-    ``<topic>.py`` in ``folder`` whose notebook the assignment has (released, else source)."""
+    ``<topic>.py`` in ``folder`` whose notebook the assignment has (released, else source).
+    Modules are read as grading reads them (``intake``): no link, pipe or oversized file."""
     import nbformat
 
     target = course_dir / "submitted" / student / assignment
+    modules = intake.read_submission(folder, [t.name for t in course.topics])
     written = []
-    for module in sorted(folder.glob("*.py")):
-        released = _released(course_dir, assignment, module.stem)
+    for name, code in sorted(modules.files.items()):
+        released = _released(course_dir, assignment, Path(name).stem)
         if released is None:
             continue
-        shape = layout(course, course.topic(module.stem))
+        shape = layout(course, course.topic(Path(name).stem))
         notebook = notebook_from_module(nbformat.read(released, as_version=4), shape,
-                                        module.read_text(encoding="utf-8"))
+                                        code.decode("utf-8", "replace"))
         target.mkdir(parents=True, exist_ok=True)
-        nbformat.write(notebook, str(target / f"{module.stem}.ipynb"))
-        written.append(target / f"{module.stem}.ipynb")
+        nbformat.write(notebook, str(target / f"{Path(name).stem}.ipynb"))
+        written.append(target / f"{Path(name).stem}.ipynb")
     return written
 
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from torchdojo import intake
 from torchdojo.notebooks.layout import Layout
 
-MAX_BYTES = 32 * 1024 * 1024  # answers are small; anything this big is outputs or an attack
+MAX_BYTES = intake.NOTEBOOK_LIMIT  # answers are small; anything this big is outputs or an attack
 
 
 class NotebookError(Exception):
@@ -27,21 +28,26 @@ class Answers:
     notes: list[str] = field(default_factory=list)
 
 
-def read(path: Path) -> Any:
-    """The notebook at ``path`` as an nbformat v4 node, or a ``NotebookError``."""
+def read(path: Path, within: Path | None = None) -> Any:
+    """The notebook at ``path`` as an nbformat v4 node, or a ``NotebookError``.
+
+    It is read by ``intake``, as every learner file is: a link (to anything the grader may
+    read), a pipe, a device or an oversized file is refused unread; so is a link anywhere
+    between ``within`` (the folder of submissions) and the notebook.
+    """
     import nbformat
 
-    if path.is_symlink():  # it could point at anything the grader may read
-        raise NotebookError(f"{path.name} is a link, not a notebook")
-    if not path.is_file():
-        raise NotebookError(f"{path.name} was not submitted")
-    if path.stat().st_size > MAX_BYTES:
-        raise NotebookError(f"{path.name} is larger than {MAX_BYTES // 2**20} MiB; clear its "
-                            "outputs and submit it again")
+    try:
+        data = intake.read_file(path, limit=MAX_BYTES, within=within, label="")
+    except intake.Refused as refusal:
+        message = refusal.message
+        if "larger than" in message:
+            message += "; clear its outputs and submit it again"
+        raise NotebookError(message) from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            notebook = nbformat.read(path, as_version=4)
+            notebook = nbformat.reads(data.decode("utf-8"), as_version=4)
     except Exception as exc:  # any malformed file is the learner's, never our crash
         # Name the error only: its text may quote the file, and reports can go to learners.
         raise NotebookError(f"{path.name} is not a readable notebook "

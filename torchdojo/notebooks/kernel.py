@@ -17,7 +17,6 @@ import hashlib
 import inspect
 import linecache
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
@@ -147,7 +146,7 @@ def _graded(shape: Layout, module: str, seed: int) -> Any:
 
 def _grade(shape: Layout, module: str, seed: int) -> Any:
     from torchdojo.engine.grading import grade
+    from torchdojo.intake import Submission
 
-    with tempfile.TemporaryDirectory(prefix="torchdojo-notebook-") as folder:
-        (Path(folder) / f"{shape.topic.name}.py").write_text(module, encoding="utf-8")
-        return grade(_course(), [shape.topic.name], submission=Path(folder), seed=seed)
+    modules = Submission(files={f"{shape.topic.name}.py": module.encode("utf-8")})
+    return grade(_course(), [shape.topic.name], submission=modules, seed=seed)

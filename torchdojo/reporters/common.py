@@ -60,6 +60,7 @@ def summary(report: Report) -> str:
     if skipped:
         lines.append(f"{skipped} check(s) were skipped (they need hardware this grader lacks) and "
                      "are not counted as passed.")
+    lines += report.notes
     lines += [f"{t.name}: {t.error}" for t in report.topics if t.error]
     return "\n".join(lines)
 

@@ -9,7 +9,10 @@ Learner ids come from folder names, so no cell may start a spreadsheet formula. 
 starts with ``=``, ``+``, ``-``, ``@``, a tab, a line break or ``'`` gets one ``'`` in front:
 spreadsheets read that as "text" and hide it, so they show the id exactly as given; a program
 reading the file drops one leading ``'`` from a cell that has one (``learner_id``). Every id
-that starts with ``'`` got one, so the rule recovers any id exactly.
+that starts with ``'`` got one, so the rule recovers any id exactly, except one holding
+characters that act rather than show (a terminal escape, a control character): no cell holds
+those, they are spelled out (``engine.sanitize``), and other text cells are cut to
+``CELL_LIMIT`` characters.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from torchdojo.engine.sanitize import text
+
 QUOTE = "'"
 NEEDS_QUOTE = ("=", "+", "-", "@", "\t", "\r", "\n", QUOTE)
 COLUMNS_AFTER_TOPICS = ("total", "max_score", "status", "reason", "seed")
 SCORED = ("graded", "not_attempted", "no_submission")
+CELL_LIMIT = 1000
 
 
 class Row(NamedTuple):
@@ -38,7 +44,7 @@ def render(rows: Sequence[Row], topics: Sequence[str]) -> str:
     writer.writerow(["learner", *topics, *COLUMNS_AFTER_TOPICS])
     for row in rows:
         learner, *rest = _cells(row, topics)
-        writer.writerow([escape(learner), *(_text(v) for v in rest)])
+        writer.writerow([escape(text(learner)), *(_text(v) for v in rest)])
     return buffer.getvalue()
 
 
@@ -64,7 +70,8 @@ def learner_id(cell: str) -> str:
 
 
 def _text(value: object) -> object:
-    """Other text cells are for reading: one line, and escaped like ids."""
+    """Other text cells are for reading: one line that only shows, and escaped like ids."""
     if isinstance(value, str):
+        value = text(value, CELL_LIMIT)
         return escape(" ".join(value.split()) if "\n" in value or "\r" in value else value)
     return value

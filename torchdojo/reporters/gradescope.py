@@ -1,9 +1,13 @@
 """Gradescope's ``results.json``: one test per check with its score, status and lesson.
 
-Gradescope colours a test by its ``status`` when given, else by score; every test carries an
-explicit status so a skipped check (0 of 0 points) can never show as passed. A grader fault
-follows otter-grader's pattern: a visible "Autograder failed" test for the learner, a hidden
-one with the details for the instructor, and no per-check scores at all.
+Gradescope colours a test by its ``status`` ("passed" or "failed") when given, else by its
+score against ``max_score``. A graded check carries an explicit status. A check skipped for
+hardware this machine lacks is neither: it is written as an informational test, with no
+score, no ``max_score`` and no status (Gradescope's spec: tests without score information
+are informational), its output saying it was skipped and not counted, so it shows neither as
+passed nor as failed and adds nothing to the total. A grader fault follows otter-grader's
+pattern: a visible "Autograder failed" test for the learner, a hidden one with the details for
+the instructor, no per-check scores at all, and a score of 0.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
+from torchdojo.engine.sanitize import json_ready
 from torchdojo.reporters.common import (
     FAULT_FOR_LEARNER,
     check_id,
@@ -25,7 +30,12 @@ OUTPUT_LIMIT = 20_000  # per test; Gradescope pages stay readable
 
 
 def render(report: Report) -> str:
-    return json.dumps(results(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dumps(results(report))
+
+
+def dumps(data: dict) -> str:
+    """Results as strict JSON: nothing a learner wrote can make the file invalid."""
+    return json.dumps(json_ready(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def results(report: Report) -> dict:
@@ -73,12 +83,15 @@ def _test(topic_number: int, topic: TopicResult, index: int, check: CheckResult)
     text = check_text(check)
     if index == 1 and topic.error:
         text = f"{topic.name} could not be imported: {topic.error}\n{text}"
-    return {
-        "name": check_id(topic, check),
-        "number": f"{topic_number}.{index}",
+    scored = {} if check.status is Status.SKIPPED else {
         "score": number(check.score),
         "max_score": number(check.max_score),
         "status": "passed" if check.status is Status.PASSED else "failed",
+    }
+    return {
+        "name": check_id(topic, check),
+        "number": f"{topic_number}.{index}",
+        **scored,
         "output": clip(text, OUTPUT_LIMIT),
         "output_format": "text",
         "visibility": "visible",

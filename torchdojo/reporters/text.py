@@ -1,4 +1,8 @@
-"""The report for a person: one line per check, the lesson under each failure, a total last."""
+"""The report for a person: one line per check, the lesson under each failure, a total last.
+
+Everything is printed as rich ``Text``, never as markup, and learner text goes through
+``sanitize.text``: what a submission wrote can neither style nor drive the terminal.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
+from torchdojo.engine.sanitize import text as shown
 from torchdojo.reporters.curves import curves_of, sparkline_text
 
 MARKS = {
@@ -23,6 +28,8 @@ def render(report: Report, console: Console) -> None:
     console.print(_banner(report))
     if report.tier == "strict":
         console.print(_confinement(report.confinement))
+    for note in report.notes:
+        console.print(Text(f"! {shown(note)}", style="yellow"))
     for topic in report.topics:
         console.print()
         _topic(topic, console)
@@ -49,7 +56,8 @@ def _topic(topic: TopicResult, console: Console) -> None:
     score = f"{_pts(topic.score)}/{_pts(topic.max_score)}"
     console.print(Text.assemble(head, " ", (score, "bold green" if topic.complete else "bold")))
     if topic.error:
-        console.print(Padding(Text(f"! {topic.error}", style="red"), (0, 0, 0, 2), expand=False))
+        console.print(Padding(Text(f"! {shown(topic.error)}", style="red"), (0, 0, 0, 2),
+                              expand=False))
     for check in topic.checks:
         _check(check, console)
 
@@ -59,12 +67,12 @@ def _check(check: CheckResult, console: Console) -> None:
     points = f"{_pts(check.score)}/{_pts(check.max_score)}"
     line = Text.assemble("  ", (mark, style), f" {points:>5}  ", check.name)
     if check.status in (Status.NOT_ATTEMPTED, Status.SKIPPED):
-        line.append(f"  {check.message}", style="dim")
+        line.append(f"  {shown(check.message)}", style="dim")
         console.print(line)
         return
     console.print(line)
     if check.message and check.status is not Status.PASSED:
-        first, _, rest = check.message.partition("\n")
+        first, _, rest = shown(check.message).partition("\n")
         console.print(Padding(Text(first, style=style), (0, 0, 0, 11), expand=False))
         if rest:
             console.print(Padding(Text(rest), (0, 0, 0, 11), expand=False))
@@ -76,7 +84,7 @@ def _check(check: CheckResult, console: Console) -> None:
 
 def _total(report: Report) -> Text:
     if report.fault:
-        return Text(f"Grader fault: {report.fault}", style="bold red")
+        return Text(f"Grader fault: {shown(report.fault)}", style="bold red")
     counts = [(report.count(s), s) for s in Status]
     parts = [f"{n} {s.value.replace('_', ' ')}" for n, s in counts if n]
     skipped = report.count(Status.SKIPPED)

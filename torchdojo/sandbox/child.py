@@ -16,7 +16,7 @@ import sys
 import time
 import traceback
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +30,18 @@ MAX_TEXT = 2000
 @dataclass(frozen=True)
 class ChildSpec:
     topic: str
-    path: str  # the learner's file
-    workdir: str  # an empty directory that becomes the working directory
+    code: dict[str, bytes]  # the submission's modules, as the grading process read them
+    workdir: str  # a private, empty folder: the sandbox's files and working directory go here
     threads: int = 1
     strict: bool = False
     uid: int | None = None  # strict mode run as this user when started as root
     output_fd: bool = True  # capture output at the file descriptors (POSIX) or at sys.stdout
     policy: limits.Policy | None = None  # strict mode: the limits and what must stay hidden
+    path: str = ""  # the learner's module, once the sandbox has written its copy
+
+    @property
+    def module(self) -> str:
+        return f"{self.topic}.py"
 
 
 def serve(conn: Any, out: Any, spec: ChildSpec) -> None:
@@ -84,11 +89,26 @@ def _settle(out: Any, spec: ChildSpec) -> tuple[ChildSpec, limits.Facts]:
     facts: limits.Facts = {}
     if spec.strict:
         spec, facts = limits.confine(spec)
+    else:
+        spec = _copy_code(spec)
     os.chdir(spec.workdir)
     torch.set_num_threads(spec.threads)
     _deterministic()
     sys.path.insert(0, str(Path(spec.path).parent))
     return spec, facts
+
+
+def _copy_code(spec: ChildSpec) -> ChildSpec:
+    """The modules, written into the sandbox's own folder beside an empty working directory:
+    the learner's module is imported from bytes the grading process read, never from the
+    submission itself."""
+    top = Path(spec.workdir)
+    code, work = top / "submission", top / "work"
+    code.mkdir()
+    work.mkdir()
+    for name, data in spec.code.items():
+        (code / name).write_bytes(data)
+    return replace(spec, path=str(code / spec.module), workdir=str(work))
 
 
 def _capture(out: Any, at_fd: bool) -> None:

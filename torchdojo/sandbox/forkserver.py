@@ -10,9 +10,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
 import sys
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 # torch._dynamo: every optimizer imports it on first use (its methods are wrapped by
 # torch._disable_dynamo), about 3 s in each sandbox of a topic that trains; paid here once.
@@ -42,6 +44,39 @@ def start() -> None:
 
         with main_hidden():
             forkserver.ensure_running()
+
+
+START_DEADLINE = 60.0  # seconds a sandbox's start may take, at the least
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Give up starting a process after ``seconds`` (at least ``START_DEADLINE``).
+
+    Starting a sandbox waits for the fork server to answer with the new pid. Learner code in
+    local grading runs as the same user as the fork server and can stop it (``SIGSTOP``); the
+    wait would then never end. Past the deadline the fork server is killed, so the wait ends
+    with an error, and the next start launches a fresh server.
+    """
+    if CONTEXT.get_start_method() != "forkserver":
+        yield
+        return
+    timer = threading.Timer(max(seconds, START_DEADLINE), _kill_server)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _kill_server() -> None:
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid:
+        with suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
 
 
 # What the fork server (and so every sandbox) inherits of the environment: what Python, torch and

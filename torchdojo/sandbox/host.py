@@ -18,7 +18,9 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+from torchdojo import intake
 from torchdojo.sandbox import child, forkserver, limits, users, wire
+from torchdojo.sandbox.channel import Channel, Stalled, TooLarge
 
 OUTPUT_LIMIT = 16 * 1024
 _CTX = forkserver.CONTEXT
@@ -41,17 +43,33 @@ class NotAttempted(SandboxProblem):
     """The stub still raises NotImplementedError, or the file is missing."""
 
 
+def error_description(error: Any) -> dict:
+    """An exception's description as a sandbox sent it, made well-formed: learner code can
+    send anything in its place, so every field is checked and cut to size here."""
+    error = error if isinstance(error, dict) else {}
+    frames = []
+    for frame in error.get("frames") if isinstance(error.get("frames"), list) else []:
+        if isinstance(frame, list) and len(frame) == 4:
+            name, line, func, code = frame
+            frames.append([str(name)[:200], line if type(line) is int else 0, str(func)[:200],
+                           str(code)[:200]])
+    return {"type": str(error.get("type") or "Exception")[:200],
+            "message": str(error.get("message") or "")[:child.MAX_TEXT],
+            "frames": frames[-5:], "raised_here": error.get("raised_here") is True,
+            "function": str(error.get("function") or "")[:200]}
+
+
 class LearnerRaised(SandboxProblem):
-    def __init__(self, error: dict, call: str) -> None:
-        self.error = error
+    def __init__(self, error: Any, call: str) -> None:
+        self.error = error_description(error)
         self.call = call
-        self.type = str(error.get("type", "Exception"))
-        self.text = str(error.get("message", ""))
+        self.type = self.error["type"]
+        self.text = self.error["message"]
         super().__init__(f"{call} raised {self.type}: {self.text}")
 
     @property
     def where(self) -> str:
-        frames = self.error.get("frames") or []
+        frames = self.error["frames"]
         if not frames:
             return ""
         name, line, func, code = frames[-1]
@@ -62,16 +80,21 @@ class ImportFailed(SandboxProblem):
     """The learner's module could not be loaded: one error for the whole topic."""
 
     @classmethod
-    def from_error(cls, error: dict, filename: str) -> ImportFailed:
-        frames = error.get("frames") or []
+    def from_error(cls, error: Any, filename: str) -> ImportFailed:
+        error = error_description(error)
+        frames = error["frames"]
         where = f"{filename}:{frames[-1][1]}" if frames else filename
-        message = str(error.get("message") or "").strip().splitlines()
-        return cls(f"{where}: {error.get('type')}: {message[0] if message else ''}".strip())
+        message = error["message"].strip().splitlines()
+        return cls(f"{where}: {error['type']}: {message[0] if message else ''}".strip())
+
+
+class FileRefused(SandboxProblem):
+    """The learner's file was refused unread (a link, a pipe, a device, too large)."""
 
 
 class SandboxTimeout(SandboxProblem):
-    """No answer in time. ``advice`` says what usually causes it in this situation, and
-    ``concept`` what that teaches (empty: the check's own concept)."""
+    """No (whole) answer in time. ``advice`` says what usually causes it here, and ``concept``
+    what that teaches (empty: the check's own concept)."""
 
     def __init__(self, message: str, advice: str = "Look for a loop that never ends.",
                  concept: str = "") -> None:
@@ -111,13 +134,18 @@ class Budget:
 
 
 class Sandbox:
-    """One learner module in its own process, kept alive for all of a topic's calls."""
+    """One learner module in its own process, kept alive for all of a topic's calls.
 
-    def __init__(self, topic: str, path: str, *, budget: Budget | None = None,
+    ``code`` holds the submission's modules as read by ``intake`` (``<topic>.py`` and the
+    helpers it may import); the sandbox writes its own copy and never opens the submission.
+    """
+
+    def __init__(self, topic: str, code: dict[str, bytes], *, budget: Budget | None = None,
                  threads: int = 1, strict: bool = False,
                  policy: limits.Policy | None = None) -> None:
         self.topic = topic
-        self.path = path
+        self.code = dict(code)
+        self.module = f"{topic}.py"
         self.budget = budget or Budget()
         self.threads = threads
         self.strict = strict or policy is not None
@@ -130,8 +158,14 @@ class Sandbox:
         self.output = _OutputTail()
         self._proc: Any = None
         self._conn: Any = None
+        self._channel: Channel | None = None
         self._workdir: str | None = None
         self._import_failure: SandboxProblem | None = None  # import or confinement failure
+
+    @classmethod
+    def for_file(cls, topic: str, path: str | os.PathLike, **options: Any) -> Sandbox:
+        """A sandbox for one module file, read as every submission is (``intake``)."""
+        return cls(topic, {f"{topic}.py": intake.read_file(path)}, **options)
 
     # -- lifecycle
 
@@ -144,32 +178,40 @@ class Sandbox:
         self._workdir = tempfile.mkdtemp(prefix=f"torchdojo-{self.topic}-")
         if self.strict:
             self._lease = users.lease()
-        spec = child.ChildSpec(topic=self.topic, path=self.path, workdir=self._workdir,
+        spec = child.ChildSpec(topic=self.topic, code=self.code, workdir=self._workdir,
                                threads=self.threads, strict=self.strict, output_fd=OUTPUT_AT_FD,
                                uid=self._lease.uid if self._lease else None, policy=self.policy)
         parent_conn, child_conn = _CTX.Pipe()
         out_r, out_w = _CTX.Pipe(duplex=False)
         self._proc = _CTX.Process(target=child.serve, args=(child_conn, out_w, spec),
                                   name=f"torchdojo-sandbox-{self.topic}")
-        with forkserver.main_hidden():
-            self._proc.start()
-        child_conn.close()
-        out_w.close()
-        self._conn = parent_conn
-        self.output.follow(out_r, at_fd=OUTPUT_AT_FD)
         _LIVE.add(self)
+        try:
+            with forkserver.main_hidden(), forkserver.deadline(self.budget.start):
+                self._proc.start()
+        except (OSError, EOFError) as exc:
+            self.close()
+            self._import_failure = SandboxCrashed(f"the sandbox for {self.module} could not "
+                                                  f"start ({exc})")
+            raise self._import_failure from None
+        finally:
+            child_conn.close()
+            out_w.close()
+        self._conn = parent_conn
+        self._channel = Channel(parent_conn, wire.MAX_MESSAGE_BYTES)
+        self.output.follow(out_r, at_fd=OUTPUT_AT_FD)
         if self.strict:
             self._confined()
         try:
-            header, _ = self._receive(self.budget.start, f"importing {_name(self.path)}")
+            header, _ = self._receive(self.budget.start, f"importing {self.module}")
         except SandboxProblem as problem:
             header = {"status": "import_problem", "message": problem.message}
         if header.get("status") != "ready":
             self.close()
             if header.get("status") == "import_error":
-                failure = ImportFailed.from_error(header.get("error") or {}, _name(self.path))
+                failure = ImportFailed.from_error(header.get("error"), self.module)
             else:
-                failure = ImportFailed(f"{_name(self.path)}: {header.get('message')}")
+                failure = ImportFailed(f"{self.module}: {header.get('message')}")
             self._import_failure = failure
             raise failure
 
@@ -200,11 +242,12 @@ class Sandbox:
             proc.join(timeout=5)
         lease, self._lease = self._lease, None
         if lease is not None:
-            self.survivors = users.kill_all(lease.uid)
+            self.survivors += users.kill_all(lease.uid)
             lease.release()
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+            self._channel = None
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
@@ -228,55 +271,68 @@ class Sandbox:
         self.start()
         sent = wire.pack_call(args, kwargs)
         sent.header.update(head, after=after)
+        limit = self._limit(timeout or self.budget.call)
+        started = time.perf_counter()
         try:
-            self._conn.send_bytes(wire.to_bytes(sent))
-        except (OSError, ValueError):
+            self._channel.send(wire.to_bytes(sent), limit)
+        except EOFError:
             raise self._crashed("before it could be called") from None
+        except Stalled:
+            self.close()
+            raise SandboxTimeout(f"the sandbox stopped reading its requests ({limit:.3g} s) "
+                                 f"before {label}", STOPPED) from None
+        finally:
+            self.spent += time.perf_counter() - started
         header, msg = self._receive(timeout or self.budget.call, f"running {label}")
         status = header.get("status")
         if status == "ok":
-            try:
-                value = wire.unpack_result(wire.Message({"value": header.get("value")},
-                                                        msg.tensors))
-            except wire.WireError as exc:
-                raise BadReply(f"{label} returned a value the grader cannot read: {exc}") from None
-            warnings_ = [str(w)[:300] for w in header.get("warnings") or []][:10]
-            value = wire.verify_sharing(value, sent)
-            return Reply(value["value"], value["after"], warnings_,
-                         float(header.get("seconds") or 0.0))
+            return _reply(header, msg, sent, label)
         if status == "raised":
-            raise learner_problem(header.get("error") or {}, label)
+            raise learner_problem(header.get("error"), label)
         if status == "missing":
             raise LearnerRaised({"type": "AttributeError",
-                                 "message": f"{_name(self.path)} has no function or class "
-                                            f"named {header.get('name')!r}"}, label)
+                                 "message": f"{self.module} has no function or class "
+                                            f"named {str(header.get('name'))[:80]!r}"}, label)
         if status == "bad_value":
-            raise BadReply(f"{label} returned {header.get('message')}")
-        raise BadReply(f"the sandbox answered {status!r}")
+            raise BadReply(f"{label} returned {str(header.get('message'))[:300]}")
+        raise BadReply(f"the sandbox answered {str(status)[:80]!r}")
 
-    def _receive(self, timeout: float, doing: str) -> tuple[dict, wire.Message]:
+    def _limit(self, timeout: float) -> float:
+        """Seconds this wait may take: the call's limit, within what is left of the topic's."""
         left = self.budget.topic - self.spent
         if left <= 0:
             self.close()
             raise SandboxTimeout(f"the topic's time budget ({self.budget.topic:g} s) is used up")
-        limit = min(timeout, left)
+        return min(timeout, left)
+
+    def _receive(self, timeout: float, doing: str) -> tuple[dict, wire.Message]:
+        """The next reply, whole, within the deadline; decoding it has a bounded cost."""
+        limit = self._limit(timeout)
         started = time.perf_counter()
         try:
-            ready = self._conn.poll(limit)
-        except (OSError, EOFError):
-            ready = True
-        self.spent += time.perf_counter() - started
-        if not ready:
+            data = self._channel.receive(limit)
+        except Stalled as stalled:
             self.close()
-            raise SandboxTimeout(f"no answer after {limit:.3g} s while {doing}")
-        try:
-            limit = wire.MAX_TENSOR_BYTES + wire.MAX_HEADER_BYTES
-            msg = wire.from_bytes(self._conn.recv_bytes(limit))
-        except (EOFError, OSError):
+            if stalled.started:
+                raise SandboxTimeout(f"the answer stopped half-way: no whole answer after "
+                                     f"{limit:.3g} s while {doing}", STOPPED) from None
+            raise SandboxTimeout(f"no answer after {limit:.3g} s while {doing}") from None
+        except EOFError:
             raise self._crashed(f"while {doing}") from None
+        except TooLarge as exc:
+            self.close()
+            raise BadReply(f"the sandbox sent a reply too large to read while {doing} "
+                           f"({exc})") from None
+        finally:
+            self.spent += time.perf_counter() - started
+        started = time.perf_counter()
+        try:  # what decoding costs is bounded (``wire``), and counts against the topic's budget
+            msg = wire.from_bytes(data)
         except wire.WireError as exc:
             self.close()
             raise BadReply(f"the sandbox sent a malformed reply while {doing}: {exc}") from None
+        finally:
+            self.spent += time.perf_counter() - started
         if not isinstance(msg.header, dict):
             self.close()
             raise BadReply("the sandbox sent a malformed reply")
@@ -293,10 +349,31 @@ class Sandbox:
         return SandboxCrashed(f"the sandbox process {how} {when}")
 
 
-def learner_problem(error: dict, label: str) -> SandboxProblem:
+STOPPED = ("Something stopped the sandbox in the middle of its work: a signal such as "
+           "SIGSTOP, or a thread or process that holds it up.")
+
+
+def _reply(header: dict, msg: wire.Message, sent: wire.Message, label: str) -> Reply:
+    """The value of an "ok" reply, checked: nothing in it may break the grading process."""
+    try:
+        value = wire.unpack_result(wire.Message({"value": header.get("value")}, msg.tensors))
+    except wire.WireError as exc:
+        raise BadReply(f"{label} returned a value the grader cannot read: {exc}") from None
+    if not isinstance(value, dict) or not {"value", "after"} <= value.keys():
+        raise BadReply(f"{label} returned a value the grader cannot read: malformed reply")
+    warned = header.get("warnings")
+    warnings_ = [str(w)[:300] for w in warned[:10]] if isinstance(warned, list) else []
+    seconds = header.get("seconds")
+    seconds = float(seconds) if type(seconds) in (int, float) and seconds == seconds else 0.0
+    value = wire.verify_sharing(value, sent)
+    return Reply(value["value"], value["after"], warnings_, seconds)
+
+
+def learner_problem(error: Any, label: str) -> SandboxProblem:
     """The problem an exception raised in learner code stands for, from its description."""
-    if error.get("type") == "NotImplementedError" and error.get("raised_here"):
-        function = str(error.get("function") or label)[:80]
+    error = error_description(error)
+    if error["type"] == "NotImplementedError" and error["raised_here"]:
+        function = error["function"][:80] or label
         return NotAttempted(f"{function}() still raises NotImplementedError")
     return LearnerRaised(error, label)
 
@@ -310,10 +387,6 @@ def _exit_text(code: int | None) -> str:
         except ValueError:
             return f"was killed by signal {-code}"
     return f"exited with status {code}"
-
-
-def _name(path: str) -> str:
-    return os.path.basename(path)
 
 
 def _kill_tree(proc: Any) -> None:

@@ -2,7 +2,8 @@
 
 ``confine`` runs in the freshly forked sandbox while it is still the fork server's copy (torch
 and the harness already imported, so nothing needs to be read from the package afterwards). It
-reads the submission, then, as far as the operating system allows:
+gets the submission's modules as bytes the grading process read, then, as far as the operating
+system allows:
 
 - moves into private mount, network and IPC namespaces and builds a new root (``view``) where
   only the OS, Python, torchdojo and a copy of the submission exist; course folders, HOME, other
@@ -39,7 +40,6 @@ except ImportError:  # Windows: local grading works there; strict mode needs Lin
 GiB = 2**30
 MiB = 2**20
 MEMORY = 2 * GiB  # address space per sandbox process; torch needs ~0.75 (benchmarks/strict.py)
-MAX_CODE_BYTES = 4 * MiB  # the submission's .py files together
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 
@@ -78,7 +78,7 @@ def confine(spec: Any) -> tuple[Any, Facts]:
     """Confine this process as ``spec.policy`` asks; see the module docstring. Linux only."""
     policy: Policy = spec.policy
     facts: Facts = {}
-    code = _read_submission(Path(spec.path))
+    code = spec.code
     root = os.geteuid() == 0
     owner = (spec.uid, spec.uid) if root and spec.uid is not None else None
     namespaces = _namespaces(root, facts)
@@ -92,20 +92,6 @@ def confine(spec: Any) -> tuple[Any, Facts]:
     _drop_privileges(owner, namespaces, facts, root=root)
     os.chdir(workdir)
     return replace(spec, path=path, workdir=workdir), facts
-
-
-def _read_submission(path: Path) -> dict[str, bytes]:
-    """The learner's file and its sibling modules, read while they are still reachable."""
-    files = {path.name: path.read_bytes()}
-    total = len(files[path.name])
-    for sibling in sorted(path.parent.glob("*.py")):
-        if sibling.name in files or not sibling.is_file():
-            continue
-        total += sibling.stat().st_size
-        if total > MAX_CODE_BYTES:
-            break
-        files[sibling.name] = sibling.read_bytes()
-    return files
 
 
 def _namespaces(root: bool, facts: Facts) -> bool:
@@ -151,7 +137,7 @@ def _new_root(spec: Any, policy: Policy, code: dict[str, bytes], owner: tuple[in
     facts["file system"] = [True, "; ".join([seen, *notes])]
     facts["working directory"] = [True, f"empty and private, {policy.tmp_size // MiB} MiB "
                                         "for it, /tmp and /dev/shm each"]
-    return f"{view.CODE}/{Path(spec.path).name}", view.WORK
+    return f"{view.CODE}/{spec.module}", view.WORK
 
 
 def _plain_folders(spec: Any, code: dict[str, bytes], owner: tuple[int, int] | None,
@@ -169,7 +155,7 @@ def _plain_folders(spec: Any, code: dict[str, bytes], owner: tuple[int, int] | N
         top.chmod(0o711)
         os.chown(work, *owner)
     facts["working directory"] = [True, "empty, in the shared temporary folder"]
-    return str(copy / Path(spec.path).name), str(work)
+    return str(copy / spec.module), str(work)
 
 
 def _packaged_course() -> list[str]:

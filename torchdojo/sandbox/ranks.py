@@ -13,10 +13,12 @@ to learner code, so the probe returns these records for the grading process to j
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import time
@@ -29,10 +31,14 @@ from typing import Any
 
 import torch
 
+from torchdojo import intake
 from torchdojo.sandbox import wire
 from torchdojo.sandbox.child import describe_exception
 
 OUTPUT_TAIL = 2000
+ECHO_LIMIT = 64 * 1024  # of a rank's output, echoed into the sandbox's own
+STEPS_LIMIT = 64 * 1024
+MAX_STEPS = 1000
 DEADLINE = 20.0  # seconds a job's ranks may run before they are killed
 GROUP_TIMEOUT = 5.0  # seconds a collective waits in a group that ``Rank.join`` starts
 
@@ -66,6 +72,21 @@ class Rank:
         dist.init_process_group(backend, store=store, rank=self.rank,
                                 world_size=self.world_size,
                                 timeout=timedelta(seconds=self.group_timeout))
+
+    def gather(self, name: str, value: Any) -> list:
+        """Every rank's ``value`` (plain JSON data) for ``name``, in rank order, exchanged
+        through files in the job's folder: trusted code's own collective, which needs no
+        process group. A rank that never comes makes it fail after ``group_timeout``, as a
+        collective would ("Timed out")."""
+        self._write(f"gather-{name}-{self.rank}", json.dumps(value).encode())
+        paths = [Path(self.folder, f"gather-{name}-{r}") for r in range(self.world_size)]
+        end = time.monotonic() + self.group_timeout
+        while not all(p.exists() for p in paths):
+            if time.monotonic() > end:
+                raise RuntimeError(f"Timed out after {self.group_timeout:g} s waiting for the "
+                                   f"other ranks in {name}")
+            time.sleep(0.005)
+        return [json.loads(p.read_bytes()) for p in paths]
 
     def attempt(self, fn: Callable, *args: Any, **kwargs: Any) -> tuple[Any, dict | None]:
         """Call learner code: ``(value, None)``, or ``(None, what it raised)``."""
@@ -207,13 +228,16 @@ def _exit_name(status: int) -> str:
 
 
 def _collect(folder: str, rank: int, fate: str) -> dict:
+    """What the rank recorded. Its files are read as learner files are (``intake``): a rank
+    runs learner code, which can replace them with links, pipes or huge files."""
     steps: dict[str, Any] = {}
-    names = Path(folder, f"rank{rank}-steps.txt")
-    recorded = names.read_text().splitlines() if names.is_file() else []
+    names = _read(Path(folder, f"rank{rank}-steps.txt"), STEPS_LIMIT)
+    recorded = names.decode("utf-8", "replace").splitlines()[:MAX_STEPS] if names else []
     for index, step in enumerate(recorded):
-        path = Path(folder, f"rank{rank}-{index}.rec")
-        with suppress(OSError, wire.WireError, KeyError, IndexError):
-            steps[step] = wire.unpack_call(wire.from_bytes(path.read_bytes())).args[0]
+        data = _read(Path(folder, f"rank{rank}-{index}.rec"), wire.MAX_MESSAGE_BYTES)
+        with suppress(wire.WireError, KeyError, IndexError, TypeError, ValueError):
+            if data:
+                steps[step] = wire.unpack_call(wire.from_bytes(data)).args[0]
     result: dict[str, Any] = {"steps": steps, "status": "ok", "exit": fate, "output": ""}
     escaped = steps.pop("__rank__", None)
     if escaped is not None:
@@ -227,16 +251,31 @@ def _collect(folder: str, rank: int, fate: str) -> dict:
 
 
 def _output(folder: str, rank: int) -> str:
-    """What the rank printed: echoed into the sandbox's output, and its tail kept."""
-    path = Path(folder, f"rank{rank}.out")
+    """What the rank printed: its start echoed into the sandbox's output, and its tail kept."""
     try:
-        data = path.read_bytes()
+        fd = os.open(Path(folder, f"rank{rank}.out"), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return ""
-    if data:
-        sys.stdout.write(data.decode("utf-8", "replace"))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        size = os.fstat(fd).st_size
+        head = handle.read(ECHO_LIMIT)
+        handle.seek(max(size - OUTPUT_TAIL, 0))
+        tail = handle.read(OUTPUT_TAIL)
+    if head:
+        sys.stdout.write(head.decode("utf-8", "replace"))
+        if size > len(head):
+            sys.stdout.write(f"\n... ({size - len(head)} more bytes from rank {rank})\n")
         sys.stdout.flush()
-    return data[-OUTPUT_TAIL:].decode("utf-8", "replace")
+    return tail.decode("utf-8", "replace")
+
+
+def _read(path: Path, limit: int) -> bytes | None:
+    try:
+        return intake.read_file(path, limit=limit)
+    except intake.Refused:
+        return None
 
 
 @contextmanager

@@ -13,6 +13,7 @@ The grading process checks such claims against the storage it sent (``verify_sha
 from __future__ import annotations
 
 import json
+import re
 import struct
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +25,14 @@ from safetensors.torch import save as st_save
 
 MAX_TENSOR_BYTES = 64 * 2**20
 MAX_HEADER_BYTES = 8 * 2**20
+MAX_TENSOR_HEADER = 4 * 2**20  # the safetensors header: names, dtypes, shapes, offsets
+MAX_MESSAGE_BYTES = 16 + MAX_HEADER_BYTES + MAX_TENSOR_BYTES + MAX_TENSOR_HEADER
 MAX_DEPTH = 24
 MAX_ITEMS = 200_000
+MAX_TENSORS = 20_000
+MAX_DIMS = 64
+MAX_DIGITS = 1000
+_LONG_NUMBER = re.compile(rb"[0-9]{%d}" % (MAX_DIGITS + 1))
 
 _DTYPES = {
     str(d).removeprefix("torch."): d
@@ -95,21 +102,49 @@ def to_bytes(msg: Message) -> bytes:
 
 
 def from_bytes(data: bytes) -> Message:
+    """Decode a message, refusing one whose decoding would cost more than a reply may: the
+    sizes, the number of tensors and the tensors' header are checked before anything is built.
+    """
     if len(data) < 16:
         raise WireError("truncated message")
     n_head, n_body = struct.unpack_from("<QQ", data)
-    if n_head > MAX_HEADER_BYTES or n_body > MAX_TENSOR_BYTES + 2**20:
+    if n_head > MAX_HEADER_BYTES or n_body > MAX_TENSOR_BYTES + MAX_TENSOR_HEADER:
         raise WireError("message too large")
     if len(data) != 16 + n_head + n_body:
         raise WireError("message length does not match its frame")
+    head, body = data[16 : 16 + n_head], memoryview(data)[16 + n_head:]
+    if head.count(b",") > 4 * MAX_ITEMS:  # every item but the first of a list needs one
+        raise WireError("the value has too many items")
+    if _LONG_NUMBER.search(head):  # reading a number costs the square of its digits
+        raise WireError(f"a number with more than {MAX_DIGITS} digits")
+    if n_body:
+        _check_tensor_header(body)
     try:
-        header = json.loads(data[16 : 16 + n_head])
-        tensors = st_load(data[16 + n_head :]) if n_body else {}
+        header = json.loads(head)
+        tensors = st_load(bytes(body)) if n_body else {}
     except Exception as exc:  # malformed bytes from an untrusted peer
-        raise WireError(f"malformed message: {exc}") from None
+        raise WireError(f"malformed message: {type(exc).__name__}") from None
     if any(type(t) is not torch.Tensor for t in tensors.values()):
         raise WireError("non-tensor entry in tensor block")
     return Message(header, tensors)
+
+
+def _check_tensor_header(body: memoryview) -> None:
+    """The safetensors header: small enough, and naming at most ``MAX_TENSORS`` tensors (many
+    tiny tensors are cheap to send and slow to build)."""
+    if len(body) < 8:
+        raise WireError("truncated tensor block")
+    (size,) = struct.unpack_from("<Q", body)
+    if size > MAX_TENSOR_HEADER or 8 + size > len(body):
+        raise WireError("the tensor block's header is too large")
+    if bytes(body[8:8 + size]).count(b'"data_offsets"') > MAX_TENSORS:  # before parsing it
+        raise WireError(f"more than {MAX_TENSORS} tensors in one message")
+    try:
+        entries = json.loads(bytes(body[8:8 + size]))
+    except (ValueError, RecursionError):
+        raise WireError("malformed tensor block header") from None
+    if not isinstance(entries, dict) or len(entries) > MAX_TENSORS + 1:  # + __metadata__
+        raise WireError(f"more than {MAX_TENSORS} tensors in one message")
 
 
 # ----------------------------------------------------------------------------- storage keys
@@ -285,6 +320,8 @@ class _ResultPacker:
         self.bytes += t.numel() * t.element_size()
         if self.bytes > MAX_TENSOR_BYTES:
             raise WireError("the returned tensors are larger than the grader accepts (64 MiB)")
+        if len(self.tensors) >= MAX_TENSORS:
+            raise WireError(f"the returned value holds more than {MAX_TENSORS} tensors")
         name = f"r{len(self.tensors)}"
         self.tensors[name] = t
         return name
@@ -323,42 +360,113 @@ def pack_result(value: Any, storages: dict[tuple[str, int], str] | None = None) 
 
 
 def unpack_result(msg: Message) -> Any:
-    """Rebuild a returned value as plain data; every tensor becomes a ``TensorData``."""
+    """Rebuild a returned value as plain data; every tensor becomes a ``TensorData``.
+
+    The value comes from an untrusted peer: its depth and number of items are bounded, and any
+    malformed part is a ``WireError``.
+    """
     try:
-        return _unpack_value(msg.header["value"], msg.tensors, 0)
+        return _Unpacker(msg.tensors).value(msg.header["value"], 0)
     except WireError:
         raise
     except Exception as exc:  # any shape of malformed header from an untrusted peer
-        raise WireError(f"malformed value: {type(exc).__name__}: {exc}") from None
+        raise WireError(f"malformed value: {type(exc).__name__}") from None
 
 
-def _unpack_value(node: Any, blobs: dict, depth: int) -> Any:
-    if depth > MAX_DEPTH:
-        raise WireError("value nested too deeply")
-    if type(node) in _PRIMITIVES:
-        return node
-    if type(node) is list:
-        return [_unpack_value(v, blobs, depth + 1) for v in node]
+class _Unpacker:
+    def __init__(self, blobs: dict[str, torch.Tensor]) -> None:
+        self.blobs = blobs
+        self.items = 0
+
+    def _count(self, depth: int) -> None:
+        self.items += 1
+        if depth > MAX_DEPTH or self.items > MAX_ITEMS:
+            raise WireError("the value is nested too deeply or has too many items")
+
+    def value(self, node: Any, depth: int) -> Any:
+        self._count(depth)
+        if type(node) in _PRIMITIVES:
+            return node
+        if type(node) is list:
+            return [self.value(v, depth + 1) for v in node]
+        if type(node) is not dict:
+            raise WireError(f"unexpected node {type(node).__name__}")
+        kind = node.get("t")
+        if kind == "tensor":
+            return self.tensor(node, depth)
+        if kind == "ndarray":
+            return self.array(node)
+        if kind == "tuple":
+            return tuple(self.value(v, depth + 1) for v in _list(node["items"]))
+        if kind == "dict":
+            out = {}
+            for pair in _list(node["items"]):
+                k, v = _list(pair)
+                key = self.value(k, depth + 1)
+                if type(key) not in _PRIMITIVES and not isinstance(key, tuple):
+                    raise WireError("unhashable dict key")
+                out[key] = self.value(v, depth + 1)
+            return out
+        if kind == "foreign":
+            return Foreign(str(node["type"])[:200])
+        return _unpack_token(node)
+
+    def tensor(self, node: dict, depth: int) -> TensorData:
+        self._count(depth)
+        dtype = _DTYPES[node["dtype"]]
+        shape = _ints(node["shape"])
+        device = str(node["device"])[:100]
+        values = None if device == "meta" else _blob(self.blobs, node.get("values"), dtype, shape)
+        grad = node.get("grad")
+        return TensorData(
+            dtype=dtype, shape=shape, device=device, values=values,
+            requires_grad=bool(node["requires_grad"]), is_leaf=bool(node["is_leaf"]),
+            grad_fn=node.get("grad_fn") and str(node["grad_fn"])[:100],
+            grad=self.tensor(_dict(grad), depth + 1) if grad is not None else None,
+            stride=_ints(node["stride"]), offset=int(node["offset"]),
+            contiguous=bool(node["contiguous"]), shares=_path(node.get("shares")),
+            parameter=bool(node.get("parameter", False)),
+        )
+
+    def array(self, node: dict) -> TensorData:
+        dtype = _ARRAY_DTYPES.get(node["dtype"]) if isinstance(node["dtype"], str) else None
+        if dtype is None:
+            raise WireError("unknown array dtype")
+        shape = _ints(node["shape"])
+        values = _blob(self.blobs, node.get("values"), dtype, shape)
+        stride = tuple(values.stride())
+        return TensorData(dtype=dtype, shape=shape, device="cpu", values=values, stride=stride,
+                          shares=_path(node.get("shares")), kind="ndarray")
+
+
+# NumPy dtype names a returned array may have, and the tensor dtype its values travel as.
+_ARRAY_DTYPES = {name: torch.from_numpy(np.empty(0, dtype=name)).dtype for name in (
+    "bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64", "float16",
+    "float32", "float64")}
+
+
+def _list(node: Any) -> list:
+    if type(node) is not list:
+        raise WireError("malformed value")
+    return node
+
+
+def _dict(node: Any) -> dict:
     if type(node) is not dict:
-        raise WireError(f"unexpected node {type(node).__name__}")
-    kind = node.get("t")
-    if kind == "tensor":
-        return _unpack_tensor(node, blobs)
-    if kind == "ndarray":
-        return _unpack_array(node, blobs)
-    if kind == "tuple":
-        return tuple(_unpack_value(v, blobs, depth + 1) for v in node["items"])
-    if kind == "dict":
-        out = {}
-        for k, v in node["items"]:
-            key = _unpack_value(k, blobs, depth + 1)
-            if type(key) not in _PRIMITIVES and not isinstance(key, tuple):
-                raise WireError("unhashable dict key")
-            out[key] = _unpack_value(v, blobs, depth + 1)
-        return out
-    if kind == "foreign":
-        return Foreign(str(node["type"])[:200])
-    return _unpack_token(node)
+        raise WireError("malformed value")
+    return node
+
+
+def _ints(node: Any) -> tuple[int, ...]:
+    items = _list(node)
+    if len(items) > MAX_DIMS or any(type(i) is not int for i in items):
+        raise WireError("malformed shape")
+    return tuple(items)
+
+
+def _path(node: Any) -> str | None:
+    """A sharing claim names an input (``args[0]``); anything else is no claim."""
+    return node[:200] if isinstance(node, str) else None
 
 
 def _blob(blobs: dict, name: Any, dtype: torch.dtype, shape: tuple) -> torch.Tensor:
@@ -366,32 +474,6 @@ def _blob(blobs: dict, name: Any, dtype: torch.dtype, shape: tuple) -> torch.Ten
     if t is None or t.dtype != dtype or tuple(t.shape) != shape:
         raise WireError("tensor values do not match their description")
     return t
-
-
-def _unpack_tensor(node: dict, blobs: dict) -> TensorData:
-    dtype = _DTYPES[node["dtype"]]
-    shape = tuple(int(s) for s in node["shape"])
-    device = str(node["device"])
-    values = None if device == "meta" else _blob(blobs, node.get("values"), dtype, shape)
-    grad = node.get("grad")
-    return TensorData(
-        dtype=dtype, shape=shape, device=device, values=values,
-        requires_grad=bool(node["requires_grad"]), is_leaf=bool(node["is_leaf"]),
-        grad_fn=node.get("grad_fn") and str(node["grad_fn"])[:100],
-        grad=_unpack_tensor(grad, blobs) if grad is not None else None,
-        stride=tuple(int(s) for s in node["stride"]), offset=int(node["offset"]),
-        contiguous=bool(node["contiguous"]), shares=node.get("shares"),
-        parameter=bool(node.get("parameter", False)),
-    )
-
-
-def _unpack_array(node: dict, blobs: dict) -> TensorData:
-    dtype = torch.from_numpy(np.empty(0, dtype=np.dtype(node["dtype"]))).dtype
-    shape = tuple(int(s) for s in node["shape"])
-    values = _blob(blobs, node.get("values"), dtype, shape)
-    stride = tuple(values.stride())
-    return TensorData(dtype=dtype, shape=shape, device="cpu", values=values, stride=stride,
-                      shares=node.get("shares"), kind="ndarray")
 
 
 # ----------------------------------------------------------------------------- sharing claims
@@ -489,5 +571,5 @@ def _unpack_token(node: dict) -> Any:
     if kind == "device":
         return torch.device(str(node["name"]))
     if kind == "size":
-        return torch.Size(int(v) for v in node["items"])
+        return torch.Size(_ints(node["items"]))
     raise WireError(f"unknown value kind {kind!r}")

@@ -3,7 +3,7 @@
 check: logits_into_cross_entropy
 concept: a loss is a tensor in the autograd graph
 status: failed
-mentions: a loss is a tensor in the autograd graph; is a float; expected a torch.Tensor; not loss.item()
+mentions: a loss is a tensor in the autograd graph; is a float; not loss.item()
 """
 import torch.nn.functional as F
 
