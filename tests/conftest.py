@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,28 @@ def solution(topic: str) -> str:
 
 def by_name(report: Report) -> dict:
     return {f"{t.name}.{c.name}": c for t in report.topics for c in t.checks}
+
+
+@pytest.fixture(scope="session")
+def corpus_reports(request, tmp_path_factory):
+    """Reports of the corpus cases, each graded once through the batch pool (see
+    ``tests/corpus_reports.py``)."""
+    from tests.corpus_reports import CorpusReports, announced_cases
+
+    return CorpusReports(tmp_path_factory.mktemp("corpus"), announced_cases(request.session))
+
+
+def invoke(*args: str, cwd: Path = ROOT, env: dict | None = None
+           ) -> subprocess.CompletedProcess:
+    """The command run in this process with click's test runner: for usage errors, which are
+    answered before anything is graded, so a new interpreter would only add its start-up.
+    An exception that escapes the command (a traceback for the user) fails the test."""
+    from click.testing import CliRunner
+
+    from torchdojo.cli import main
+
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(main, list(args), env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.batchgen import generate
-from tests.conftest import ROOT, solution
+from tests.conftest import ROOT, invoke, solution
 from tests.corpus import cases
 from torchdojo.batch.grade_all import grade_batch
 
@@ -283,7 +283,7 @@ def test_bad_input_is_one_line_and_exit_2(layout, says, tmp_path):
     topics = ["no_such_topic"] if layout == "unknown_topic" else []
     if layout == "unknown_topic":
         (submissions / "ada").mkdir()
-    run = torchdojo("grade-batch", str(submissions), *topics, "--output", str(output))
+    run = invoke("grade-batch", str(submissions), *topics, "--output", str(output))
     assert run.returncode == 2, run.stderr
     assert says in run.stderr
     assert "Traceback" not in run.stderr + run.stdout

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.batchgen import generate, gradable_points, without_timings
-from tests.conftest import ROOT, solution
+from tests.conftest import ROOT, invoke, solution
 from torchdojo.batch import records
 from torchdojo.batch.grade_all import grade_batch
 from torchdojo.batch.merge import merge, rebuild
@@ -254,8 +254,7 @@ def test_merge_refuses_inputs_that_disagree(graded, tmp_path, tamper, says):
         _edit_manifest(shards[2], course="sha256:" + "0" * 64)
     else:
         (shards[2] / "batch.json").unlink()
-    run = torchdojo("gradebook", "merge", *map(str, shards), "--output",
-                    str(tmp_path / "merged"))
+    run = invoke("gradebook", "merge", *map(str, shards), "--output", str(tmp_path / "merged"))
     assert run.returncode == 2 and says in run.stderr, run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
 
@@ -349,8 +348,8 @@ def test_shard_of_a_learner_never_depends_on_the_others():
                                         ("1", "K/N")])
 def test_bad_shards_are_one_line_and_exit_2(spec, says, tmp_path):
     (tmp_path / "subs" / "ada").mkdir(parents=True)
-    run = torchdojo("grade-batch", str(tmp_path / "subs"), "--output", str(tmp_path / "out"),
-                    "--shard", spec)
+    run = invoke("grade-batch", str(tmp_path / "subs"), "--output", str(tmp_path / "out"),
+                 "--shard", spec)
     assert run.returncode == 2 and says in run.stderr, run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
     assert Shard.parse("2/4") == Shard(2, 4) and str(Shard(2, 4)) == "2/4"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, copy_course, solution
+from tests.conftest import ROOT, copy_course, invoke, solution
 from tests.corpus import cases
 
 
@@ -70,7 +70,7 @@ def test_same_seed_replays_the_same_inputs(course_copy, tmp_path):
     (["hint", "tensors", "no_such_check"], "has no check 'no_such_check'"),
 ])
 def test_user_mistakes_get_one_line_and_exit_2(args, says):
-    run = torchdojo(*args)
+    run = invoke(*args)
     assert run.returncode == 2
     assert says in run.stderr
     assert "Traceback" not in run.stderr + run.stdout

@@ -16,7 +16,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from tests.conftest import ROOT, solution
+from tests.conftest import ROOT, invoke, solution
 from tests.corpus import cases
 from torchdojo.batch.shards import shard_of
 from torchdojo.ci import strict_available
@@ -83,7 +83,7 @@ def test_the_pod_script_passes_shellcheck(job, tmp_path):
     (["no_such_topic", "--image", "x", "--shards", "2"], "unknown topic"),
 ])
 def test_bad_values_are_one_line_and_exit_2(tmp_path, args, says):
-    run = export(tmp_path, str(tmp_path / "job.yaml"), *args)
+    run = invoke("export", "kubernetes", str(tmp_path / "job.yaml"), *args)
     assert run.returncode == 2 and says in run.stderr, run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "job.yaml").exists()

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import solution
+from tests.conftest import invoke, solution
 from torchdojo import course as course_mod
 from torchdojo.author import stubs
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
@@ -84,7 +84,7 @@ def test_list_topic_shows_each_check_and_when_it_passed(course_dir):
     rows = [line for line in run.stdout.splitlines()[1:] if line.strip()]
     assert len(rows) >= 8
     assert all(" passed " in row for row in rows)
-    assert torchdojo("list", "nope", cwd=course_dir).returncode == 2
+    assert invoke("list", "nope", cwd=course_dir).returncode == 2
 
 
 def load(root: Path):
@@ -140,7 +140,7 @@ def test_reset_of_an_untouched_stub_does_nothing(course_dir):
 
 
 def test_reset_unknown_topic_is_one_line(course_dir):
-    run = torchdojo("reset", "nope", "--yes", cwd=course_dir)
+    run = invoke("reset", "nope", "--yes", cwd=course_dir)
     assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, invoke
 from torchdojo.engine.grading import grade
 from torchdojo.sandbox import forkserver, limits
 from torchdojo.sandbox.host import Budget, ConfinementFailed, Sandbox, SandboxCrashed
@@ -189,9 +189,7 @@ def test_strict_text_report_says_authoritative(tmp_path):
 
 
 def test_output_folder_must_exist(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "torchdojo", "grade", "tensors", "--strict",
-                          "--output", str(tmp_path / "missing" / "r.json")], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600)
+    run = invoke("grade", "tensors", "--strict", "--output", str(tmp_path / "missing" / "r.json"))
     assert run.returncode == 2 and "folder does not exist" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
 

@@ -3,8 +3,14 @@ the other topic is graded normally, the report is well-formed, and the concrete 
 (no marker outside the sandbox, no connection to the listener, no process left, no secret).
 
 Each attack is graded on a submission holding the attacked topic (its stub plus the attack)
-and one other topic (its reference), so new topics are covered without changes. The other topic
-is the course's first (the second for the first): cheap to grade however many topics follow.
+and one other topic (its reference). The other topic is the course's first (the second for the
+first): cheap to grade however many topics follow.
+
+What a topic brings to a sandbox is its reference, its checks and the files it reads, so the
+attacks that hunt for those (on disk and in memory) run against every topic, new ones included
+without changes. The sandbox itself (its limits, its view of the machine, its network, how it
+ends) is the same for every topic (``limits.Policy`` varies only the CPU seconds with a topic's
+budget), so the attacks on it run once, against ``SANDBOXED``.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from torchdojo.engine.grading import grade
 from torchdojo.sandbox import limits
 
 TOPICS = [t.name for t in course_mod.load(ROOT).topics]
+SANDBOXED = TOPICS[0]  # the topic the topic-independent attacks run against
 SEED = 4321
 
 
@@ -111,36 +118,33 @@ def _no_stray_files(scene: Scene, home: list[str]) -> None:
 
 
 @pytest.mark.parametrize("topic", TOPICS)
-def test_reading_solutions_from_disk_finds_nothing(topic, tmp_path):
-    scene = Scene(tmp_path, "T6_read_solutions_from_disk", topic)
+def test_answers_are_found_neither_on_disk_nor_in_memory(topic, tmp_path):
+    """T6 searches the disk for the topic's reference and checks at import; B4 then looks for
+    the expected values in the grader's frames, modules and heap on every call."""
+    scene = Scene(tmp_path, ["T6_read_solutions_from_disk", "B4_steal_from_memory"], topic)
     attacked = _in_process(scene)
     assert "FOUND 0" in attacked["output"]
     assert "BEGIN SOLUTION" not in attacked["output"]
     assert "@check" not in attacked["output"]
-
-
-@pytest.mark.parametrize("topic", TOPICS)
-def test_memory_holds_no_expected_values(topic, tmp_path):
-    attacked = _in_process(Scene(tmp_path, "B4_steal_from_memory", topic))
     assert "STOLEN 0" in attacked["output"]
 
 
-@pytest.mark.parametrize("topic", TOPICS)
-def test_injected_config_and_shadow_modules_never_run_outside(topic, tmp_path):
+def test_injected_config_and_shadow_modules_never_run_outside(tmp_path):
+    topic = SANDBOXED
     scene = Scene(tmp_path, "F6_F8_injected_files", topic)
     _in_process(scene)
     assert scene.markers_left() == []
 
 
-@pytest.mark.parametrize("topic", TOPICS)
-def test_memory_bomb_is_stopped_by_the_limit(topic, tmp_path):
+def test_memory_bomb_is_stopped_by_the_limit(tmp_path):
+    topic = SANDBOXED
     attacked = _in_process(Scene(tmp_path, "L3_memory_bomb", topic))
     stopped = int(re.search(r"MEMORY BOMB STOPPED AT (\d+) MiB", attacked["output"])[1])
     assert stopped < limits.MEMORY // limits.MiB
 
 
-@pytest.mark.parametrize("topic", TOPICS)
-def test_file_size_bomb_is_stopped_by_the_limits(topic, tmp_path):
+def test_file_size_bomb_is_stopped_by_the_limits(tmp_path):
+    topic = SANDBOXED
     attacked = _in_process(Scene(tmp_path, "L7_file_size_bomb", topic))
     one = re.search(r"FILE BOMB STOPPED AT (\d+) MiB: (.*)", attacked["output"])
     assert int(one[1]) <= 64 and one[2] == "File too large"
@@ -148,17 +152,17 @@ def test_file_size_bomb_is_stopped_by_the_limits(topic, tmp_path):
     assert int(disk[1]) <= 256 and disk[2] == "No space left on device"
 
 
-@pytest.mark.parametrize("topic", TOPICS)
-def test_fork_bomb_is_capped_and_cleaned_up(topic, tmp_path):
+def test_fork_bomb_is_capped_and_cleaned_up(tmp_path):
+    topic = SANDBOXED
     attacked = _in_process(Scene(tmp_path, "L5_fork_bomb", topic))
     forks = re.search(r"FORK BOMB STOPPED AT (\d+) (.*)", attacked["output"])
     assert int(forks[1]) < limits.Policy.processes and forks[2] != "cap reached"
 
 
-@pytest.mark.parametrize("topic", TOPICS)
-def test_daemons_are_dead_before_grading_returns(topic, tmp_path):
+def test_daemons_are_dead_before_grading_returns(tmp_path):
     """The report is built from what grade() returns, so every sandbox process (a daemon that
     double-forked and left the session included) must be gone by the time it returns."""
+    topic = SANDBOXED
     scene = Scene(tmp_path, "F2_F4_forge_the_report", topic)
     attacked = _in_process(scene)
     daemon = int(re.search(r"DAEMON (\d+)", attacked["output"])[1])
@@ -202,8 +206,8 @@ def _addresses() -> list[str]:
     return [a for a in run.stdout.split() if ":" not in a]
 
 
-@pytest.mark.parametrize("topic", TOPICS)
-def test_network_reaches_nothing(topic, tmp_path):
+def test_network_reaches_nothing(tmp_path):
+    topic = SANDBOXED
     listener = Listener()
     hosts = _addresses()
     try:
@@ -263,11 +267,11 @@ def _alive(pid: int) -> bool:
 ON_THE_RUN = ["F2_F4_forge_the_report", "X7_kill_the_grader", "C2_look_for_secrets"]
 
 
-@pytest.mark.parametrize("topic", TOPICS)
-def test_attacks_on_the_grading_run_gain_nothing(topic, tmp_path):
+def test_attacks_on_the_grading_run_gain_nothing(tmp_path):
     """Forged reports (files, atexit, a late daemon), killing the grader, hunting secrets: one
     `torchdojo grade --strict --output` run carries all three (each would need a run of its
     own otherwise), and each defence is checked on its own below."""
+    topic = SANDBOXED
     scene = Scene(tmp_path, ON_THE_RUN, topic)
     secret = secrets.token_hex(8)  # what C2 hunts for; it never sees the value itself
     (scene.home / ".ssh").mkdir()
@@ -296,7 +300,7 @@ def test_attacks_on_the_grading_run_gain_nothing(topic, tmp_path):
 
 def test_learner_modules_in_the_working_directory_are_never_imported(tmp_path):
     """`python -m torchdojo` run in a learner's folder that holds torch.py, pytest.py, ..."""
-    topic = TOPICS[0]
+    topic = SANDBOXED
     scene = Scene(tmp_path, "F6_F8_injected_files", topic)
     for path in scene.submission.iterdir():
         if path.name != f"{scene.other}.py":

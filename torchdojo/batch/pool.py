@@ -44,6 +44,7 @@ STOP_NOW = 0.5  # once a stop was requested: the time workers get to close their
 class Job:
     learner: str
     folder: Path
+    topics: tuple[str, ...] = ()  # the topics this learner is graded on (default: the pool's)
 
 
 Fault = Callable[[str], Report]  # builds the report of a learner that could not be graded
@@ -69,7 +70,8 @@ class _Worker:
         self.job = job
         self.deadline = time.monotonic() + budget
         with contextlib.suppress(EOFError, Stalled):  # then it is lost: see Pool._service
-            self.channel.send(pickle.dumps((job.learner, str(job.folder))), SEND_TIMEOUT)
+            message = (job.learner, str(job.folder), job.topics)
+            self.channel.send(pickle.dumps(message), SEND_TIMEOUT)
 
     def messages(self) -> list[Any]:
         """What the worker has said since last asked; never waits for more."""

@@ -30,7 +30,8 @@ class Settings:
 
 
 def serve(conn: Any, settings: Settings) -> None:
-    """Entry point of a worker process: answer ("grade", learner, folder) until told to stop."""
+    """Entry point of a worker process: grade each (learner, folder, topics) it is sent until
+    told to stop; no topics means the settings' topics."""
     _detach()
     _redirect(settings.log)
     signal.signal(signal.SIGTERM, _stop)
@@ -51,20 +52,20 @@ def serve(conn: Any, settings: Settings) -> None:
             return
         if job is None:
             return
-        learner, folder = job
+        learner, folder, topics = job
+        topics = topics or settings.topics
         try:
-            topics = [t.name for t in course.select(settings.topics)]
+            names = [t.name for t in course.select(topics)]
             within = Path(settings.submissions) if settings.submissions else None
-            submission = read_submission(Path(folder), topics, within=within)
-            report = grade(course, settings.topics, submission=submission, seed=settings.seed,
+            submission = read_submission(Path(folder), names, within=within)
+            report = grade(course, topics, submission=submission, seed=settings.seed,
                            threads=settings.threads, strict=settings.strict,
                            timeout_scale=settings.timeout_scale)
         except Exception as exc:  # a grader bug must cost this learner only
             from torchdojo.batch.faults import fault_report
 
             report = fault_report(course, settings.seed, settings.strict,
-                                  f"grading raised {type(exc).__name__}: {exc}",
-                                  settings.topics)
+                                  f"grading raised {type(exc).__name__}: {exc}", topics)
         conn.send(("done", learner, report))
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import torch
 
-from torchdojo.sandbox import limits, wire
+from torchdojo.sandbox import limits, warm_spawn, wire
 
 MAX_TEXT = 2000
 
@@ -94,6 +94,8 @@ def _settle(out: Any, spec: ChildSpec) -> tuple[ChildSpec, limits.Facts]:
     os.chdir(spec.workdir)
     torch.set_num_threads(spec.threads)
     _deterministic()
+    if hasattr(os, "fork"):  # "spawn" workers start from here, torch already imported
+        warm_spawn.install()
     sys.path.insert(0, str(Path(spec.path).parent))
     return spec, facts
 
