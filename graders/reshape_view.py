@@ -4,6 +4,9 @@ import torch
 
 from torchdojo.checks import check, expect, expect_inputs_kept
 
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
+
 
 def transposed(draw, rows, cols):
     """A (rows, cols) matrix that is a transposed view, so it is not contiguous."""
@@ -15,7 +18,7 @@ def transposed(draw, rows, cols):
     "view() only works when the new shape fits the existing strides; after .t() or .permute() "
     "it raises. reshape() views when it can and copies when it must.",
     "return x.reshape(rows, -1)",
-])
+], docs=[PAGES + "torch.Tensor.view.html", PAGES + "torch.reshape.html"])
 def reshape_any_layout(learner, ref, draw):
     rows, cols = draw.distinct_shape(2)
     for x in (draw.tensor(rows, cols), transposed(draw, rows, cols)):
@@ -27,7 +30,7 @@ def reshape_any_layout(learner, ref, draw):
     "view(), reshape() and flatten() of a contiguous tensor return views; clone(), "
     "torch.tensor(...) and .tolist() round trips copy.",
     "return x.view(-1)",
-])
+], docs=MANUAL + "tensor_view.html")
 def view_shares_storage(learner, ref, draw):
     x = draw.tensor(*draw.shape(3))
     expect(learner.flat_view(x), ref.flat_view(x), storage=True, advice={
@@ -41,7 +44,7 @@ def view_shares_storage(learner, ref, draw):
     "On a contiguous tensor reshape(-1) and flatten() return views that share memory; "
     "clone() always copies.",
     "return x.reshape(-1).clone()",
-])
+], docs=PAGES + "torch.Tensor.clone.html")
 def copy_is_independent(learner, ref, draw):
     rows, cols = draw.distinct_shape(2)
     for x in (draw.tensor(rows, cols), transposed(draw, rows, cols)):
@@ -56,7 +59,7 @@ def copy_is_independent(learner, ref, draw):
     "x.contiguous() returns x itself when it is contiguous and a row-major copy otherwise; "
     "clone() always copies.",
     "return x.contiguous()",
-])
+], docs=PAGES + "torch.Tensor.contiguous.html")
 def contiguous_only_when_needed(learner, ref, draw):
     rows, cols = draw.distinct_shape(2)
     for x in (draw.tensor(rows, cols), transposed(draw, rows, cols)):
@@ -71,7 +74,7 @@ def contiguous_only_when_needed(learner, ref, draw):
     "reshape() keeps the elements in memory order and only regroups them, so reshaping "
     "(N, H, W, C) to (N, C, H, W) scrambles pixels. permute() moves the axes.",
     "return images.permute(0, 3, 1, 2)",
-])
+], docs=PAGES + "torch.permute.html")
 def permute_not_reshape(learner, ref, draw):
     n, h, w, c = draw.integer(1, 3), *draw.distinct_shape(3)
     images = torch.arange(n * h * w * c, dtype=torch.float32).reshape(n, h, w, c)
@@ -85,7 +88,7 @@ def permute_not_reshape(learner, ref, draw):
     "Only the last two axes swap; the batch axis stays first.",
     ".T reverses all axes of a tensor with more than 2 dimensions.",
     "return batch.transpose(-2, -1)  (or batch.mT)",
-])
+], docs=PAGES + "torch.transpose.html")
 def batch_transpose(learner, ref, draw):
     b, m, n = draw.distinct_shape(3)
     batch = draw.tensor(b, m, n)
@@ -100,7 +103,13 @@ def batch_transpose(learner, ref, draw):
     "Never hard-code the batch size, and keep it out of the -1: view(-1) flattens the batch "
     "axis too. The input may also be non-contiguous.",
     "return images.flatten(start_dim=1)  (or images.reshape(images.shape[0], -1))",
-])
+], docs=PAGES + "torch.flatten.html", errors={
+    # A fixed batch size fails as a wrong element count; the lesson is the batch size.
+    "reshaping keeps the element count": "The batch size is not fixed: the last batch of an "
+                                         "epoch is smaller. Take it from the input: "
+                                         "images.reshape(images.shape[0], -1), or "
+                                         "images.flatten(start_dim=1).",
+})
 def flatten_smaller_last_batch(learner, ref, draw):
     c, h, w = draw.integer(1, 3), draw.integer(2, 4), draw.integer(2, 4)
     advice = {"shape": "Keep the batch axis: flatten(start_dim=1), or reshape(n, -1) with n "
@@ -118,7 +127,7 @@ def flatten_smaller_last_batch(learner, ref, draw):
     "view() cannot merge axes that are not adjacent in memory; reshape() (or .contiguous() "
     "before view) can.",
     "return x.permute(0, 2, 1, 3).reshape(B, T, H * D)",
-])
+], docs=PAGES + "torch.Tensor.view.html")
 def merge_heads_after_permute(learner, ref, draw):
     b, h, t, d = draw.integer(1, 3), *draw.distinct_shape(3)
     x = draw.tensor(b, h, t, d)
@@ -133,7 +142,7 @@ def merge_heads_after_permute(learner, ref, draw):
     "squeeze() without a dim removes every axis of size 1, the batch axis included when "
     "N == 1. unsqueeze(0) adds a batch axis as a view.",
     "return scores.squeeze(1)  and  return sample.unsqueeze(0)",
-])
+], docs=PAGES + "torch.squeeze.html")
 def batch_of_one(learner, ref, draw):
     classes = draw.integer(2, 6)
     for n in (1, draw.integer(2, 5)):
@@ -151,7 +160,7 @@ def batch_of_one(learner, ref, draw):
     "In-place operations (sub_, -=, x[...] = ...) write into the caller's tensor, and so do "
     "in-place edits through a view of it.",
     "return x - x.mean(dim=0, keepdim=True)",
-])
+], docs=MANUAL + "tensor_view.html")
 def input_left_unchanged(learner, ref, draw):
     rows, cols = draw.distinct_shape(2)
     for x in (draw.tensor(rows, cols), transposed(draw, rows, cols)):

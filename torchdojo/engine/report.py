@@ -28,6 +28,9 @@ class CheckResult:
     concept: str = ""
     seconds: float = 0.0
     data: dict = field(default_factory=dict)  # what the check kept for reports (loss curves)
+    # What a failure's message teaches: the concept of the property that differed, or of the
+    # error raised, which is the check's own concept unless another fits the failure better.
+    lesson: str = ""
 
     @property
     def passed(self) -> bool:
