@@ -1,8 +1,9 @@
 """N4/R8: the model flattens with a hard-coded batch size, so any other batch size fails.
 
 check: model_gives_logits
+concept: matrix multiplication shapes
 status: error
-mentions: a model that returns logits; mat1 and mat2 shapes cannot be multiplied
+mentions: a model that returns logits; mat1 and mat2 shapes cannot be multiplied; start_dim=1
 also: loss_curve_falls; losses_are_floats; losses_are_cross_entropy; gradients_cleared
 also: reshuffled_each_epoch; train_mode_for_training; eval_mode_for_measuring
 also: no_grad_for_measuring; evaluate_measures_accuracy; validates_on_validation_data
