@@ -92,8 +92,9 @@ def grads_per_batch(batches: list[tuple[torch.Tensor, torch.Tensor]], w: torch.T
     """For each (x, y) in `batches`, compute that batch's loss, call backward() and record
     dL/dw for that batch alone. Return the list of gradients, one (D,) float32 tensor per batch.
 
-    backward() adds into `w.grad`, so clear the gradients between batches; each entry must be
-    its own tensor, not a later-modified `w.grad`.
+    backward() adds into `w.grad`, so clear the gradients before every batch: `w.grad` and
+    `b.grad` may already hold gradients of earlier work when the function is called, and they
+    must not count either. Each entry must be its own tensor, not a later-modified `w.grad`.
     """
     # YOUR CODE HERE
     raise NotImplementedError()

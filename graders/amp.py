@@ -10,9 +10,10 @@ The GPU tier repeats the float16 checks with `GradScaler("cuda")`.
 
 import torch
 
-from torchdojo.checks import both, check, expect, expect_true, mlp, probe
+from torchdojo.checks import Lesson, both, check, expect, expect_true, mlp, probe
 
-DOCS = "https://docs.pytorch.org/docs/stable"
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
 
 BF16, FP16 = torch.bfloat16, torch.float16
 PARAMS = dict(rtol=1e-4, atol=1e-6)  # parameters after steps: float32 values from AMP math
@@ -172,7 +173,7 @@ def forward_results(learner, ref, draw, device="cpu"):
     "torch.autocast('cuda') on a CPU is disabled with a warning.",
     "with torch.autocast(device_type=device_type, dtype=dtype): logits = model(inputs); "
     "loss = F.cross_entropy(logits, labels)",
-], docs=f"{DOCS}/amp.html#autocasting")
+], docs=MANUAL + "amp.html#autocasting")
 def autocast_runs_low_precision(learner, ref, draw):
     for what, got, want in forward_results(learner, ref, draw):
         expect(got["logits"], want["logits"], name=f"{what}: the logits tensor",
@@ -184,7 +185,7 @@ def autocast_runs_low_precision(learner, ref, draw):
     "Autocast computes cross-entropy in float32, but only inside the region: on bfloat16 "
     "logits outside it, the loss is bfloat16. Never convert the model (model.half()).",
     "Compute the loss inside the autocast region, and leave the model float32.",
-], docs=[f"{DOCS}/amp.html#autocasting", f"{DOCS}/notes/amp_examples.html"])
+], docs=MANUAL + "amp.html#autocast-op-reference")
 def loss_and_parameters_stay_float32(learner, ref, draw):
     for what, got, want in forward_results(learner, ref, draw):
         expect(got["loss"], want["loss"], name=f"{what}: the loss", rtol=2e-2, atol=1e-3,
@@ -226,7 +227,7 @@ def expect_no_underflow(learner, ref, what, case, key, **options):
     "torch.amp.GradScaler() defaults to 'cuda' and disables itself on a machine without CUDA; "
     "float16 then underflows. bfloat16 has float32's range and needs no scaling.",
     "return torch.amp.GradScaler(device_type, enabled=(dtype == torch.float16))",
-], docs=f"{DOCS}/amp.html#gradient-scaling")
+], docs=MANUAL + "amp.html#gradient-scaling")
 def scaler_for_float16(learner, ref, draw):
     setup = draw_setup(draw, count=2)
     expect_no_underflow(learner, ref,
@@ -239,11 +240,19 @@ def scaler_for_float16(learner, ref, draw):
 
 # ----------------------------------------------------------------------------- train_step
 
+# The first step matching and a later one differing, with the scale the same, means gradients
+# of the earlier step leaked into the later one: a lesson about zero_grad, not the scaler.
+LEAKED = Lesson("zeroing gradients every step", "The first step matches and a later one does "
+                "not: the gradients of the earlier step were still in .grad and were added to "
+                "this step's. Clear them every step with optimizer.zero_grad() (before "
+                "backward(), or after step()).")
 STEP_ADVICE = {
     "values": "Scale the loss (scaler.scale(loss).backward()), step through the scaler "
               "(scaler.step(optimizer), not optimizer.step()) and call scaler.update() once "
               "per step; use the scaler you were given.",
     "dtype": "Return the loss computed under autocast (float32), detached.",
+    **{f"['{finding}'][{step}]": LEAKED for finding in ("update_norms", "parameters", "losses")
+       for step in (1, 2)},
 }
 
 
@@ -252,10 +261,7 @@ STEP_ADVICE = {
     "optimizer.step() would apply gradients still multiplied by the scale (65536); "
     "scaler.step(optimizer) unscales them first and skips the step on inf.",
     "scaler.scale(loss).backward(); scaler.step(optimizer); scaler.update()",
-], docs=[
-    f"{DOCS}/notes/amp_examples.html#typical-mixed-precision-training",
-    f"{DOCS}/amp.html#gradient-scaling",
-])
+], docs=MANUAL + "notes/amp_examples.html")
 def step_matches_reference(learner, ref, draw):
     setup = draw_setup(draw, count=2)
     for dtype, options, label in ((BF16, {}, "an enabled GradScaler for cpu"),
@@ -270,7 +276,7 @@ def step_matches_reference(learner, ref, draw):
     "scaler.step(optimizer) skips optimizer.step() when the gradients hold inf or NaN, and "
     "scaler.update() then halves the scale.",
     "scaler.scale(loss).backward(); scaler.step(optimizer); scaler.update()",
-], docs=f"{DOCS}/amp.html#gradient-scaling")
+], docs=MANUAL + "amp.html#gradient-scaling")
 def inf_step_skipped(learner, ref, draw):
     setup = draw_setup(draw, count=2)
     amp(learner, ref, "train_step when the first step's gradients are inf",
@@ -288,7 +294,7 @@ def inf_step_skipped(learner, ref, draw):
     "scaler.update() grows the scale after growth_interval clean steps; a new GradScaler "
     "every step, or no update(), keeps it fixed.",
     "Use the scaler passed in and call scaler.update() at the end of every step.",
-], docs=f"{DOCS}/amp.html#gradient-scaling")
+], docs=MANUAL + "amp.html#gradient-scaling")
 def scale_grows(learner, ref, draw):
     setup = draw_setup(draw, count=3)
     amp(learner, ref, "train_step over 3 steps, scaler growth_interval=1",
@@ -308,10 +314,7 @@ def scale_grows(learner, ref, draw):
     "them back first.",
     "scaler.unscale_(optimizer); torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm); "
     "scaler.step(optimizer)",
-], docs=[
-    f"{DOCS}/notes/amp_examples.html#gradient-clipping",
-    f"{DOCS}/generated/torch.nn.utils.clip_grad_norm_.html",
-])
+], docs=MANUAL + "notes/amp_examples.html#working-with-unscaled-gradients")
 def clips_unscaled_gradients(learner, ref, draw):
     setup = draw_setup(draw, count=2, scale=10.0)
     amp(learner, ref, "train_step with max_norm=0.5",
@@ -332,7 +335,7 @@ def clips_unscaled_gradients(learner, ref, draw):
     "Without scaling, small float16 gradients round to exactly 0 and those weights stop "
     "learning; scaling the loss lifts them into float16's range.",
     "scaler.scale(loss).backward()  (never loss.backward() in float16 training)",
-], docs=f"{DOCS}/amp.html#gradient-scaling")
+], docs=MANUAL + "amp.html#gradient-scaling")
 def float16_gradients_survive(learner, ref, draw):
     setup = draw_setup(draw, count=1)
     expect_no_underflow(learner, ref, "train_step in float16 with a small loss, loss × 1e-8",
@@ -349,7 +352,7 @@ def float16_gradients_survive(learner, ref, draw):
     "run restarts at 65536 and overflows or underflows again.",
     'torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), '
     '"scaler": scaler.state_dict()}, path)',
-], docs=f"{DOCS}/notes/amp_examples.html#saving-resuming")
+], docs=MANUAL + "notes/amp_examples.html#saving-resuming")
 def checkpoint_saves_scaler(learner, ref, draw):
     setup = draw_setup(draw, count=2)
     amp(learner, ref, "save_checkpoint(path, model, optimizer, scaler), read back",
@@ -366,7 +369,7 @@ def checkpoint_saves_scaler(learner, ref, draw):
     "Restore all three state dicts: model.load_state_dict, optimizer.load_state_dict and "
     "scaler.load_state_dict.",
     'checkpoint = torch.load(path); scaler.load_state_dict(checkpoint["scaler"])',
-], docs=f"{DOCS}/notes/amp_examples.html#saving-resuming")
+], docs=MANUAL + "notes/amp_examples.html#saving-resuming")
 def checkpoint_restores_scaler(learner, ref, draw):
     setup = draw_setup(draw, count=2)
     fresh = {key: draw.tensor(*w.shape) * 0.4 for key, w in setup["weights"].items()}
@@ -403,7 +406,7 @@ def drawn_checkpoint(setup: dict, draw) -> dict:
     "torch.autocast('cuda', dtype=torch.float16): linear outputs float16, losses float32, "
     "parameters float32.",
     "with torch.autocast(device_type=device_type, dtype=dtype): ...",
-], docs=f"{DOCS}/amp.html#autocasting")
+], docs=MANUAL + "amp.html#cuda-ops-that-can-autocast-to-float16")
 def cuda_float16_autocast(learner, ref, draw):
     for what, got, want in forward_results(learner, ref, draw, device="cuda"):
         expect(got["logits"], want["logits"], name=f"{what}: the logits tensor", rtol=1e-2,
@@ -417,7 +420,7 @@ def cuda_float16_autocast(learner, ref, draw):
     "GradScaler(device_type) scales for that device; scaler.step skips inf steps and "
     "update() halves the scale there as on the CPU.",
     "torch.amp.GradScaler('cuda', enabled=(dtype == torch.float16))",
-], docs=[f"{DOCS}/amp.html#gradient-scaling", f"{DOCS}/notes/amp_examples.html"])
+], docs=MANUAL + "notes/amp_examples.html")
 def cuda_float16_scaler_steps(learner, ref, draw):
     setup = draw_setup(draw, count=2)
     expect_no_underflow(learner, ref, "make_scaler('cuda', torch.float16) with a small loss",

@@ -10,9 +10,11 @@ from collections.abc import Callable
 
 import torch
 
-from torchdojo.checks import as_data, both, check, expect, expect_inputs_kept
+from torchdojo.checks import Lesson, as_data, both, check, expect, expect_inputs_kept
 
-DOCS = "https://docs.pytorch.org/docs/stable"
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
+TUTORIALS = "https://docs.pytorch.org/tutorials/"
 
 ORACLE_TOLERANCE = {"rtol": 1e-4, "atol": 1e-6}
 
@@ -97,6 +99,12 @@ def oracle_grads(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor,
     return numeric_grad(loss64, [x, w, b, y], 1), numeric_grad(loss64, [x, w, b, y], 2)
 
 
+RETURNS_GRADIENTS = Lesson(
+    "torch.autograd.grad returns gradients",
+    "torch.autograd.grad returns the gradients and does not fill w.grad, which stays None: "
+    "return what it returns.")
+
+
 def after_grads(reply: object) -> tuple[object, object]:
     """The .grad of w and b among the arguments after a call (already checked against the
     reference, so they are tensors)."""
@@ -111,7 +119,7 @@ def after_grads(reply: object) -> tuple[object, object]:
     "Operations on tensors that require grad record a graph (grad_fn). Inside torch.no_grad(), "
     "or after .item()/.detach(), nothing is recorded and backward() has nothing to follow.",
     "z = x @ w + b; return F.binary_cross_entropy(torch.sigmoid(z), y)",
-], docs=f"{DOCS}/notes/autograd.html")
+], docs=MANUAL + "notes/autograd.html")
 def loss_builds_graph(learner, ref, draw):
     for x, w, b, y in (intro_problem(), problem(draw)):
         expect(learner.logistic_loss(x, w, b, y), ref.logistic_loss(x, w, b, y), advice={
@@ -126,12 +134,13 @@ def loss_builds_graph(learner, ref, draw):
     "torch.autograd.grad(loss, [w, b]) returns the gradients; loss.backward() stores them in "
     "w.grad and b.grad. Both must give dL/dw1 = -0.0898 and dL/db = -0.0817.",
     "grad_w, grad_b = torch.autograd.grad(loss, [w, b])  and  loss.backward()",
-], docs=[f"{DOCS}/notes/autograd.html", f"{DOCS}/generated/torch.Tensor.backward.html"])
+], docs=TUTORIALS + "beginner/basics/autogradqs_tutorial.html")
 def intro_example(learner, ref, draw):
     x, w, b, y = intro_problem()
     printed = as_data((torch.tensor([-0.0898]), torch.tensor([-0.0817])))
     expect(learner.grads_with_autograd_grad(x, w, b, y), printed, atol=5e-5, rtol=0,
-           advice="The introduction prints dL/dw1 = -0.0898 and dL/db = -0.0817.")
+           advice={"values": "The introduction prints dL/dw1 = -0.0898 and dL/db = -0.0817.",
+                   "type": RETURNS_GRADIENTS})
     got, want = both(learner, ref, "grads_with_backward", x, w, b, y, after=True)
     expect_inputs_kept(got, want, advice="After backward(), w.grad and b.grad hold the "
                        "gradients; the values of w and b do not change.")
@@ -143,14 +152,11 @@ def intro_example(learner, ref, draw):
     "torch.autograd.grad(loss, [w, b]) returns a tuple and leaves w.grad and b.grad alone "
     "(still None); loss.backward() fills .grad and returns None.",
     "grad_w, grad_b = torch.autograd.grad(loss, [w, b]); return grad_w, grad_b",
-], docs=f"{DOCS}/generated/torch.autograd.grad.html")
+], docs=PAGES + "torch.autograd.grad.html")
 def autograd_grad_values(learner, ref, draw):
     x, w, b, y = problem(draw)
     got, want = both(learner, ref, "grads_with_autograd_grad", x, w, b, y, after=True)
-    expect(got.value, want.value, advice={
-        "type": "torch.autograd.grad returns the gradients and does not fill w.grad, which "
-                "stays None: return what it returns.",
-    })
+    expect(got.value, want.value, advice={"type": RETURNS_GRADIENTS})
     expect_inputs_kept(got, want, advice={
         "grad": "w.grad or b.grad was filled: that is what backward() does. "
                 "torch.autograd.grad returns the gradients instead.",
@@ -164,10 +170,7 @@ def autograd_grad_values(learner, ref, draw):
     "loss.backward() returns None; read w.grad and b.grad afterwards. Return loss.item() for "
     "the value.",
     "loss = logistic_loss(x, w, b, y); loss.backward(); return loss.item()",
-], docs=[
-    f"{DOCS}/generated/torch.Tensor.backward.html",
-    f"{DOCS}/generated/torch.Tensor.grad.html",
-])
+], docs=PAGES + "torch.Tensor.backward.html")
 def backward_fills_grad(learner, ref, draw):
     x, w, b, y = problem(draw)
     got, want = both(learner, ref, "grads_with_backward", x, w, b, y, after=True)
@@ -187,7 +190,7 @@ def backward_fills_grad(learner, ref, draw):
     "The first torch.autograd.grad (or backward) frees the values the graph saved; a second "
     "pass through the same graph then fails unless the first one kept them.",
     "torch.autograd.grad(loss, w, retain_graph=True), then torch.autograd.grad(a.mean(), w)",
-], docs=f"{DOCS}/generated/torch.Tensor.backward.html")
+], docs=PAGES + "torch.autograd.backward.html")
 def retain_graph_second_pass(learner, ref, draw):
     x, w, b, y = problem(draw)
     got = learner.two_grads_one_graph(x, w, b, y)
@@ -205,10 +208,7 @@ def retain_graph_second_pass(learner, ref, draw):
     "z = x @ w + b is computed, so it is not a leaf: z.grad stays None (with a warning) "
     "unless you call z.retain_grad() before backward().",
     "z = x @ w + b; z.retain_grad(); ...; loss.backward(); return {'w': w.grad, 'z': z.grad}",
-], docs=[
-    f"{DOCS}/generated/torch.Tensor.retain_grad.html",
-    f"{DOCS}/generated/torch.Tensor.is_leaf.html",
-])
+], docs=[PAGES + "torch.Tensor.retain_grad.html", PAGES + "torch.Tensor.is_leaf.html"])
 def retain_grad_non_leaf(learner, ref, draw):
     x, w, b, y = problem(draw)
     got = learner.hidden_grads(x, w, b, y)
@@ -226,10 +226,7 @@ def retain_grad_non_leaf(learner, ref, draw):
     "gradient=torch.ones_like(a). Differentiate a copy of x that requires grad, not x itself.",
     "inputs = x.detach().clone().requires_grad_(True); torch.sigmoid(inputs @ w + b).sum()"
     ".backward(); return inputs.grad",
-], docs=[
-    f"{DOCS}/generated/torch.Tensor.backward.html",
-    f"{DOCS}/generated/torch.autograd.backward.html",
-])
+], docs=PAGES + "torch.Tensor.backward.html")
 def input_gradient(learner, ref, draw):
     x, w, b, _ = problem(draw)
     w, b = w.detach(), b.detach()
@@ -250,10 +247,7 @@ def input_gradient(learner, ref, draw):
     "backward() adds into .grad. Clear it between batches (w.grad = None, or w.grad.zero_()), "
     "and record a copy: w.grad.zero_() reuses the same tensor.",
     "for x, y in batches: w.grad = b.grad = None; loss.backward(); grads.append(w.grad.clone())",
-], docs=[
-    f"{DOCS}/generated/torch.optim.Optimizer.zero_grad.html",
-    f"{DOCS}/generated/torch.Tensor.grad.html",
-])
+], docs=PAGES + "torch.optim.Optimizer.zero_grad.html")
 def zeroing_between_batches(learner, ref, draw):
     d = draw.integer(2, 4)
     _, w, b, _ = problem(draw, d=d)
@@ -266,12 +260,33 @@ def zeroing_between_batches(learner, ref, draw):
     })
     oracle = [numeric_grad(loss64, [bx, w, b, by], 1) for bx, by in batches]
     expect_oracle(got, oracle, "the per-batch dL/dw")
+    stale = (draw.tensor(d), draw.tensor(1))
+    expect(learner.run(probe_per_batch, batches, w, b, *stale),
+           ref.run(probe_per_batch, batches, w, b, *stale),
+           name="grads_per_batch when w.grad and b.grad hold gradients on entry",
+           advice="A gradient already in w.grad when the call began leaked into the first "
+                  "batch's: clear the gradients before every backward(), the first one too.")
+
+
+def probe_per_batch(m, batches, w, b, stale_w, stale_b):
+    """grads_per_batch on leaves that hold gradients of earlier work."""
+    w.grad, b.grad = stale_w.clone(), stale_b.clone()
+    return m.grads_per_batch(batches, w, b)
 
 
 def probe_accumulate(m, batches, w, b, stale_w, stale_b):
-    w.grad, b.grad = stale_w.clone(), stale_b.clone()
-    m.accumulate_grads(batches, w, b)
-    return [w.grad, b.grad]
+    """Accumulate from leaves whose .grad holds zeros, then from leaves holding stale
+    gradients, so a wrong weighting and a stale gradient show as different findings."""
+    import torch
+
+    found = {}
+    for entry, stale in (("from zeroed gradients", (torch.zeros_like(stale_w),
+                                                     torch.zeros_like(stale_b))),
+                         ("from stale gradients", (stale_w, stale_b))):
+        w.grad, b.grad = stale[0].clone(), stale[1].clone()
+        m.accumulate_grads(batches, w, b)
+        found[entry] = [w.grad, b.grad]
+    return found
 
 
 @check(points=2, concept="gradient accumulation", hints=[
@@ -279,10 +294,7 @@ def probe_accumulate(m, batches, w, b, stale_w, stale_b):
     "Stale gradients must go first (they would be added in). The mean over all samples weights "
     "each batch's mean loss by its share of the samples: batches can differ in size.",
     "w.grad = b.grad = None; for x, y in batches: (loss(x, y) * len(y) / total).backward()",
-], docs=[
-    f"{DOCS}/generated/torch.Tensor.backward.html",
-    f"{DOCS}/generated/torch.optim.Optimizer.zero_grad.html",
-])
+], docs=PAGES + "torch.Tensor.backward.html")
 def gradient_accumulation(learner, ref, draw):
     d = draw.integer(2, 4)
     _, w, b, _ = problem(draw, d=d)
@@ -290,12 +302,20 @@ def gradient_accumulation(learner, ref, draw):
     batches = batches_of(draw, [size, size, draw.integer(1, size - 1)], d)
     stale = (draw.tensor(d), draw.tensor(1))
     got = learner.run(probe_accumulate, batches, w, b, *stale)
-    expect(got, ref.run(probe_accumulate, batches, w, b, *stale), name="[w.grad, b.grad]",
-           advice="Drop the stale gradients before accumulating, and weight each batch's "
-                  "mean loss by len(batch) / total samples: the last batch is smaller.")
+    expect(got, ref.run(probe_accumulate, batches, w, b, *stale),
+           name="[w.grad, b.grad] after accumulating", advice={
+               "['from zeroed gradients']": "Weight each batch's mean loss by len(batch) / total "
+                                        "samples: the last batch is smaller, so a plain mean "
+                                        "of batch means over-weights it.",
+               "['from stale gradients']": Lesson(
+                   "gradients accumulate until zeroed",
+                   "w.grad and b.grad held stale gradients when the call began, and they were "
+                   "added in: clear them first (w.grad = None, or w.grad.zero_())."),
+           })
     x_all = torch.cat([bx for bx, _ in batches])
     y_all = torch.cat([by for _, by in batches])
-    expect_oracle(got, list(oracle_grads(x_all, w, b, y_all)), "[w.grad, b.grad]")
+    oracle = list(oracle_grads(x_all, w, b, y_all))
+    expect_oracle(got["from zeroed gradients"], oracle, "[w.grad, b.grad]")
 
 
 def probe_train_new_weights(m, n_in, n_out, seed):
@@ -313,10 +333,7 @@ def probe_train_new_weights(m, n_in, n_out, seed):
     "torch.randn(..., requires_grad=True) * 0.01 is computed from a leaf, so it is not a leaf: "
     "torch.optim raises \"can't optimize a non-leaf Tensor\". Scale first, then ask for grad.",
     "(torch.randn(n_in, n_out, generator=g) * 0.01).requires_grad_(True)",
-], docs=[
-    f"{DOCS}/generated/torch.Tensor.is_leaf.html",
-    f"{DOCS}/generated/torch.Tensor.requires_grad_.html",
-])
+], docs=PAGES + "torch.Tensor.is_leaf.html")
 def leaf_parameters(learner, ref, draw):
     n_in, n_out, seed = draw.integer(2, 5), draw.integer(2, 5), draw.seed_value()
     expect(learner.new_weights(n_in, n_out, seed), ref.new_weights(n_in, n_out, seed),
@@ -333,7 +350,12 @@ def leaf_parameters(learner, ref, draw):
     "w -= lr * w.grad outside torch.no_grad() is refused. Update in place inside no_grad, and "
     "clear the gradients every step.",
     "with torch.no_grad(): w -= lr * w.grad; b -= lr * b.grad  (then w.grad = b.grad = None)",
-], docs=[f"{DOCS}/generated/torch.no_grad.html", f"{DOCS}/generated/torch.Tensor.is_leaf.html"])
+], docs=PAGES + "torch.no_grad.html", errors={
+    # A None .grad on the second step is the symptom; rebinding w to a non-leaf is the cause.
+    "a .grad that is None": "w = w - lr * w.grad made w a new non-leaf tensor, so the next "
+                            "step finds its .grad None: update the caller's leaf in place "
+                            "inside torch.no_grad() (w -= lr * w.grad).",
+})
 def manual_sgd(learner, ref, draw):
     x, w, b, y = problem(draw)
     lr, steps = draw.choice([0.1, 0.5, 1.0]), draw.integer(3, 5)
@@ -360,11 +382,7 @@ def manual_sgd(learner, ref, draw):
     "Compute them under torch.no_grad() (or .detach() them). Tensors made under "
     "torch.inference_mode() cannot be saved for backward, so the head's gradient fails.",
     "with torch.no_grad(): features = torch.relu(x @ w_frozen)",
-], docs=[
-    f"{DOCS}/generated/torch.no_grad.html",
-    f"{DOCS}/generated/torch.Tensor.detach.html",
-    f"{DOCS}/generated/torch.inference_mode.html",
-])
+], docs=[PAGES + "torch.Tensor.detach.html", PAGES + "torch.no_grad.html"])
 def frozen_features(learner, ref, draw):
     n, d, h = draw.integer(3, 8), draw.integer(2, 4), draw.integer(2, 4)
     x, y = draw.tensor(n, d), draw.integers(n, lo=0, hi=1).float()
@@ -398,10 +416,7 @@ def frozen_features(learner, ref, draw):
     "Outside torch.no_grad() every operation on w and b records a graph, and the result "
     "requires grad.",
     "with torch.no_grad(): return torch.sigmoid(x @ w + b)",
-], docs=[
-    f"{DOCS}/generated/torch.no_grad.html",
-    f"{DOCS}/notes/autograd.html#locally-disabling-gradient-computation",
-])
+], docs=PAGES + "torch.inference_mode.html")
 def inference_without_graph(learner, ref, draw):
     x, w, b, _ = problem(draw)
     expect(learner.predict_proba(x, w, b), ref.predict_proba(x, w, b), advice={
@@ -416,7 +431,10 @@ def inference_without_graph(learner, ref, draw):
     "record one, then differentiate it again.",
     "(g,) = torch.autograd.grad(loss, b, create_graph=True); "
     "(h,) = torch.autograd.grad(g.sum(), b); return h.item()",
-], docs=f"{DOCS}/generated/torch.autograd.grad.html")
+], errors={"the autograd graph": "The first gradient has no graph of its own, so it cannot be "
+                                 "differentiated again: pass create_graph=True to the first "
+                                 "torch.autograd.grad (or backward)."},
+   docs=PAGES + "torch.autograd.grad.html")
 def second_derivative(learner, ref, draw):
     x, w, b, y = problem(draw)
     got = learner.curvature(x, w, b, y)
@@ -443,7 +461,7 @@ def probe_snapshot_then_update(m, w):
     "Update the tensor after taking your snapshot: does the snapshot change too?",
     "detach() returns a view of the same memory without the graph; only clone() copies.",
     "return w.detach().clone()",
-], docs=[f"{DOCS}/generated/torch.Tensor.detach.html", f"{DOCS}/generated/torch.clone.html"])
+], docs=PAGES + "torch.Tensor.detach.html")
 def detached_copy(learner, ref, draw):
     w = draw.tensor(draw.integer(2, 6)).requires_grad_(True)
     expect(learner.run(probe_snapshot_then_update, w), ref.run(probe_snapshot_then_update, w),

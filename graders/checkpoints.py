@@ -13,9 +13,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from torchdojo.checks import as_data, check, expect, mlp, probe
+from torchdojo.checks import Lesson, as_data, check, expect, mlp, probe
 
-DOCS = "https://docs.pytorch.org/docs/stable"
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
+TUTORIALS = "https://docs.pytorch.org/tutorials/"
 
 # ----------------------------------------------------------------------------- the probe
 
@@ -228,7 +230,8 @@ def probe_keep_best(m, scene, losses):
         return losses[trained[0] - 1]  # the validation loss scripted for this epoch
 
     best = m.train_keep_best(model, train_epoch, validate, len(losses))
-    return {"best epoch": best, "weights": dict(model.state_dict())}
+    return {"epochs trained": trained[0], "best epoch": best,
+            "weights": dict(model.state_dict())}
 
 
 # ----------------------------------------------------------------------------- the oracle
@@ -305,10 +308,7 @@ def expect_scenario(learner, ref, task: str, scene: dict, advice: dict, name: st
     "step counts are needed to resume).",
     "torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(), "
     "'epoch': epoch}, path)",
-], docs=[
-    f"{DOCS}/notes/serialization.html",
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.state_dict",
-])
+], docs=TUTORIALS + "beginner/saving_loading_models.html")
 def checkpoint_holds_state_dicts(learner, ref, draw):
     expect_scenario(learner, ref, "saved", scene_of(draw), name="the saved checkpoint", advice={
         "['loads with weights_only=True']": "torch.load(path, weights_only=True) refuses the "
@@ -327,10 +327,7 @@ def checkpoint_holds_state_dicts(learner, ref, draw):
     "checkpoint = torch.load(path, map_location='cpu', weights_only=True); "
     "model.load_state_dict(checkpoint['model']); "
     "optimizer.load_state_dict(checkpoint['optimizer']); return checkpoint['epoch']",
-], docs=[
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.load_state_dict",
-    f"{DOCS}/generated/torch.optim.Optimizer.load_state_dict.html",
-])
+], docs=TUTORIALS + "beginner/saving_loading_models.html")
 def load_restores_everything(learner, ref, draw):
     expect_scenario(learner, ref, "load", scene_of(draw), name="the restored state",
                     advice=RESTORE_ADVICE)
@@ -342,10 +339,7 @@ def load_restores_everything(learner, ref, draw):
     "Adam keeps running averages and a step count per parameter. If the optimizer's state is "
     "not saved and restored, resumed training takes different steps.",
     "save: optimizer.state_dict(); load: optimizer.load_state_dict(checkpoint['optimizer'])",
-], docs=[
-    f"{DOCS}/notes/serialization.html",
-    f"{DOCS}/generated/torch.optim.Optimizer.state_dict.html",
-])
+], docs=TUTORIALS + "beginner/saving_loading_models.html")
 def resume_equals_uninterrupted(learner, ref, draw):
     expect_scenario(learner, ref, "resume", scene_of(draw), name="resumed training", advice={
         "['epoch saved']": "load_checkpoint must return the epoch that was saved.",
@@ -379,10 +373,7 @@ def expect_safe_loading(learner, draw, loader: str, what: str) -> None:
     "environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD changes the default, so pass it "
     "explicitly; catching the error and retrying with weights_only=False undoes the protection.",
     "torch.load(path, map_location='cpu', weights_only=True)",
-], docs=[
-    f"{DOCS}/generated/torch.load.html",
-    f"{DOCS}/notes/serialization.html#weights-only-security",
-])
+], docs=[PAGES + "torch.load.html", MANUAL + "notes/serialization.html"])
 def safe_load_checkpoint(learner, ref, draw):
     expect_safe_loading(learner, draw, "load_checkpoint", "a checkpoint")
 
@@ -391,10 +382,7 @@ def safe_load_checkpoint(learner, ref, draw):
     "load_for_inference reads files from elsewhere too.",
     "Pass weights_only=True explicitly to torch.load, as in load_checkpoint.",
     "torch.load(path, map_location='cpu', weights_only=True)",
-], docs=[
-    f"{DOCS}/generated/torch.load.html",
-    f"{DOCS}/notes/serialization.html#weights-only-security",
-])
+], docs=PAGES + "torch.load.html")
 def safe_load_for_inference(learner, ref, draw):
     expect_safe_loading(learner, draw, "load_for_inference", "a weights file")
 
@@ -404,7 +392,7 @@ def safe_load_for_inference(learner, ref, draw):
     "torch.load puts each tensor back on the device it was saved from unless map_location "
     "says otherwise.",
     "torch.load(path, map_location='cpu', weights_only=True)",
-], docs=f"{DOCS}/generated/torch.load.html")
+], docs=PAGES + "torch.load.html")
 def map_location_for_gpu_checkpoints(learner, ref, draw):
     expect_scenario(learner, ref, "gpu", scene_of(draw), name="the state restored from a GPU "
                     "checkpoint", advice={**RESTORE_ADVICE, "device": "Map the tensors to the "
@@ -416,7 +404,7 @@ def map_location_for_gpu_checkpoints(learner, ref, draw):
     "load_state_dict(strict=False) silently skips missing and unexpected keys and leaves "
     "those weights as they were; strict=True (the default) raises and names them.",
     "model.load_state_dict(state)  (strict=True)",
-], docs=f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.load_state_dict")
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.load_state_dict")
 def strict_loading_names_keys(learner, ref, draw):
     scene = scene_of(draw)
     missing = draw.choice(sorted(scene["state"]))
@@ -436,7 +424,7 @@ def strict_loading_names_keys(learner, ref, draw):
     "A freshly built model is in training mode, where Dropout zeroes random units. Call "
     "model.eval() before predicting.",
     "model.load_state_dict(state); model.eval()",
-], docs=f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.eval")
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.eval")
 def inference_ready_after_load(learner, ref, draw):
     scene = scene_of(draw)
     expect(learner.run(probe_inference, scene), expected_inference(scene),
@@ -453,10 +441,7 @@ def inference_ready_after_load(learner, ref, draw):
     "model.state_dict() returns tensors that share memory with the live parameters (so does "
     "detach()): training keeps changing them. Copy them.",
     "best_state = copy.deepcopy(model.state_dict())  (or {k: v.clone() for k, v in ...})",
-], docs=[
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.state_dict",
-    f"{DOCS}/notes/serialization.html",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.state_dict")
 def best_weights_are_a_copy(learner, ref, draw):
     scene = scene_of(draw)
     epochs = draw.integer(4, 6)
@@ -465,8 +450,14 @@ def best_weights_are_a_copy(learner, ref, draw):
     losses[best] = round(min(losses) - draw.number(0.1, 0.3), 3)  # the best is not the last
     expect(learner.run(probe_keep_best, scene, losses), ref.run(probe_keep_best, scene, losses),
            name=f"train_keep_best with validation losses {losses}", advice={
-               "['best epoch']": "Return the number (from 1) of the epoch with the lowest "
-                                 "validation loss.",
+               "['epochs trained']": Lesson(
+                   "training for the epochs given",
+                   f"Train for exactly epochs={epochs} epochs, each one train_epoch() then "
+                   "validate(): range(epochs) runs them all, range(1, epochs) one fewer."),
+               "['best epoch']": Lesson(
+                   "the best epoch's number",
+                   "Return the number of the epoch with the lowest validation loss, counting "
+                   "the first epoch as 1 (not 0, and not the last epoch)."),
                "['weights']": "The model does not hold the best epoch's weights: the kept "
                               "tensors alias the live parameters (state_dict(), dict(...) and "
                               "detach() all share their memory). Keep "

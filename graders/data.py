@@ -11,9 +11,11 @@ import dataclasses
 
 import torch
 
-from torchdojo.checks import TensorData, check, expect, expect_true
+from torchdojo.checks import Lesson, TensorData, check, expect, expect_true
 
-DOCS = "https://docs.pytorch.org/docs/stable"
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
+TUTORIALS = "https://docs.pytorch.org/tutorials/"
 
 WORKERS = 2
 INTRO_SIZES = (5, 2)
@@ -30,9 +32,20 @@ def probe_samples(m, features, labels, read):
             return sample[0], torch.tensor(sample[1])
         return sample
 
+    def values(part):
+        """A sample's numbers whatever their form (a list, a NumPy row, another dtype): the
+        length check reads the values too, and leaves their form to the checks of items."""
+        try:
+            return torch.as_tensor(part, dtype=torch.float64).flatten()
+        except (TypeError, ValueError, RuntimeError):
+            return None
+
     dataset = m.ToyDataset(features, labels)
     if read == "len":
-        return len(dataset)
+        samples = [dataset[i] for i in range(len(features))]
+        return {"len(dataset)": len(dataset),
+                "the numbers of each sample": [[values(part) for part in sample]
+                                               for sample in samples]}
     if read == "items":
         return [as_pair(dataset[i]) for i in range(len(features))]
     return list(DataLoader(dataset, batch_size=read))
@@ -177,17 +190,21 @@ def table(draw, rows: int | None = None) -> tuple:
     return features, labels
 
 
+SAMPLES = "samples as float32 features and int64 labels"  # what a malformed sample teaches
 ITEM_ADVICE = {
-    "type": "Return each sample as (x, y) with x a tensor: a Python list or a NumPy row is "
-            "collated into something else.",
-    "dtype": "Convert once in __init__: features with torch.as_tensor(..., "
-             "dtype=torch.float32), labels with dtype=torch.int64. NumPy's float64 and int32 "
-             "otherwise reach the model.",
-    "shape": "x is one row of features, shape (F,); y is one label, shape ().",
+    "type": Lesson(SAMPLES, "Return each sample as (x, y) with x a tensor: a Python list or a "
+                            "NumPy row is collated into something else."),
+    "dtype": Lesson(SAMPLES, "Convert once in __init__: features with torch.as_tensor(..., "
+                             "dtype=torch.float32), labels with dtype=torch.int64. NumPy's "
+                             "float64 and int32 otherwise reach the model."),
+    "shape": Lesson(SAMPLES, "x is one row of features, shape (F,); y is one label, shape ()."),
 }
+SAMPLE_COUNT = Lesson("__len__ is the number of samples", "The loader read another number of "
+                      "samples than the dataset holds: it asks len(dataset), which must count "
+                      "the rows.")
 
 
-def expect_findings(got: dict, want: dict, advice: dict[str, str], context: str = "") -> None:
+def expect_findings(got: dict, want: dict, advice: dict, context: str = "") -> None:
     """Compare a probe's named findings one by one, so a message names the finding itself
     ("len(train_loader) is 3; expected 2.") with the advice for it."""
     for key, value in want.items():
@@ -202,14 +219,14 @@ def expect_findings(got: dict, want: dict, advice: dict[str, str], context: str 
     "len(dataset) is the number of samples and dataset[i] returns the i-th (features, label) "
     "pair; the introduction's datasets hold 5 and 2 samples.",
     "return ToyDataset(X_TRAIN, Y_TRAIN), ToyDataset(X_TEST, Y_TEST)",
-], docs=f"{DOCS}/data.html#torch.utils.data.Dataset")
+], docs=MANUAL + "data.html#torch.utils.data.Dataset")
 def intro_toy_dataset(learner, ref, draw):
     lengths = "The training set has 5 samples and the test set 2: __len__ returns the " \
               "number of samples."
     expect_findings(learner.run(probe_intro, INTRO_SIZES), ref.run(probe_intro, INTRO_SIZES),
                     advice={"len(train_ds)": lengths, "len(test_ds)": lengths,
-                            "the samples of train_ds": ITEM_ADVICE["dtype"],
-                            "the samples of test_ds": ITEM_ADVICE["dtype"]})
+                            "the samples of train_ds": ITEM_ADVICE,
+                            "the samples of test_ds": ITEM_ADVICE})
 
 
 @check(points=1, concept="__len__ is the number of samples", hints=[
@@ -217,12 +234,15 @@ def intro_toy_dataset(learner, ref, draw):
     "__len__ returns an int: the number of rows (samples), not the number of features, "
     "batches or the last index.",
     "return len(self.labels)",
-], docs=f"{DOCS}/data.html#torch.utils.data.Dataset")
+], docs=MANUAL + "data.html#torch.utils.data.Dataset")
 def dataset_length(learner, ref, draw):
     for features, labels in (table(draw), table(draw, rows=1)):
-        expect(learner.run(probe_samples, features, labels, "len"),
-               ref.run(probe_samples, features, labels, "len"), name="len(dataset)",
-               advice="len(dataset) must count the samples: one per row of features.")
+        expect_findings(learner.run(probe_samples, features, labels, "len"),
+                        ref.run(probe_samples, features, labels, "len"), advice={
+            "len(dataset)": "len(dataset) must count the samples: one per row of features.",
+            "the numbers of each sample": "dataset[i] must hold row i of the features and its "
+                                          "label: len() counts samples that must be there.",
+        })
 
 
 @check(points=2, concept="samples as float32 features and int64 labels", hints=[
@@ -231,10 +251,7 @@ def dataset_length(learner, ref, draw):
     "CrossEntropyLoss wants int64 labels. Python floats and NumPy rows are not tensors.",
     "self.features = torch.as_tensor(features, dtype=torch.float32); self.labels = "
     "torch.as_tensor(labels, dtype=torch.int64); return self.features[i], self.labels[i]",
-], docs=[
-    f"{DOCS}/data.html#torch.utils.data.Dataset",
-    f"{DOCS}/tensor_attributes.html#torch.dtype",
-])
+], docs=MANUAL + "data.html#torch.utils.data.Dataset")
 def dataset_items(learner, ref, draw):
     features, labels = table(draw)
     expect(learner.run(probe_samples, features, labels, "items"),
@@ -247,16 +264,13 @@ def dataset_items(learner, ref, draw):
     "Tensors are stacked into one tensor; Python floats become float64, NumPy keeps its "
     "dtype, and a list per sample becomes a list of tensors, one per feature.",
     "return self.features[i] (a float32 tensor row), self.labels[i] (int64)",
-], docs=[
-    f"{DOCS}/data.html#loading-batched-and-non-batched-data",
-    f"{DOCS}/data.html#torch.utils.data.default_collate",
-])
+], docs=MANUAL + "data.html#dataloader-collate-fn")
 def collated_batches(learner, ref, draw):
     features, labels = table(draw)
     batch_size = draw.integer(2, 4)
     expect(learner.run(probe_samples, features, labels, batch_size),
            ref.run(probe_samples, features, labels, batch_size), name="the batches",
-           advice={**ITEM_ADVICE,
+           advice={**ITEM_ADVICE, "length": SAMPLE_COUNT,
                    "type": "Each batch must be [features, labels], two tensors: return "
                            "tensors from __getitem__, not lists or NumPy rows."})
 
@@ -266,7 +280,7 @@ def collated_batches(learner, ref, draw):
     "A transform applied once in __init__ freezes its output (the same augmentation every "
     "epoch); it belongs in __getitem__, applied to the features each time a sample is read.",
     "x = self.features[i]; if self.transform is not None: x = self.transform(x)",
-], docs=f"{DOCS}/data.html#torch.utils.data.Dataset")
+], docs=TUTORIALS + "beginner/basics/data_tutorial.html")
 def transform_on_every_access(learner, ref, draw):
     features, labels = table(draw)
     reads = [0, 0, draw.integer(1, len(labels) - 1)]
@@ -277,8 +291,9 @@ def transform_on_every_access(learner, ref, draw):
                                                      "table up front.",
         f"calls of the transform for {len(reads)} reads": "Apply the transform once each time "
                                                           "a sample is read.",
-        "the transformed features read": "Apply the transform to the sample's features each "
-                                         "time it is read, and return its result.",
+        "the transformed features read": {
+            **ITEM_ADVICE, "values": "Apply the transform to the sample's features each time "
+                                     "it is read, and return its result."},
     })
 
 
@@ -301,7 +316,7 @@ def transformed(learner, ref, draw, count: int) -> tuple[dict, dict, dict]:
     "Augmentation (random noise, crops, flips) is for training only; the validation transform "
     "only standardizes.",
     "val_transform = lambda x: (x - mean) / std, with no randomness",
-], docs=[f"{DOCS}/data.html#torch.utils.data.Dataset", f"{DOCS}/notes/randomness.html"])
+], docs=TUTORIALS + "beginner/basics/transforms_tutorial.html")
 def validation_transform_deterministic(learner, ref, draw):
     got, want, _ = transformed(learner, ref, draw, 6)
     advice = "The validation transform is (x - mean) / std and nothing else: no random noise."
@@ -314,7 +329,7 @@ def validation_transform_deterministic(learner, ref, draw):
     "Draw fresh noise on each call (torch.randn_like(x) * noise_std); a generator seeded "
     "inside the transform repeats the same noise, and no noise is no augmentation.",
     "train_transform = lambda x: (x - mean) / std + noise_std * torch.randn_like(x)",
-], docs=[f"{DOCS}/data.html#torch.utils.data.Dataset", f"{DOCS}/generated/torch.rand.html"])
+], docs=TUTORIALS + "beginner/basics/transforms_tutorial.html")
 def training_augmentation(learner, ref, draw):
     got, want, given = transformed(learner, ref, draw, 400)
     for key in ("train", "train_again"):
@@ -363,7 +378,7 @@ def summary(loaders: dict) -> dict:
     "validation, where every sample must be measured.",
     "DataLoader(train_ds, batch_size=batch_size, shuffle=True, drop_last=True, ...) and "
     "DataLoader(val_ds, batch_size=batch_size)",
-], docs=f"{DOCS}/data.html#torch.utils.data.DataLoader")
+], docs=MANUAL + "data.html#torch.utils.data.DataLoader")
 def batches_and_drop_last(learner, ref, draw):
     train = "The training loader drops the incomplete last batch: drop_last=True."
     val = "The validation loader keeps every sample: leave drop_last=False, so its last " \
@@ -383,7 +398,7 @@ def batches_and_drop_last(learner, ref, draw):
     "Training batches should differ from epoch to epoch (shuffle=True); validation keeps a "
     "fixed order (shuffle=False), so results are comparable between epochs.",
     "shuffle=True for the training loader, shuffle=False for the validation loader",
-], docs=f"{DOCS}/data.html#torch.utils.data.DataLoader")
+], docs=MANUAL + "data.html#torch.utils.data.DataLoader")
 def shuffle_training_only(learner, ref, draw):
     n_train, n_val, batch_size = loader_sizes(draw)
     seed = draw.seed_value()
@@ -420,10 +435,7 @@ def shuffled(loaders: dict) -> dict:
     "moves; torch.manual_seed inside your function changes it for everyone. A "
     "torch.Generator of your own gives an order that depends on your seed only.",
     "DataLoader(..., shuffle=True, generator=torch.Generator().manual_seed(seed))",
-], docs=[
-    f"{DOCS}/data.html#torch.utils.data.DataLoader",
-    f"{DOCS}/notes/randomness.html#dataloader",
-])
+], docs=MANUAL + "notes/randomness.html#dataloader")
 def reproducible_order(learner, ref, draw):
     n, batch_size, seed = draw.integer(10, 16), draw.integer(2, 4), draw.seed_value()
     expect_findings(learner.run(probe_reproducible, n, batch_size, seed),
@@ -446,10 +458,7 @@ def reproducible_order(learner, ref, draw):
     "classes cannot be pickled. Pass num_workers on to both DataLoaders.",
     "Define the Dataset class and any function it stores at the top level of the module; "
     "DataLoader(..., num_workers=num_workers)",
-], timeout=90, docs=[
-    f"{DOCS}/data.html#multi-process-data-loading",
-    f"{DOCS}/data.html#platform-specific-behaviors",
-])
+], timeout=90, docs=MANUAL + "data.html#multi-process-data-loading")
 def workers_with_spawn(learner, ref, draw):
     features, labels = table(draw, rows=draw.integer(9, 14))
     batch_size, seed = draw.integer(2, 4), draw.seed_value()
@@ -462,9 +471,15 @@ def workers_with_spawn(learner, ref, draw):
     # with the reference in form only (count, types, shapes, dtypes), and in value with the
     # same loader read without workers.
     expect(form(got["with workers"]), form(want["with workers"]), name=name,
-           advice=ITEM_ADVICE)
-    expect(got["with workers"], got["without"], name=name, advice="With workers the loader "
-           "must yield the same batches, in the same order, as without them.")
+           advice={**ITEM_ADVICE, "length": Lesson(
+               "batch size and drop_last", "The training loader yields another number of "
+               "batches: batch_size as given, drop_last=True, and len(dataset) the number of "
+               "samples.")})
+    expect(got["with workers"], got["without"], name=name, advice=Lesson(
+        "a generator for a reproducible order", "Two loaders built with the same seed gave "
+        "different batches: the order must come from the DataLoader's own "
+        "generator=torch.Generator().manual_seed(seed), not from the global generator, which "
+        "workers and other code move."))
 
 
 def form(value):
@@ -479,32 +494,44 @@ def form(value):
 # ----------------------------------------------------------------------------- splitting
 
 
+def split_sizes(draw, rounds_up: bool) -> tuple[int, float]:
+    """A dataset size and fraction whose n * fraction is not whole: its fractional part is
+    above one half (``rounds_up``: rounding differs from truncating, which random_split with
+    fractions does for the last part) or below it (rounding differs from ceil)."""
+    fraction = draw.choice([0.2, 0.25, 0.3, 0.4])
+    low, high = (0.55, 0.95) if rounds_up else (0.05, 0.45)
+    sizes = [n for n in range(9, 30) if low < (n * fraction) % 1 < high]
+    return draw.choice(sizes), fraction
+
+
+SPLIT_ADVICE = {
+    "the sizes of (train_part, val_part)": "Return (train_part, val_part) with "
+                                           "round(n * val_fraction) samples in val_part: "
+                                           "random_split with fractions rounds its own way "
+                                           "(down, the remainder to the first part), so "
+                                           "pass the two sizes.",
+    "every sample is in exactly one part": "Split a permutation of the indices: no sample "
+                                           "may be lost or used twice.",
+    "the same seed gives the same split": "Pass generator=torch.Generator().manual_seed("
+                                          "seed) so the split depends on the seed only.",
+    "another seed gives another split": "The split must depend on the seed.",
+    "split_dataset leaves the global generator alone": "Do not call torch.manual_seed: give "
+                                                       "random_split its own generator.",
+}
+
+
 @check(points=2, concept="a reproducible train/validation split", hints=[
     "Split twice with the same seed, after other code used the random numbers.",
     "random_split shuffles the indices with the global generator unless you pass "
     "generator=...; the validation part holds round(n * val_fraction) samples, and no sample "
     "may land in both parts.",
     "random_split(dataset, [n - n_val, n_val], generator=torch.Generator().manual_seed(seed))",
-], docs=[
-    f"{DOCS}/data.html#torch.utils.data.random_split",
-    f"{DOCS}/generated/torch.Generator.html",
-])
+], docs=MANUAL + "data.html#torch.utils.data.random_split")
 def split_reproducible(learner, ref, draw):
-    fraction = draw.choice([0.2, 0.25, 0.5])
-    n = round(draw.integer(3, 6) / fraction)
-    seed = draw.seed_value()
-    expect_findings(learner.run(probe_split, n, fraction, seed),
-                    ref.run(probe_split, n, fraction, seed),
-                    context=f" ({n} samples, val_fraction={fraction})", advice={
-        "the sizes of (train_part, val_part)": "Return (train_part, val_part) with "
-                                               "round(n * val_fraction) samples in val_part.",
-        "every sample is in exactly one part": "Split a permutation of the indices: no sample "
-                                               "may be lost or used twice.",
-        "the same seed gives the same split": "Pass generator=torch.Generator().manual_seed("
-                                              "seed) so the split depends on the seed only.",
-        "another seed gives another split": "The split must depend on the seed.",
-        "split_dataset leaves the global generator alone": "Do not call torch.manual_seed: "
-                                                           "give random_split its own "
-                                                           "generator.",
-    })
+    for rounds_up in (True, False):
+        n, fraction = split_sizes(draw, rounds_up)
+        seed = draw.seed_value()
+        expect_findings(learner.run(probe_split, n, fraction, seed),
+                        ref.run(probe_split, n, fraction, seed),
+                        context=f" ({n} samples, val_fraction={fraction})", advice=SPLIT_ADVICE)
 

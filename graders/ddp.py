@@ -40,7 +40,9 @@ from torchdojo.checks import (
     shared,
 )
 
-DOCS = "https://docs.pytorch.org/docs/stable"
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
+TUTORIALS = "https://docs.pytorch.org/tutorials/"
 
 WORLD = 2
 TOL = {"rtol": 1e-4, "atol": 1e-5}  # float32 sums in another order, nothing more
@@ -562,7 +564,7 @@ def checkpoint_job(learner, plan):
     "ranks there are, and a timeout so that a stuck collective fails instead of hanging.",
     "dist.init_process_group(backend, init_method=init_method, rank=rank, "
     "world_size=world_size, timeout=timeout)",
-], docs=f"{DOCS}/distributed.html#torch.distributed.init_process_group")
+], docs=MANUAL + "distributed.html#torch.distributed.init_process_group")
 def setup_joins_the_group(learner, group_job):
     states = rank_records(group_job, "setup", learner, "setup")
     for rank, state in enumerate(states):
@@ -591,7 +593,7 @@ def setup_joins_the_group(learner, group_job):
     "destroy_process_group() frees the group's connections; afterwards dist.is_initialized() "
     "is False and the process may join a new group.",
     "dist.destroy_process_group()",
-], docs=f"{DOCS}/distributed.html#torch.distributed.destroy_process_group")
+], docs=MANUAL + "distributed.html#torch.distributed.destroy_process_group")
 def cleanup_leaves_the_group(learner, group_job):
     for rank, state in enumerate(rank_records(group_job, "cleanup", learner, "cleanup")):
         expect_true(state.get("initialized") is False,
@@ -606,7 +608,7 @@ def cleanup_leaves_the_group(learner, group_job):
     "do not pass shuffle= to the DataLoader as well.",
     "DataLoader(dataset, batch_size=..., sampler=DistributedSampler(dataset, "
     "num_replicas=world_size, rank=rank, shuffle=True, seed=seed))",
-], docs=f"{DOCS}/data.html#torch.utils.data.distributed.DistributedSampler")
+], docs=MANUAL + "data.html#torch.utils.data.distributed.DistributedSampler")
 def sampler_gives_each_rank_its_shard(learner, loader_job, plan):
     batches = loader_batches(loader_job, learner)
     seen = [[i for batch in b for i in batch] for b in batches]
@@ -633,10 +635,7 @@ def sampler_gives_each_rank_its_shard(learner, loader_job, plan):
     "Each rank takes global_batch_size // world_size samples per step, so the ranks together "
     "take one global batch; giving each rank the global size doubles the effective batch.",
     "DataLoader(dataset, batch_size=global_batch_size // dist.get_world_size(), sampler=...)",
-], docs=[
-    f"{DOCS}/data.html#torch.utils.data.distributed.DistributedSampler",
-    f"{DOCS}/notes/ddp.html",
-])
+], docs=MANUAL + "data.html#torch.utils.data.distributed.DistributedSampler")
 def batch_size_is_per_rank(learner, loader_job, plan):
     batches = loader_batches(loader_job, learner)
     size = plan.batch_size // WORLD
@@ -656,10 +655,7 @@ def batch_size_is_per_rank(learner, loader_job, plan):
     "all-reduces gradients during backward(). A bare model, or a CPU model with device_ids, "
     "does not.",
     "return DDP(model)  (on a GPU: DDP(model.to(device), device_ids=[device.index]))",
-], docs=[
-    f"{DOCS}/generated/torch.nn.parallel.DistributedDataParallel.html",
-    f"{DOCS}/notes/ddp.html",
-])
+], docs=PAGES + "torch.nn.parallel.DistributedDataParallel.html")
 def wrap_averages_gradients(learner, plan):
     xs, ys = halves(plan)
     ranks = learner.run(probe_wrap, [plan.state, plan.other], xs, ys, ["cpu"] * WORLD)
@@ -692,7 +688,7 @@ def check_wrap(ranks, learner, plan) -> None:
     "differ. Gloo has no AVG.",
     "t = torch.tensor([total, count], dtype=torch.float64); dist.all_reduce(t); "
     "return (t[0] / t[1]).item()",
-], docs=f"{DOCS}/distributed.html#torch.distributed.all_reduce")
+], docs=MANUAL + "distributed.html#torch.distributed.all_reduce")
 def global_mean_all_reduces(learner, plan):
     ranks = learner.run(probe_metric, list(plan.totals), list(plan.counts))
     found = rank_records(ranks, "global_mean", learner, "global_mean")
@@ -711,7 +707,7 @@ def global_mean_all_reduces(learner, plan):
     "DistributedSampler shuffles from seed + epoch, and it only learns the epoch from "
     "set_epoch(); without it every epoch repeats the first one's order.",
     "loader.sampler.set_epoch(epoch) at the start of every epoch",
-], docs=f"{DOCS}/data.html#torch.utils.data.distributed.DistributedSampler")
+], docs=MANUAL + "data.html#torch.utils.data.distributed.DistributedSampler")
 def each_epoch_reshuffles(learner, train_job, plan, shuffled):
     found = rank_records(train_job, "train", learner, "train")
     per_rank([rec.get("orders") for rec in found], "sample orders")
@@ -737,10 +733,7 @@ def each_epoch_reshuffles(learner, train_job, plan, shuffled):
     "Only a forward through the DDP wrapper itself synchronises gradients in backward(); "
     "model.module(x) trains each rank alone, and the copies drift apart.",
     "loss = F.mse_loss(model(x), y); loss.backward(); optimizer.step()",
-], docs=[
-    f"{DOCS}/notes/ddp.html",
-    f"{DOCS}/generated/torch.nn.parallel.DistributedDataParallel.html",
-])
+], docs=MANUAL + "notes/ddp.html")
 def training_matches_one_process(learner, train_job, plan, shuffled):
     found = rank_records(train_job, "train", learner, "train")
     _, want = replayed(found, plan, shuffled)
@@ -757,7 +750,7 @@ def training_matches_one_process(learner, train_job, plan, shuffled):
     "Sum loss.item() * len(x) and the sample count over the epoch on every rank, combine them "
     "with an all_reduce (global_mean) on every rank, then log on rank 0.",
     "mean = global_mean(total, count); if dist.get_rank() == 0: log(epoch, mean)",
-], docs=f"{DOCS}/distributed.html#torch.distributed.all_reduce")
+], docs=MANUAL + "distributed.html#torch.distributed.all_reduce")
 def rank0_logs_the_global_loss(learner, train_job, plan, shuffled):
     found = rank_records(train_job, "train", learner, "train")
     passes, trained = replayed(found, plan, shuffled)
@@ -779,7 +772,7 @@ def rank0_logs_the_global_loss(learner, train_job, plan, shuffled):
     "Count the log lines: one per epoch, not one per epoch per rank.",
     "Every rank computes the same global value; only rank 0 should report it.",
     "if dist.get_rank() == 0: log(epoch, mean)",
-], docs=f"{DOCS}/distributed.html#torch.distributed.get_rank")
+], docs=MANUAL + "distributed.html#torch.distributed.get_rank")
 def only_rank0_logs(learner, train_job, plan):
     found = rank_records(train_job, "train", learner, "train")
     per_rank([rec.get("logged") for rec in found], "log calls")
@@ -796,10 +789,7 @@ def only_rank0_logs(learner, train_job, plan):
     "Check the rank before saving, so rank 1 does not write (or overwrite) the file. A "
     "barrier after saving is fine, but every rank must reach it.",
     "if dist.get_rank() == 0: torch.save(model.module.state_dict(), path)",
-], docs=[
-    f"{DOCS}/distributed.html#torch.distributed.get_rank",
-    f"{DOCS}/distributed.html#torch.distributed.barrier",
-])
+], docs=TUTORIALS + "intermediate/ddp_tutorial.html")
 def only_rank0_saves(learner, checkpoint_job):
     rank_records(checkpoint_job, "checkpoint", learner, "save_checkpoint")
     written = job_part(checkpoint_job, "written")
@@ -814,10 +804,7 @@ def only_rank0_saves(learner, checkpoint_job):
     "The DDP wrapper keeps the model under .module, so its own state dict prefixes every key "
     "with 'module.'. Save the inner model's state dict.",
     "torch.save(model.module.state_dict(), path)",
-], docs=[
-    f"{DOCS}/generated/torch.nn.parallel.DistributedDataParallel.html",
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.state_dict",
-])
+], docs=PAGES + "torch.nn.parallel.DistributedDataParallel.html")
 def checkpoint_holds_module_state(learner, checkpoint_job, plan):
     rank_records(checkpoint_job, "checkpoint", learner, "save_checkpoint")
     saved = job_part(checkpoint_job, "saved")
@@ -845,10 +832,7 @@ def checkpoint_holds_module_state(learner, checkpoint_job, plan):
     "MASTER_ADDR and MASTER_PORT), do not spawn processes yourself, and destroy the group at "
     "the end.",
     "setup(int(os.environ['RANK']), int(os.environ['WORLD_SIZE']), 'env://', timeout)",
-], docs=[
-    f"{DOCS}/elastic/run.html",
-    f"{DOCS}/distributed.html#environment-variable-initialization",
-])
+], docs=MANUAL + "elastic/run.html")
 def runs_under_torchrun(learner, ref, plan):
     config = plan.config
     job = learner.run(probe_torchrun, config)
@@ -882,7 +866,7 @@ def runs_under_torchrun(learner, ref, plan):
     "Move the model to `device` before wrapping and pass device_ids=[device.index]; the "
     "wrapper then averages gradients as on the CPU.",
     "DDP(model.to(device), device_ids=[device.index])",
-], docs=f"{DOCS}/generated/torch.nn.parallel.DistributedDataParallel.html")
+], docs=PAGES + "torch.nn.parallel.DistributedDataParallel.html")
 def cuda_wrap_averages_gradients(learner, plan):
     xs, ys = halves(plan)
     ranks = learner.run(probe_wrap, [plan.state, plan.other], xs, ys, ["cuda:0"] * WORLD)
@@ -894,7 +878,7 @@ def cuda_wrap_averages_gradients(learner, plan):
     "Pass the backend you are given to init_process_group, and wrap the model on the rank's "
     "own GPU (device_ids=[device.index]).",
     "dist.init_process_group(backend, ...); DDP(model.to(device), device_ids=[device.index])",
-], docs=f"{DOCS}/distributed.html#backends")
+], docs=MANUAL + "distributed.html#backends")
 def nccl_on_two_gpus(learner, plan):
     if torch.cuda.device_count() < WORLD:
         pytest.skip(f"needs {WORLD} CUDA GPUs, this machine has {torch.cuda.device_count()}")

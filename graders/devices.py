@@ -9,9 +9,10 @@ the CPU and devices, shapes and dtypes on both. The GPU tier repeats the checks 
 
 import torch
 
-from torchdojo.checks import both, check, expect, mlp, probe
+from torchdojo.checks import both, check, expect, expect_true, mlp, probe, probe_helper
 
-DOCS = "https://docs.pytorch.org/docs/stable"
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
 
 DEVICES = ("cpu", "meta")  # devices every machine has; "cuda" is the GPU tier
 
@@ -47,6 +48,60 @@ def draw_batches(draw, features, classes, count):
 
 
 # ----------------------------------------------------------------------------- probes
+
+
+@probe_helper
+def on_one_device(call):
+    """Run ``call()`` and return its result and the first operation whose tensors sat on two
+    devices (``None``: none did).
+
+    PyTorch refuses most such operations, but not all: on ``meta`` an in-place op such as
+    ``scores.masked_fill_(cpu_mask, ...)`` runs, where on a GPU it raises. A dispatch mode sees
+    every operand of every operation, so a device check does not depend on which op the learner
+    chose. A 0-d CPU tensor is a scalar that any device accepts, and copies move between
+    devices by design.
+    """
+    import torch
+    from torch.utils._python_dispatch import TorchDispatchMode
+    from torch.utils._pytree import tree_leaves
+
+    moves = {"copy_", "_copy_from", "_copy_from_and_resize", "_to_copy", "to"}
+    found = []
+
+    class Watch(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            name = func.overloadpacket.__name__
+            if not found and name not in moves:
+                devices = {str(t.device) for t in tree_leaves((args, kwargs))
+                           if isinstance(t, torch.Tensor)
+                           and not (t.dim() == 0 and t.device.type == "cpu")}
+                if len(devices) > 1:
+                    found.append(f"{name} got tensors on {' and '.join(sorted(devices))}")
+            return func(*args, **kwargs)
+
+    with Watch():
+        result = call()
+    return result, (found[0] if found else None)
+
+
+@probe(uses=[on_one_device])
+def probe_one_device(m, name, *args):
+    """Call ``m.name(*args)`` watching every operation's devices (``on_one_device``)."""
+    return on_one_device(lambda: getattr(m, name)(*args))
+
+
+ARGUMENTS = {"causal_scores": ("q", "k"), "weighted_loss": ("logits", "labels", "class_weights")}
+
+
+def expect_on_one_device(learner, ref, name: str, *args, advice: dict) -> None:
+    """``name(*args)`` against the reference, then every operation it ran on one device."""
+    label = f"{name}({', '.join(ARGUMENTS[name])})"
+    got, crossed = learner.run(probe_one_device, name, *args, label=label)
+    want, _ = ref.run(probe_one_device, name, *args, label=label)
+    expect(got, want, advice=advice)
+    expect_true(crossed is None, f"ran an operation across devices: {crossed}.",
+                advice=advice["device"], prop="device")
 
 
 def probe_choose_device(m, cuda, mps):
@@ -148,10 +203,7 @@ MACHINES = [(False, False, "no GPU"), (False, True, "Apple's MPS only"),
     "torch.backends.mps.is_available(), and fall back to the CPU.",
     'torch.device("cuda" if torch.cuda.is_available() else "mps" if '
     'torch.backends.mps.is_available() else "cpu")',
-], docs=[
-    f"{DOCS}/generated/torch.cuda.is_available.html",
-    f"{DOCS}/tensor_attributes.html#torch.device",
-])
+], docs=MANUAL + "notes/cuda.html#device-agnostic-code")
 def chooses_best_device(learner, ref, draw):
     for cuda, mps, machine in MACHINES:
         label = f"choose_device() on a machine with {machine}"
@@ -167,7 +219,7 @@ def chooses_best_device(learner, ref, draw):
     "torch.device('cpu') == torch.device('cpu:0') is False, and tensors on a GPU always "
     "carry an index ('cuda:0'), so == on devices misleads. Compare .type.",
     "return tensor.device.type == torch.device(device).type",
-], docs=f"{DOCS}/tensor_attributes.html#torch.device")
+], docs=MANUAL + "tensor_attributes.html#torch-device")
 def compares_device_types(learner, ref, draw):
     x = draw.tensor(*draw.shape(2))
     cases = [(x, "cpu"), (x, "cpu:0"), (x, torch.device("cpu", 0)), (x, "meta"),
@@ -199,7 +251,7 @@ def moves_batch_on(learner, ref, draw, device):
     "tensor.to(device) returns a moved copy (module.to moves in place, tensor.to does not), "
     "so keep the result; the labels must move too, or the loss mixes devices.",
     "{k: v.to(device) for k, v in batch.items()}  or  type(batch)(t.to(device) for t in batch)",
-], docs=f"{DOCS}/generated/torch.Tensor.to.html")
+], docs=PAGES + "torch.Tensor.to.html")
 def moves_whole_batch(learner, ref, draw):
     for device in DEVICES:
         moves_batch_on(learner, ref, draw, device)
@@ -230,7 +282,7 @@ def training_on(learner, ref, draw, device, mode, rtol=None, atol=None):
     "model.parameters(); before or after the move both work.",
     "model = model.to(device); optimizer = torch.optim.SGD(model.parameters(), lr=lr, "
     "momentum=0.9)",
-], docs=f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.to")
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.to")
 def moves_model(learner, ref, draw):
     for device in DEVICES:
         training_on(learner, ref, draw, device, "prepare")
@@ -253,10 +305,13 @@ def standardize_on(learner, ref, draw, device):
     "A tensor stored as a plain attribute (self.mean = mean) stays on the CPU after "
     "module.to(device); a buffer moves with the module.",
     'self.register_buffer("mean", mean)',
-], docs=[
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.register_buffer",
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.to",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.register_buffer", errors={
+    # The module moved and a tensor of its own stayed behind: a buffer lesson, not a data one.
+    "tensors on the same device": "mean or std stayed on the CPU when the module moved: "
+                                  "register them with self.register_buffer(...); buffers "
+                                  "move with module.to(device), plain tensor attributes do "
+                                  "not.",
+})
 def buffers_move_with_module(learner, ref, draw):
     for device in DEVICES:
         standardize_on(learner, ref, draw, device)
@@ -267,10 +322,7 @@ def buffers_move_with_module(learner, ref, draw):
     "Buffers (register_buffer) are saved and loaded with the state_dict but never trained; "
     "plain attributes are not saved at all.",
     'self.register_buffer("mean", mean); self.register_buffer("std", std)',
-], docs=[
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.register_buffer",
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.state_dict",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.register_buffer")
 def buffers_saved_in_state_dict(learner, ref, draw):
     features = draw.integer(3, 6)
     mean, std = draw.tensor(features), draw.tensor(features).abs() + 0.5
@@ -286,9 +338,10 @@ def buffers_saved_in_state_dict(learner, ref, draw):
 def causal_on(learner, ref, draw, device):
     batch, steps, dim = draw.integer(1, 3), draw.integer(2, 5), draw.integer(2, 4)
     q, k = on((draw.tensor(batch, steps, dim), draw.tensor(batch, steps, dim)), device)
-    expect(learner.causal_scores(q, k), ref.causal_scores(q, k), advice={
+    expect_on_one_device(learner, ref, "causal_scores", q, k, advice={
         "device": "Create the mask on the inputs' device: torch.ones(T, T, dtype=torch.bool, "
-                  "device=q.device).",
+                  "device=q.device). Every tensor an operation uses must be on one device, "
+                  "in-place ones (masked_fill_) too.",
         "values": "Scale by 1/sqrt(D) and set only the entries above the diagonal "
                   "(key after query) to -inf.",
     })
@@ -300,7 +353,7 @@ def causal_on(learner, ref, draw, device):
     "derive it from q (ones_like, q.new_ones).",
     "mask = torch.ones(T, T, dtype=torch.bool, device=q.device).triu(1); "
     "scores.masked_fill(mask, float('-inf'))",
-], docs=[f"{DOCS}/tensor_attributes.html#torch.device", f"{DOCS}/generated/torch.zeros_like.html"])
+], docs=MANUAL + "notes/cuda.html#device-agnostic-code")
 def mask_on_input_device(learner, ref, draw):
     for device in DEVICES:
         causal_on(learner, ref, draw, device)
@@ -312,12 +365,11 @@ def weighted_on(learner, ref, draw, device, dtypes):
         logits = on(draw.tensor(n, classes, dtype=dtype), device)
         labels = on(draw.integers(n, lo=0, hi=classes - 1), device)
         weights = [draw.number(0.2, 3.0) for _ in range(classes)]
-        expect(learner.weighted_loss(logits, labels, weights),
-               ref.weighted_loss(logits, labels, weights), advice={
-                   "device": "Build the weight tensor on the logits' device.",
-                   "dtype": "Build the weight tensor with the logits' dtype too: "
-                            "logits.new_tensor(class_weights) does both.",
-               })
+        expect_on_one_device(learner, ref, "weighted_loss", logits, labels, weights, advice={
+            "device": "Build the weight tensor on the logits' device.",
+            "dtype": "Build the weight tensor with the logits' dtype too: "
+                     "logits.new_tensor(class_weights) does both.",
+        })
 
 
 @check(points=2, concept="tensors created inside a loss", hints=[
@@ -326,7 +378,7 @@ def weighted_on(learner, ref, draw, device, dtypes):
     "weight on the logits' device and of the logits' dtype.",
     "weight = logits.new_tensor(class_weights)  (or torch.tensor(..., device=logits.device, "
     "dtype=logits.dtype))",
-], docs=[f"{DOCS}/tensor_attributes.html#torch.device", f"{DOCS}/generated/torch.Tensor.to.html"])
+], docs=PAGES + "torch.Tensor.new_tensor.html")
 def loss_weights_on_device(learner, ref, draw):
     for device in DEVICES:
         dtypes = (torch.float32, torch.float64) if device == "cpu" else (torch.float32,)
@@ -339,7 +391,7 @@ def loss_weights_on_device(learner, ref, draw):
     "tensor.to is not in place), and return a tensor rather than loss.item(), which copies "
     "to the host.",
     "inputs, labels = inputs.to(device), labels.to(device); ...; return loss.detach()",
-], docs=f"{DOCS}/notes/cuda.html#device-agnostic-code")
+], docs=MANUAL + "notes/cuda.html#device-agnostic-code")
 def train_step_runs_on_device(learner, ref, draw):
     for device in DEVICES:
         training_on(learner, ref, draw, device, "step")
@@ -361,7 +413,7 @@ def checkpoint_on(learner, ref, draw, device):
     "torch.load restores tensors onto the device they were saved on, so a GPU checkpoint "
     "fails on a machine without one; map_location chooses the device instead.",
     "return torch.load(path, map_location=device)",
-], docs=f"{DOCS}/generated/torch.load.html")
+], docs=PAGES + "torch.load.html")
 def loads_gpu_checkpoint(learner, ref, draw):
     for device in DEVICES:
         checkpoint_on(learner, ref, draw, device)
@@ -375,7 +427,7 @@ def loads_gpu_checkpoint(learner, ref, draw):
     "Use .to(device) for batches and models, device.type for comparisons and map_location "
     "for checkpoints; never .cuda().",
     "x = x.to(device); model.to(device); torch.load(path, map_location=device)",
-], docs=[f"{DOCS}/notes/cuda.html", f"{DOCS}/generated/torch.Tensor.to.html"])
+], docs=MANUAL + "notes/cuda.html")
 def cuda_moves(learner, ref, draw):
     x = draw.tensor(*draw.shape(2)).to("cuda")
     for device in ("cuda", "cuda:0", "cpu"):
@@ -391,7 +443,7 @@ def cuda_moves(learner, ref, draw):
     "Create tensors with device=x.device (or *_like, new_*) and register constants as "
     "buffers so module.to('cuda') moves them.",
     'torch.ones(T, T, device=q.device); logits.new_tensor(w); self.register_buffer("mean", m)',
-], docs=[f"{DOCS}/notes/cuda.html", f"{DOCS}/tensor_attributes.html#torch.device"])
+], docs=MANUAL + "notes/cuda.html")
 def cuda_created_tensors(learner, ref, draw):
     standardize_on(learner, ref, draw, "cuda")
     causal_on(learner, ref, draw, "cuda")

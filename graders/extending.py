@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import torch
 
-from torchdojo.checks import as_data, check, expect
+from torchdojo.checks import Lesson, as_data, check, expect
 
 DOCS = "https://docs.pytorch.org/docs/stable/"
 EXTENDING = DOCS + "notes/extending.html"
@@ -198,8 +198,9 @@ def function_saved_tensors(learner, ref, draw):
             want["backward"] = REFUSED
         expect(got, as_data(want), name=label, advice={
             "['output']": "forward must return softplus(beta * w * x) / beta.",
-            "['backward before the change']": "backward's gradients are wrong even before any "
-                                              "change: see function_gradcheck.",
+            "['backward before the change']": Lesson(
+                "backward's gradients pass gradcheck", "backward's gradients are wrong even "
+                "before any change: apply the chain rule (see function_gradcheck)."),
             "['backward']": f"After {which} was changed in place, backward returned gradients "
                             f"computed from the new values, silently wrong. Save tensors with "
                             f"ctx.save_for_backward (autograd then refuses), not as ctx "
@@ -463,8 +464,9 @@ def grad_hook_removable(learner, ref, draw):
                       label=f"clip_gradient(param, {limit}), backward, handle.remove(), "
                             "backward")
     expect(got, as_data(clip_expected(coefficients, limit)), advice={
-        "['param.grad after backward']": "The gradient must be clipped while the hook is "
-                                         "registered.",
+        "['param.grad after backward']": Lesson(
+            "a tensor hook changes the gradient", "The gradient must be clipped while the hook "
+            "is registered: the hook returns grad.clamp(-limit, limit)."),
         "['returned a handle with remove()']": "Return the handle param.register_hook(...) "
                                                "gives: the caller removes the hook with it.",
         "['param.grad after handle.remove()']": "After handle.remove() the gradient must no "

@@ -9,11 +9,12 @@ another shape follows.
 
 import torch
 
-from torchdojo.checks import as_data, both, check, expect, expect_inputs_kept
+from torchdojo.checks import Lesson, as_data, both, check, expect, expect_inputs_kept
 
 DOCS = "https://docs.pytorch.org/docs/stable"
-UNCHANGED = ("Your function changed a tensor it was given: compute a new tensor instead of "
-             "writing into the input (no x -= ..., no methods ending in _ on it).")
+UNCHANGED = Lesson("never mutate the caller's input", "Your function changed a tensor it was "
+                   "given: compute a new tensor instead of writing into the input (no x -= ..., "
+                   "no methods ending in _ on it).")
 
 
 def distinct_lengths(draw, rows: int, steps: int) -> torch.Tensor:

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from torchdojo.checks import Mismatch, TensorData, as_data, check, expect, expect_true
+from torchdojo.checks import Lesson, Mismatch, TensorData, as_data, check, expect, expect_true
 
 DOCS = "https://docs.pytorch.org/docs/stable/"
 # Hand-written normalisation differs from PyTorch's kernels by float rounding only.
@@ -455,13 +455,15 @@ def init_reply(learner, name: str, sizes: list[int], seed: int) -> list[TensorDa
             zip(weights, layers, strict=True)]
 
 
-def std_report(std: float, target: float, fan_in: int, fan_out: int, formula: str) -> str:
+def std_report(std: float, target: float, fan_in: int, fan_out: int,
+               formula: str) -> str | Lesson:
     """Which fan the learner's spread matches, so the advice follows the mistake."""
     if abs(std / target - math.sqrt(fan_in / fan_out)) < 0.15:
         return "That is the spread for fan_out: nn.Linear stores its weight as (out_features, " \
                "in_features), so fan_in is weight.shape[1] (mode='fan_in')."
     if std == 0:
-        return "Every weight is the same: draw them at random."
+        return Lesson("random initialisation breaks symmetry", "Every weight is the same: "
+                      "units that start alike stay alike. Draw them at random.")
     return f"Use {formula}."
 
 
@@ -605,7 +607,14 @@ def convnet_state(draw, size: tuple[int, ...]) -> dict[str, torch.Tensor]:
     "with start_dim=1 so the batch dimension stays.",
     "flat = self.features(torch.zeros(1, in_channels, height, width)).numel(); "
     "... torch.flatten(self.features(x), start_dim=1)",
-], docs=[DOCS + "generated/torch.nn.Flatten.html", DOCS + "generated/torch.nn.LazyLinear.html"])
+], docs=[DOCS + "generated/torch.nn.Flatten.html", DOCS + "generated/torch.nn.LazyLinear.html"],
+   errors={
+    # The classifier's matmul is where a wrong flatten size shows; the lesson is the flatten.
+    "matrix multiplication shapes": "The classifier got another number of features than it "
+                                    "was built for: derive in_features from the input size "
+                                    "(height, width, or a zero batch, or nn.LazyLinear), and "
+                                    "flatten with start_dim=1 so the batch axis stays.",
+})
 def flatten_size_from_input(learner, ref, draw):
     odd = (draw.integer(3, 4), draw.choice([9, 11, 13]), draw.choice([14, 15, 17]),
            draw.integer(2, 5))
@@ -783,8 +792,13 @@ def weight_decay_shrinkage(learner, ref, draw):
                             f"{weight_decay})")
     want = as_data(sgd_weight_decay(state, x, y, lr, weight_decay, steps))
     expect(part(got, "penalty"), want["penalty"], name=f"l2_penalty(model, {weight_decay})",
-           rtol=1e-5, atol=1e-6, advice="The penalty is (weight_decay / 2) times the sum of the "
-           "squares of every parameter, a 0-d tensor that stays in the autograd graph.")
+           rtol=1e-5, atol=1e-6, advice={
+               "values": "The penalty is (weight_decay / 2) times the sum of the squares of "
+                         "every parameter, a 0-d tensor that stays in the autograd graph.",
+               "requires_grad": "The penalty is a tensor that stays in the autograd graph, or "
+                                "its gradient shrinks nothing: compute it from the parameters "
+                                "themselves (p.pow(2).sum()), not from p.data or p.detach().",
+           })
     expect(part(got, "parameters after training"), want["parameters after training"],
            name=f"the parameters after {steps} SGD steps on mse_loss + l2_penalty, against "
                 "SGD(weight_decay)", rtol=1e-5, atol=1e-6,

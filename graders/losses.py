@@ -9,22 +9,24 @@ Logits require grad, as a model's do, so a loss that left the autograd graph fai
 
 import torch
 
-from torchdojo.checks import TensorData, as_data, both, check, expect
+from torchdojo.checks import Lesson, TensorData, as_data, both, check, expect
 
 DOCS = "https://docs.pytorch.org/docs/stable/generated"
 CROSS_ENTROPY = f"{DOCS}/torch.nn.functional.cross_entropy.html"
 ORACLE = {"rtol": 1e-5, "atol": 1e-5}  # float32 results against float64 recomputations
 
+IN_GRAPH = "a loss is a tensor in the autograd graph"  # what losing the graph teaches
 KEPT = {
-    "type": "Return the loss tensor itself, not loss.item() or a list: training calls "
-            "backward() on it.",
-    "requires_grad": "The loss no longer depends on the logits in the autograd graph: no "
-                     ".detach(), .item(), NumPy or torch.tensor(...) on the way.",
+    "type": Lesson(IN_GRAPH, "Return the loss tensor itself, not loss.item() or a list: "
+                             "training calls backward() on it."),
+    "requires_grad": Lesson(IN_GRAPH, "The loss no longer depends on the logits in the "
+                                      "autograd graph: no .detach(), .item(), NumPy or "
+                                      "torch.tensor(...) on the way."),
     "shape": "A mean loss is one number, a 0-d tensor.",
 }
 
 
-def advice(**lessons: str) -> dict[str, str]:
+def advice(**lessons: str) -> dict:
     """The lessons every loss shares, with this check's own on top."""
     return {**KEPT, **lessons}
 
@@ -75,7 +77,7 @@ def binary_cross_entropy64(logits: torch.Tensor, targets: torch.Tensor,
     return (p * y * softplus64(-x) + (1 - y) * softplus64(x)).mean()
 
 
-def expect_loss(learner, ref, name: str, *args, lesson: dict[str, str],
+def expect_loss(learner, ref, name: str, *args, lesson: dict,
                 oracle: torch.Tensor | float) -> None:
     """The learner's loss against the reference's, then its numbers against the oracle."""
     got, want = both(learner, ref, name, *args)

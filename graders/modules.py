@@ -10,7 +10,8 @@ import torch
 
 from torchdojo.checks import as_data, check, expect, mlp, probe
 
-DOCS = "https://docs.pytorch.org/docs/stable"
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
 
 INTRO_PARAMETERS = 50 * 30 + 30 + 30 * 20 + 20 + 20 * 3 + 3  # 2213
 
@@ -38,10 +39,17 @@ def classifier_state(draw, d: int, h: int, c: int, big: bool = False) -> dict:
 
 
 def probe_mlp_structure(m, num_inputs, num_outputs):
-    model = m.MLP(num_inputs, num_outputs)
+    import torch
+
+    with torch.random.fork_rng():  # the same weights on both sides, global state kept
+        torch.manual_seed(0)
+        model = m.MLP(num_inputs, num_outputs)
+    inputs = torch.randn(2, 8, num_inputs, generator=torch.Generator().manual_seed(1)) * 3
     return {
         "state_dict": {k: tuple(v.shape) for k, v in model.state_dict().items()},
         "trainable": sum(p.numel() for p in model.parameters() if p.requires_grad),
+        # The right layers with a forward that ignores them are not a working module.
+        "forward uses its input": not torch.equal(model(inputs[0]), model(inputs[1])),
     }
 
 
@@ -91,9 +99,15 @@ def probe_buffers_move(m, mean, std, x, run):
 
 
 def probe_stack_structure(m, width, depth):
-    model = m.Stack(width, depth)
+    import torch
+
+    with torch.random.fork_rng():  # the same weights on both sides, global state kept
+        torch.manual_seed(0)
+        model = m.Stack(width, depth)
+    inputs = torch.randn(2, 8, width, generator=torch.Generator().manual_seed(1)) * 3
     return {"parameters": sum(p.numel() for p in model.parameters()),
-            "state_dict": {k: tuple(v.shape) for k, v in model.state_dict().items()}}
+            "state_dict": {k: tuple(v.shape) for k, v in model.state_dict().items()},
+            "forward uses its input": not torch.equal(model(inputs[0]), model(inputs[1]))}
 
 
 def probe_stack_forward(m, width, depth, state, x):
@@ -127,8 +141,13 @@ def probe_predict(m, name, state, x, view):
     out = getattr(m, name)(model, x)
     if not isinstance(out, torch.Tensor):
         return out
-    # Each check looks at one side: the values, or whether a graph was recorded.
-    return out.detach() if view == "values" else {"requires_grad": out.requires_grad}
+    # Each check looks at one side: the values, or whether a graph was recorded (of a result
+    # that depends on the input: a constant records no graph either).
+    if view == "values":
+        return out.detach()
+    other = getattr(m, name)(model, x * 2 + 1)
+    return {"requires_grad": out.requires_grad,
+            "depends on x": not (isinstance(other, torch.Tensor) and torch.equal(out, other))}
 
 
 # ----------------------------------------------------------------------------- checks
@@ -140,13 +159,15 @@ def probe_predict(m, name, state, x, view):
     "parameters() and state_dict(). The introduction's MLP(50, 3) has 2213 of them.",
     "self.layers = nn.Sequential(nn.Linear(num_inputs, 30), nn.ReLU(), nn.Linear(30, 20), "
     "nn.ReLU(), nn.Linear(20, num_outputs))",
-], docs=[f"{DOCS}/generated/torch.nn.Module.html", f"{DOCS}/generated/torch.nn.Sequential.html"])
+], docs=PAGES + "torch.nn.Sequential.html")
 def mlp_structure(learner, ref, draw):
     intro = learner.run(probe_mlp_structure, 50, 3)
     expect(intro, ref.run(probe_mlp_structure, 50, 3), name="MLP(50, 3)", advice={
         "length": "The state_dict keys follow the attribute names: store the nn.Sequential as "
                   "self.layers, with the Linear layers at positions 0, 2 and 4.",
         "['trainable']": "Check the layer sizes: 50 -> 30 -> 20 -> 3, each Linear with a bias.",
+        "['forward uses its input']": "forward(x) must return what the layers compute from x: "
+                                      "return self.layers(x).",
     })
     expect(intro["trainable"], as_data(INTRO_PARAMETERS), name="MLP(50, 3)'s trainable count")
     sizes = (draw.integer(2, 40), draw.integer(2, 9))
@@ -160,10 +181,7 @@ def mlp_structure(learner, ref, draw):
     "Return the last Linear layer's output as it is: losses like CrossEntropyLoss apply "
     "log-softmax themselves, and softmax belongs to the code that wants probabilities.",
     "def forward(self, x): return self.layers(x)",
-], docs=[
-    f"{DOCS}/generated/torch.nn.Linear.html",
-    f"{DOCS}/generated/torch.nn.CrossEntropyLoss.html",
-])
+], docs=PAGES + "torch.nn.Module.html")
 def mlp_forward_logits(learner, ref, draw):
     num_inputs, num_outputs = draw.integer(2, 12), draw.integer(2, 6)
     state = mlp_state(draw, num_inputs, num_outputs)
@@ -193,10 +211,7 @@ def three_sizes(draw) -> tuple[int, int, int]:
     "Each parameter tensor contributes all of its elements.",
     "nn.Linear(i, o) has a weight of shape (o, i) and a bias of shape (o,): i*o + o values.",
     "sum(p.numel() for p in model.parameters() if p.requires_grad)",
-], docs=[
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.parameters",
-    f"{DOCS}/generated/torch.Tensor.numel.html",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.parameters")
 def count_all_parameters(learner, ref, draw):
     for sizes in ((50, 30, 3), three_sizes(draw)):
         expect_count(learner, ref, "plain", sizes, "Linear-ReLU-Linear",
@@ -208,10 +223,7 @@ def count_all_parameters(learner, ref, draw):
     "A frozen parameter is still a parameter, but no optimizer updates it.",
     "model.parameters() yields frozen parameters too; they have requires_grad=False.",
     "sum(p.numel() for p in model.parameters() if p.requires_grad)",
-], docs=[
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.parameters",
-    f"{DOCS}/generated/torch.Tensor.requires_grad_.html",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.parameters")
 def count_excludes_frozen(learner, ref, draw):
     expect_count(learner, ref, "frozen", three_sizes(draw), "a model with a frozen layer",
                  "Frozen parameters (requires_grad=False) are not trainable: skip them.")
@@ -222,7 +234,7 @@ def count_excludes_frozen(learner, ref, draw):
     "model.parameters() yields each parameter once even when a module appears twice; "
     "state_dict() lists it under every name (and includes buffers and frozen tensors).",
     "sum(p.numel() for p in model.parameters() if p.requires_grad)",
-], docs=f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.parameters")
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.parameters")
 def count_shared_once(learner, ref, draw):
     expect_count(learner, ref, "shared", three_sizes(draw), "a model that reuses a layer",
                  "A layer used twice has one set of parameters: count model.parameters() (it "
@@ -239,10 +251,7 @@ def standardize_inputs(draw):
     "A plain tensor attribute is invisible to state_dict() and .to(); nn.Parameter would make it "
     "trainable. register_buffer is the third way.",
     "self.register_buffer('mean', mean.clone()); self.register_buffer('std', std.clone())",
-], docs=[
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.register_buffer",
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.state_dict",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.register_buffer")
 def buffers_in_state_dict(learner, ref, draw):
     mean, std, x = standardize_inputs(draw)
     expect(learner.run(probe_buffers, mean, std), ref.run(probe_buffers, mean, std),
@@ -261,10 +270,7 @@ def buffers_in_state_dict(learner, ref, draw):
     "module.to(...) converts parameters and buffers, and nothing else: a plain tensor "
     "attribute stays where it was.",
     "self.register_buffer('mean', mean.clone())",
-], docs=[
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.register_buffer",
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.to",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.to")
 def buffers_move_with_to(learner, ref, draw):
     mean, std, x = standardize_inputs(draw)
     expect(learner.run(probe_buffers_move, mean, std, x, False),
@@ -281,7 +287,7 @@ def buffers_move_with_to(learner, ref, draw):
     "A plain Python list hides its layers from nn.Module: no parameters(), no state_dict(), "
     "no .to(). nn.ModuleList registers them.",
     "self.layers = nn.ModuleList(nn.Linear(width, width) for _ in range(depth))",
-], docs=f"{DOCS}/generated/torch.nn.ModuleList.html")
+], docs=PAGES + "torch.nn.ModuleList.html")
 def module_list_registers(learner, ref, draw):
     width, depth = draw.integer(2, 6), draw.integer(2, 4)
     expect(learner.run(probe_stack_structure, width, depth),
@@ -289,7 +295,10 @@ def module_list_registers(learner, ref, draw):
            advice={"['parameters']": "The layers' parameters are not registered: keep them in "
                                      "an nn.ModuleList, not a Python list.",
                    "['state_dict']": "The state_dict lacks the layers: store them in "
-                                     "self.layers = nn.ModuleList(...)."})
+                                     "self.layers = nn.ModuleList(...).",
+                   "['forward uses its input']": "forward(x) must apply the registered layers "
+                                                 "to x: for layer in self.layers: "
+                                                 "x = torch.relu(layer(x))."})
 
 
 @check(points=1, concept="a Stack's forward pass", hints=[
@@ -297,10 +306,7 @@ def module_list_registers(learner, ref, draw):
     "Each layer is followed by ReLU, including the last one. After model.to(torch.float64) "
     "every layer must be float64 too.",
     "for layer in self.layers: x = torch.relu(layer(x))",
-], docs=[
-    f"{DOCS}/generated/torch.nn.ModuleList.html",
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.forward",
-])
+], docs=PAGES + "torch.nn.ModuleList.html")
 def module_list_forward(learner, ref, draw):
     width, depth = draw.integer(2, 6), draw.integer(2, 4)
     state = {}
@@ -318,7 +324,7 @@ def module_list_forward(learner, ref, draw):
     "Layers draw their initial weights from the global generator when they are created, so "
     "torch.manual_seed(seed) must come before the model is built.",
     "torch.manual_seed(seed); return MLP(num_inputs, num_outputs)",
-], docs=[f"{DOCS}/generated/torch.manual_seed.html", f"{DOCS}/nn.init.html"])
+], docs=PAGES + "torch.manual_seed.html")
 def seeded_initialisation(learner, ref, draw):
     sizes, seed = (draw.integer(2, 12), draw.integer(2, 6)), draw.seed_value()
     expect(learner.run(probe_seeded, *sizes, seed), ref.run(probe_seeded, *sizes, seed),
@@ -333,7 +339,7 @@ def seeded_initialisation(learner, ref, draw):
     "softmax(dim=0) normalises each class over the batch instead. exp(x) / exp(x).sum() "
     "overflows for logits over 88 in float32; torch.softmax subtracts the maximum first.",
     "with torch.no_grad(): return torch.softmax(model(x), dim=1)",
-], docs=f"{DOCS}/generated/torch.nn.functional.softmax.html")
+], docs=PAGES + "torch.nn.functional.softmax.html")
 def softmax_probabilities(learner, ref, draw):
     d, h, c = draw.integer(2, 5), draw.integer(2, 5), draw.integer(3, 5)
     n = c + draw.integer(1, 3)  # rows and classes differ, so dim mistakes show
@@ -352,24 +358,23 @@ def softmax_probabilities(learner, ref, draw):
     "Outside torch.no_grad() a forward pass through a model records a graph, and its outputs "
     "require grad and keep memory alive.",
     "with torch.no_grad(): logits = model(x)",
-], docs=[
-    f"{DOCS}/generated/torch.no_grad.html",
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.eval",
-])
+], docs=PAGES + "torch.no_grad.html")
 def inference_without_graph(learner, ref, draw):
     d, h, c = draw.integer(2, 5), draw.integer(2, 5), draw.integer(2, 5)
     state, x = classifier_state(draw, d, h, c), draw.tensor(draw.integer(2, 6), d)
     expect(learner.run(probe_predict, "predict_proba", state, x, "graph"),
            ref.run(probe_predict, "predict_proba", state, x, "graph"), name="predict_proba",
-           advice="The probabilities require grad: run the model under torch.no_grad() (or "
-                  "torch.inference_mode()).")
+           advice={"['requires_grad']": "The probabilities require grad: run the model under "
+                                        "torch.no_grad() (or torch.inference_mode()).",
+                   "['depends on x']": "predict_proba must compute the probabilities from the "
+                                       "model's logits for x, under torch.no_grad()."})
 
 
 @check(points=1, concept="predicted classes from logits", hints=[
     "The predicted class is the position of the largest score in each row.",
     "argmax over dim=1 gives one class per sample; softmax first changes nothing.",
     "with torch.no_grad(): return model(x).argmax(dim=1)",
-], docs=f"{DOCS}/generated/torch.argmax.html")
+], docs=PAGES + "torch.argmax.html")
 def predicted_classes(learner, ref, draw):
     d, h, c = draw.integer(2, 5), draw.integer(2, 5), draw.integer(3, 5)
     state, x = classifier_state(draw, d, h, c), draw.tensor(c + draw.integer(1, 3), d)

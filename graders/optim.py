@@ -897,9 +897,12 @@ def draw_sweep(draw: Draw) -> Sweep:
 def sweep_loss_curves(learner, draw):
     sweep = draw_sweep(draw)
     got = learner.call("lr_sweep", *sweep.args, after=True)
-    expect(got.after[2], as_data(sweep.w0), name="w0 after the call", advice="w0 changed: "
-           "train a copy of it for each rate (w0.detach().clone().requires_grad_(True)), so "
-           "every run starts from the same weights and the caller's w0 stays as it was.")
+    changed = ("w0 changed: train a copy of it for each rate (w0.detach().clone()"
+               ".requires_grad_(True)), so every run starts from the same weights and the "
+               "caller's w0 stays as it was.")
+    # Every way w0 can change (its values, a graph or a .grad of its own) is this lesson.
+    expect(got.after[2], as_data(sweep.w0), name="w0 after the call",
+           advice={prop: changed for prop in ("values", "requires_grad", "grad")})
     curves = got.value
     expect_list(curves, "lr_sweep's result", "Return a list of curves, one per rate.")
     expect(len(curves), len(sweep.lrs), name="the number of curves",

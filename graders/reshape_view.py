@@ -4,7 +4,8 @@ import torch
 
 from torchdojo.checks import check, expect, expect_inputs_kept
 
-DOCS = "https://docs.pytorch.org/docs/stable"
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
 
 
 def transposed(draw, rows, cols):
@@ -17,7 +18,7 @@ def transposed(draw, rows, cols):
     "view() only works when the new shape fits the existing strides; after .t() or .permute() "
     "it raises. reshape() views when it can and copies when it must.",
     "return x.reshape(rows, -1)",
-], docs=[f"{DOCS}/generated/torch.Tensor.view.html", f"{DOCS}/generated/torch.reshape.html"])
+], docs=[PAGES + "torch.Tensor.view.html", PAGES + "torch.reshape.html"])
 def reshape_any_layout(learner, ref, draw):
     rows, cols = draw.distinct_shape(2)
     for x in (draw.tensor(rows, cols), transposed(draw, rows, cols)):
@@ -29,7 +30,7 @@ def reshape_any_layout(learner, ref, draw):
     "view(), reshape() and flatten() of a contiguous tensor return views; clone(), "
     "torch.tensor(...) and .tolist() round trips copy.",
     "return x.view(-1)",
-], docs=f"{DOCS}/tensor_view.html")
+], docs=MANUAL + "tensor_view.html")
 def view_shares_storage(learner, ref, draw):
     x = draw.tensor(*draw.shape(3))
     expect(learner.flat_view(x), ref.flat_view(x), storage=True, advice={
@@ -43,7 +44,7 @@ def view_shares_storage(learner, ref, draw):
     "On a contiguous tensor reshape(-1) and flatten() return views that share memory; "
     "clone() always copies.",
     "return x.reshape(-1).clone()",
-], docs=[f"{DOCS}/generated/torch.clone.html", f"{DOCS}/tensor_view.html"])
+], docs=PAGES + "torch.Tensor.clone.html")
 def copy_is_independent(learner, ref, draw):
     rows, cols = draw.distinct_shape(2)
     for x in (draw.tensor(rows, cols), transposed(draw, rows, cols)):
@@ -58,10 +59,7 @@ def copy_is_independent(learner, ref, draw):
     "x.contiguous() returns x itself when it is contiguous and a row-major copy otherwise; "
     "clone() always copies.",
     "return x.contiguous()",
-], docs=[
-    f"{DOCS}/generated/torch.Tensor.contiguous.html",
-    f"{DOCS}/generated/torch.Tensor.is_contiguous.html",
-])
+], docs=PAGES + "torch.Tensor.contiguous.html")
 def contiguous_only_when_needed(learner, ref, draw):
     rows, cols = draw.distinct_shape(2)
     for x in (draw.tensor(rows, cols), transposed(draw, rows, cols)):
@@ -76,7 +74,7 @@ def contiguous_only_when_needed(learner, ref, draw):
     "reshape() keeps the elements in memory order and only regroups them, so reshaping "
     "(N, H, W, C) to (N, C, H, W) scrambles pixels. permute() moves the axes.",
     "return images.permute(0, 3, 1, 2)",
-], docs=[f"{DOCS}/generated/torch.permute.html", f"{DOCS}/generated/torch.reshape.html"])
+], docs=PAGES + "torch.permute.html")
 def permute_not_reshape(learner, ref, draw):
     n, h, w, c = draw.integer(1, 3), *draw.distinct_shape(3)
     images = torch.arange(n * h * w * c, dtype=torch.float32).reshape(n, h, w, c)
@@ -90,7 +88,7 @@ def permute_not_reshape(learner, ref, draw):
     "Only the last two axes swap; the batch axis stays first.",
     ".T reverses all axes of a tensor with more than 2 dimensions.",
     "return batch.transpose(-2, -1)  (or batch.mT)",
-], docs=f"{DOCS}/generated/torch.transpose.html")
+], docs=PAGES + "torch.transpose.html")
 def batch_transpose(learner, ref, draw):
     b, m, n = draw.distinct_shape(3)
     batch = draw.tensor(b, m, n)
@@ -105,7 +103,13 @@ def batch_transpose(learner, ref, draw):
     "Never hard-code the batch size, and keep it out of the -1: view(-1) flattens the batch "
     "axis too. The input may also be non-contiguous.",
     "return images.flatten(start_dim=1)  (or images.reshape(images.shape[0], -1))",
-], docs=[f"{DOCS}/generated/torch.flatten.html", f"{DOCS}/generated/torch.Tensor.view.html"])
+], docs=PAGES + "torch.flatten.html", errors={
+    # A fixed batch size fails as a wrong element count; the lesson is the batch size.
+    "reshaping keeps the element count": "The batch size is not fixed: the last batch of an "
+                                         "epoch is smaller. Take it from the input: "
+                                         "images.reshape(images.shape[0], -1), or "
+                                         "images.flatten(start_dim=1).",
+})
 def flatten_smaller_last_batch(learner, ref, draw):
     c, h, w = draw.integer(1, 3), draw.integer(2, 4), draw.integer(2, 4)
     advice = {"shape": "Keep the batch axis: flatten(start_dim=1), or reshape(n, -1) with n "
@@ -123,7 +127,7 @@ def flatten_smaller_last_batch(learner, ref, draw):
     "view() cannot merge axes that are not adjacent in memory; reshape() (or .contiguous() "
     "before view) can.",
     "return x.permute(0, 2, 1, 3).reshape(B, T, H * D)",
-], docs=[f"{DOCS}/generated/torch.Tensor.contiguous.html", f"{DOCS}/generated/torch.reshape.html"])
+], docs=PAGES + "torch.Tensor.view.html")
 def merge_heads_after_permute(learner, ref, draw):
     b, h, t, d = draw.integer(1, 3), *draw.distinct_shape(3)
     x = draw.tensor(b, h, t, d)
@@ -138,7 +142,7 @@ def merge_heads_after_permute(learner, ref, draw):
     "squeeze() without a dim removes every axis of size 1, the batch axis included when "
     "N == 1. unsqueeze(0) adds a batch axis as a view.",
     "return scores.squeeze(1)  and  return sample.unsqueeze(0)",
-], docs=[f"{DOCS}/generated/torch.squeeze.html", f"{DOCS}/generated/torch.unsqueeze.html"])
+], docs=PAGES + "torch.squeeze.html")
 def batch_of_one(learner, ref, draw):
     classes = draw.integer(2, 6)
     for n in (1, draw.integer(2, 5)):
@@ -156,7 +160,7 @@ def batch_of_one(learner, ref, draw):
     "In-place operations (sub_, -=, x[...] = ...) write into the caller's tensor, and so do "
     "in-place edits through a view of it.",
     "return x - x.mean(dim=0, keepdim=True)",
-], docs=[f"{DOCS}/tensor_view.html", f"{DOCS}/generated/torch.clone.html"])
+], docs=MANUAL + "tensor_view.html")
 def input_left_unchanged(learner, ref, draw):
     rows, cols = draw.distinct_shape(2)
     for x in (draw.tensor(rows, cols), transposed(draw, rows, cols)):

@@ -4,7 +4,8 @@ import torch
 
 from torchdojo.checks import check, expect
 
-DOCS = "https://docs.pytorch.org/docs/stable"
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
 
 
 @check(points=1, concept="0-d tensors", hints=[
@@ -12,7 +13,7 @@ DOCS = "https://docs.pytorch.org/docs/stable"
     "torch.Tensor(3) allocates an uninitialised vector of length 3; it does not wrap the "
     "number 3.",
     "Use torch.tensor(value, dtype=torch.float32).",
-], docs=[f"{DOCS}/generated/torch.tensor.html", f"{DOCS}/tensors.html"])
+], docs=PAGES + "torch.tensor.html")
 def scalar_is_0d(learner, ref, draw):
     for value in (draw.number(), float(draw.integer(2, 6))):
         expect(learner.scalar(value), ref.scalar(value), advice={
@@ -25,7 +26,7 @@ def scalar_is_0d(learner, ref, draw):
     "torch.Tensor(...) always gives float32, even for integers; torch.tensor(...) infers "
     "the dtype from the data.",
     "return torch.tensor(data)",
-], docs=f"{DOCS}/generated/torch.tensor.html")
+], docs=PAGES + "torch.tensor.html")
 def from_nested_data(learner, ref, draw):
     rows, cols, depth = draw.integer(2, 4), draw.integer(2, 4), draw.integer(2, 3)
     samples = [
@@ -45,10 +46,7 @@ def from_nested_data(learner, ref, draw):
     "Loss functions such as CrossEntropyLoss take class indices as 64-bit integers.",
     "torch.Tensor([0, 1, 2]) is float32 even though the values are whole numbers.",
     "torch.tensor(labels, dtype=torch.int64)",
-], docs=[
-    f"{DOCS}/tensor_attributes.html#torch.dtype",
-    f"{DOCS}/generated/torch.nn.CrossEntropyLoss.html",
-])
+], docs=MANUAL + "tensor_attributes.html#torch-dtype")
 def labels_are_int64(learner, ref, draw):
     labels = [draw.integer(0, 4) for _ in range(draw.integer(3, 8))]
     expect(learner.labels_tensor(labels), ref.labels_tensor(labels), advice={
@@ -61,7 +59,7 @@ def labels_are_int64(learner, ref, draw):
     "Some ways of building a tensor from an array reuse the array's memory; others copy it.",
     "torch.from_numpy and torch.as_tensor share memory with the array; torch.tensor copies.",
     "return torch.from_numpy(array)",
-], docs=[f"{DOCS}/generated/torch.from_numpy.html", f"{DOCS}/generated/torch.as_tensor.html"])
+], docs=PAGES + "torch.from_numpy.html")
 def numpy_shared(learner, ref, draw):
     array = draw.array(draw.integer(2, 4), draw.integer(2, 4))
     expect(learner.share_numpy(array), ref.share_numpy(array), storage=True, advice={
@@ -77,7 +75,7 @@ def numpy_shared(learner, ref, draw):
     "torch.from_numpy keeps using the array's memory, so a later write to the array leaks "
     "into the tensor.",
     "return torch.tensor(array)",
-], docs=[f"{DOCS}/generated/torch.tensor.html", f"{DOCS}/generated/torch.from_numpy.html"])
+], docs=PAGES + "torch.tensor.html")
 def numpy_copied(learner, ref, draw):
     array = draw.array(draw.integer(2, 4), draw.integer(2, 4))
     expect(learner.copy_numpy(array), ref.copy_numpy(array), storage=True, advice={
@@ -90,7 +88,7 @@ def numpy_copied(learner, ref, draw):
     "NumPy's default float is float64, but layers hold float32 weights.",
     "Mixing them fails with 'mat1 and mat2 must have the same dtype'.",
     "torch.from_numpy(array).float()  (or .to(torch.float32))",
-], docs=[f"{DOCS}/generated/torch.from_numpy.html", f"{DOCS}/tensor_attributes.html#torch.dtype"])
+], docs=[PAGES + "torch.from_numpy.html", MANUAL + "tensor_attributes.html#torch-dtype"])
 def numpy_features_float32(learner, ref, draw):
     array = draw.array(draw.integer(2, 5), draw.integer(2, 5))
     expect(learner.features_from_numpy(array), ref.features_from_numpy(array), advice={
@@ -104,10 +102,7 @@ def numpy_features_float32(learner, ref, draw):
     "torch.zeros(x.shape) is float32 whatever x is; torch.zeros_like(x) keeps x's dtype and "
     "device, and x.new_full(shape, v) does the same for a new shape.",
     "torch.zeros_like(x) and x.new_full(shape, value)",
-], docs=[
-    f"{DOCS}/generated/torch.zeros_like.html",
-    f"{DOCS}/generated/torch.Tensor.new_zeros.html",
-])
+], docs=[PAGES + "torch.zeros_like.html", PAGES + "torch.Tensor.new_zeros.html"])
 def like_and_new(learner, ref, draw):
     for dtype in (torch.float64, torch.int32):
         x = draw.tensor(*draw.shape(2), dtype=dtype)
@@ -130,11 +125,7 @@ def like_and_new(learner, ref, draw):
     "torch.full((2,), 3) is int64.",
     "torch.arange(start, end, step, dtype=torch.float32), torch.linspace(start, end, count), "
     "torch.full(shape, value, dtype=torch.float32)",
-], docs=[
-    f"{DOCS}/generated/torch.full.html",
-    f"{DOCS}/generated/torch.arange.html",
-    f"{DOCS}/generated/torch.linspace.html",
-])
+], docs=[PAGES + "torch.arange.html", PAGES + "torch.linspace.html", PAGES + "torch.full.html"])
 def constants_and_ranges(learner, ref, draw):
     start = float(draw.integer(-3, 3))
     step = draw.choice([0.25, 0.5, 1.0])
@@ -161,14 +152,22 @@ def probe_random(m, name, *args):
             "global_state_untouched": bool(torch.equal(before, torch.random.get_rng_state()))}
 
 
-RANDOM_ADVICE = {
-    "['values']": "Draw from torch.randn / torch.randint with generator=g, where "
-                  "g = torch.Generator().manual_seed(seed). randint's upper bound is excluded.",
-    "['repeatable']": "The same seed must give the same values every call: seed a fresh "
-                      "generator inside the function.",
-    "['global_state_untouched']": "torch.manual_seed changes the global generator that all "
-                                  "other code shares; use your own torch.Generator instead.",
-}
+DRAWS = {"random_matrix": "torch.randn(rows, cols, generator=g)",
+         "random_labels": "torch.randint(0, num_classes, (n,), generator=g)"}
+
+
+def random_advice(name: str) -> dict[str, str]:
+    """What each finding of ``probe_random`` teaches, naming the one draw ``name`` must make."""
+    return {
+        "['values']": f"{name} must return exactly what {DRAWS[name]} draws from a fresh "
+                      "g = torch.Generator().manual_seed(seed): another kind of draw, another "
+                      "generator or extra draws before it give other numbers.",
+        "['repeatable']": "The same seed must give the same values every call: seed a fresh "
+                          "generator inside the function.",
+        "['global_state_untouched']": "torch.manual_seed changes the global generator that "
+                                      "all other code shares; use your own torch.Generator "
+                                      "instead.",
+    }
 
 
 @check(points=2, concept="random numbers from a generator", hints=[
@@ -177,16 +176,16 @@ RANDOM_ADVICE = {
     "A torch.Generator is private.",
     "g = torch.Generator().manual_seed(seed); torch.randn(rows, cols, generator=g); "
     "torch.randint(0, num_classes, (n,), generator=g)",
-], docs=[f"{DOCS}/generated/torch.Generator.html", f"{DOCS}/generated/torch.randn.html"])
+], docs=[PAGES + "torch.Generator.html", PAGES + "torch.randn.html", PAGES + "torch.randint.html"])
 def random_with_generator(learner, ref, draw):
     rows, cols, seed = draw.integer(2, 5), draw.integer(2, 5), draw.seed_value()
     expect(learner.run(probe_random, "random_matrix", rows, cols, seed),
            ref.run(probe_random, "random_matrix", rows, cols, seed),
-           name="random_matrix", advice=RANDOM_ADVICE)
+           name="random_matrix", advice=random_advice("random_matrix"))
     n, classes = draw.integer(20, 40), draw.integer(2, 5)
     expect(learner.run(probe_random, "random_labels", n, classes, seed),
            ref.run(probe_random, "random_labels", n, classes, seed),
-           name="random_labels", advice=RANDOM_ADVICE)
+           name="random_labels", advice=random_advice("random_labels"))
 
 
 @check(points=1, concept="tensor attributes", hints=[
@@ -195,7 +194,7 @@ def random_with_generator(learner, ref, draw):
     "without parentheses is a method.",
     'return {"shape": x.shape, "dtype": x.dtype, "device": x.device, "ndim": x.ndim, '
     '"numel": x.numel()}',
-], docs=f"{DOCS}/tensor_attributes.html")
+], docs=MANUAL + "tensor_attributes.html")
 def attributes(learner, ref, draw):
     x = draw.tensor(*draw.shape(draw.integer(1, 3)), dtype=draw.choice(
         [torch.float32, torch.float64, torch.int64]))
@@ -210,7 +209,11 @@ def attributes(learner, ref, draw):
     "`*` multiplies element by element; `@` (torch.matmul) is the matrix product, and .T "
     "swaps the two axes of a matrix.",
     "return matrix @ matrix.T",
-], docs=[f"{DOCS}/generated/torch.matmul.html", f"{DOCS}/generated/torch.t.html"])
+], docs=PAGES + "torch.matmul.html", errors={
+    # `*` where `@` was meant fails as a broadcasting error; the lesson is the matrix product.
+    "broadcasting": "`*` multiplies element by element (broadcasting the shapes); the "
+                    "matrix product is `@` (torch.matmul): matrix @ matrix.T.",
+})
 def matmul_transpose(learner, ref, draw):
     intro = torch.tensor([[1, 2, 3], [4, 5, 6]])
     expect(learner.gram(intro), ref.gram(intro), advice={
@@ -226,7 +229,7 @@ def matmul_transpose(learner, ref, draw):
     "torch.mm only takes 2-D matrices. `@` and torch.matmul broadcast over leading "
     "dimensions, and torch.bmm takes exactly 3-D.",
     "return a @ b",
-], docs=[f"{DOCS}/generated/torch.bmm.html", f"{DOCS}/generated/torch.matmul.html"])
+], docs=PAGES + "torch.bmm.html")
 def batched_matmul(learner, ref, draw):
     batch, m, k, n = draw.integer(2, 4), *draw.distinct_shape(3)
     a, b = draw.tensor(batch, m, k), draw.tensor(batch, k, n)

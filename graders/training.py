@@ -25,7 +25,9 @@ from torchdojo.checks import (
     type_name,
 )
 
-DOCS = "https://docs.pytorch.org/docs/stable"
+MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
+PAGES = MANUAL + "generated/"  # one page per function or class
+TUTORIALS = "https://docs.pytorch.org/tutorials/"
 
 CLASSES, HIDDEN = 3, 16
 FIT_EPOCHS, FIT_LR = 12, 0.1
@@ -179,7 +181,7 @@ def expect_modes(got: list, want: list, what: str, advice: str,
     "Labels numbered from 1 give 'Target C is out of bounds'; float or int32 labels give "
     "'expected target dtype to be Long'.",
     "return raw.long() - 1",
-], docs=f"{DOCS}/generated/torch.nn.CrossEntropyLoss.html")
+], docs=PAGES + "torch.nn.CrossEntropyLoss.html")
 def class_targets_start_at_zero(learner, ref, draw):
     for n in (draw.integer(4, 9), 1):
         raw = draw.integers(n, lo=1, hi=CLASSES).float()
@@ -197,7 +199,7 @@ def class_targets_start_at_zero(learner, ref, draw):
     "argmax over dim=0 picks a sample per class, not a class per sample. The result is a "
     "fraction, so return a float.",
     "(logits.argmax(dim=1) == labels).float().mean().item()",
-], docs=f"{DOCS}/generated/torch.argmax.html")
+], docs=PAGES + "torch.argmax.html")
 def accuracy_per_row(learner, ref, draw):
     # Square logits first, where argmax(dim=0) runs but answers a different question: row i
     # peaks at class (i + 1) % C, so the best row for each class is a different one.
@@ -239,10 +241,7 @@ def trajectory_advice(got: list, start: dict, step: int) -> str:
     "before CrossEntropyLoss shrinks the gradients.",
     "for x, y in loader: optimizer.zero_grad(); loss = loss_fn(model(x), y); loss.backward(); "
     "optimizer.step()",
-], docs=[
-    f"{DOCS}/optim.html#taking-an-optimization-step",
-    f"{DOCS}/generated/torch.optim.Optimizer.zero_grad.html",
-])
+], docs=TUTORIALS + "beginner/basics/optimization_tutorial.html")
 def parameter_trajectory(learner, ref, draw):
     lr = draw.choice([0.05, 0.1, 0.2])
     drawn = setup(draw)
@@ -265,7 +264,7 @@ def parameter_trajectory(learner, ref, draw):
     "Computing gradients changes nothing by itself: optimizer.step() applies them, once per "
     "batch. A scheduler's step() is not an optimizer step.",
     "optimizer.step() inside the loop, after loss.backward()",
-], docs=f"{DOCS}/optim.html#taking-an-optimization-step")
+], docs=PAGES + "torch.optim.Optimizer.step.html")
 def optimizer_steps(learner, ref, draw):
     got, want = loops(learner, ref, "train_epoch", setup(draw), lr=0.1)
     expect(got["steps"], want["steps"], name="the number of optimizer steps in one epoch",
@@ -277,7 +276,7 @@ def optimizer_steps(learner, ref, draw):
     "The mean of the batch means gives the small last batch as much weight as a full one. "
     "Weight each batch's mean loss by its size and divide by the number of samples.",
     "total += loss.item() * len(y); seen += len(y); ... return total / seen",
-], docs=f"{DOCS}/generated/torch.nn.CrossEntropyLoss.html")
+], docs=TUTORIALS + "beginner/basics/optimization_tutorial.html")
 def epoch_loss_weighted(learner, ref, draw):
     # lr=0 keeps the parameters fixed, so the loss depends on the bookkeeping alone.
     got, want = loops(learner, ref, "train_epoch", setup(draw), lr=0.0)
@@ -294,7 +293,7 @@ def epoch_loss_weighted(learner, ref, draw):
     "total += loss keeps a tensor that holds the autograd graph of every batch alive; "
     "loss.item() gives a float and lets the graph go.",
     "total += loss.item() * len(y)  and  return total / seen",
-], docs=f"{DOCS}/generated/torch.Tensor.item.html")
+], docs=PAGES + "torch.Tensor.item.html")
 def losses_are_floats(learner, ref, draw):
     trained = run(learner, "train_epoch", lr=0.0, **setup(draw))
     measured = run(learner, "evaluate", **setup(draw))
@@ -308,6 +307,14 @@ def losses_are_floats(learner, ref, draw):
         expect_true(isinstance(value, float), f"is a {type_name(value)}{extra}; expected a "
                     "Python float.", advice="Accumulate loss.item() (a float), not the loss "
                     "tensor, and return plain numbers.", prop="type", name=what)
+    # A float of the right type must still be a loss: one that does not change with the model
+    # and the data measures nothing (a property check never pays for wrong values).
+    again = run(learner, "train_epoch", lr=0.0, **setup(draw))["value"]
+    expect_true(number(again) != number(trained["value"]), f"is {number(again)!r} for two "
+                "different models and datasets: it does not measure the loss.",
+                advice="Return the epoch's mean loss, computed from the batches: "
+                       "total += loss.item() * len(y), then total / seen.",
+                name="train_epoch's result")
 
 
 @check(points=1, concept="train() before training", hints=[
@@ -315,7 +322,7 @@ def losses_are_floats(learner, ref, draw):
     "model.eval() switches Dropout and BatchNorm to inference behaviour until model.train() "
     "switches them back; a training epoch must not assume the mode it finds.",
     "model.train() at the start of train_epoch",
-], docs=f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.train")
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.train")
 def train_mode_in_training(learner, ref, draw):
     got, want = loops(learner, ref, "train_epoch", setup(draw), lr=0.1, start_in_eval=True)
     expect_modes(got["modes"]["train"], want["modes"]["train"],
@@ -334,10 +341,7 @@ def train_mode_in_training(learner, ref, draw):
     "set for the accuracy; Dropout must be off (model.eval()).",
     "total += loss_fn(logits, y).item() * len(y); correct += (logits.argmax(1) == y).sum()"
     ".item(); return total / n, correct / n",
-], docs=[
-    f"{DOCS}/generated/torch.no_grad.html",
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.eval",
-])
+], docs=TUTORIALS + "beginner/basics/optimization_tutorial.html")
 def validation_metrics(learner, ref, draw):
     got, want = loops(learner, ref, "evaluate", setup(draw))
     value = got["value"]
@@ -358,7 +362,7 @@ def validation_metrics(learner, ref, draw):
     "In training mode Dropout zeroes random activations, so validation results become noisy "
     "and lower. model.eval() turns it off.",
     "model.eval() at the start of evaluate",
-], docs=f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.eval")
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.eval")
 def eval_mode_in_validation(learner, ref, draw):
     validation_modes(learner, ref, draw, keep=(0,),
                      advice="Call model.eval() before validating: a hook saw model.training == "
@@ -370,7 +374,7 @@ def eval_mode_in_validation(learner, ref, draw):
     "Without torch.no_grad() every forward pass builds an autograd graph, costing memory and "
     "time for nothing.",
     "with torch.no_grad(): (or torch.inference_mode()) around the validation loop",
-], docs=f"{DOCS}/generated/torch.no_grad.html")
+], docs=PAGES + "torch.no_grad.html")
 def no_grad_in_validation(learner, ref, draw):
     validation_modes(learner, ref, draw, keep=(1,),
                      advice="Run validation inside `with torch.no_grad():` (or "
@@ -418,7 +422,7 @@ def curve(history) -> list[float]:
     "val accuracy; the values follow from train_epoch and evaluate.",
     'history = {"train_loss": [], "val_loss": [], "val_accuracy": []} ... '
     'history["train_loss"].append(train_epoch(...))',
-], docs=f"{DOCS}/generated/torch.Tensor.item.html")
+], docs=TUTORIALS + "beginner/basics/optimization_tutorial.html")
 def fit_history(learner, fit_runs, record):
     got, want = fits(learner, fit_runs)
     record["loss_curve"] = curve(got["value"])
@@ -444,10 +448,7 @@ def fit_history(learner, fit_runs, record):
     "never step during validation.",
     "for _ in range(epochs): train_epoch(model, train_loader, loss_fn, optimizer); "
     "evaluate(model, val_loader, loss_fn)",
-], docs=[
-    f"{DOCS}/optim.html#taking-an-optimization-step",
-    f"{DOCS}/data.html#torch.utils.data.DataLoader",
-])
+], docs=TUTORIALS + "beginner/basics/optimization_tutorial.html")
 def fit_steps(learner, fit_runs):
     got, want = fits(learner, fit_runs)
     expect(got["steps"], want["steps"],
@@ -461,10 +462,7 @@ def fit_steps(learner, fit_runs):
     "Validation leaves the model in eval mode; unless the next epoch calls model.train(), "
     "Dropout stays off for the rest of training. Validation runs in eval mode under no_grad.",
     "train_epoch starts with model.train(); evaluate with model.eval() and torch.no_grad()",
-], docs=[
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.train",
-    f"{DOCS}/generated/torch.nn.Module.html#torch.nn.Module.eval",
-])
+], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.train")
 def fit_switches_modes(learner, fit_runs):
     got, want = fits(learner, fit_runs)
     for phase in ("train", "validation"):
@@ -512,7 +510,7 @@ def converged(learner, fit_runs, band: tuple[float, float]) -> None:
     "check which parameters it holds and that step() runs after backward() with the "
     "gradients intact.",
     "optimizer = torch.optim.SGD(model.parameters(), lr=lr) on the model passed to fit",
-], docs=f"{DOCS}/optim.html")
+], docs=TUTORIALS + "beginner/basics/optimization_tutorial.html")
 def converges_learns(learner, fit_runs):
     converged(learner, fit_runs, LEARNS)
 
@@ -522,6 +520,6 @@ def converges_learns(learner, fit_runs):
     "Slow or unstable training comes from wrong gradients: accumulated ones (no zero_grad), "
     "shrunken ones (softmax before CrossEntropyLoss) or a wrong learning rate.",
     "SGD(model.parameters(), lr=lr), CrossEntropyLoss on logits, zero_grad/backward/step",
-], docs=f"{DOCS}/optim.html")
+], docs=TUTORIALS + "beginner/basics/optimization_tutorial.html")
 def converges_well(learner, fit_runs):
     converged(learner, fit_runs, CONVERGES)

@@ -95,8 +95,10 @@ def full_of(shape: tuple, value: int) -> torch.Tensor:
 def random_matrix(rows: int, cols: int, seed: int) -> torch.Tensor:
     """Return a (rows, cols) matrix of standard-normal float32 values.
 
-    Draw them from a `torch.Generator` seeded with `seed`, so the same seed always gives the
-    same matrix, and leave PyTorch's global random state untouched.
+    Return exactly what `torch.randn(rows, cols, generator=g)` draws from a fresh generator
+    `g = torch.Generator().manual_seed(seed)`: the same seed then always gives the same matrix
+    (the checks compare it with that draw), and PyTorch's global random state is left
+    untouched.
     """
     ### BEGIN SOLUTION
     generator = torch.Generator().manual_seed(seed)
@@ -107,7 +109,10 @@ def random_matrix(rows: int, cols: int, seed: int) -> torch.Tensor:
 def random_labels(n: int, num_classes: int, seed: int) -> torch.Tensor:
     """Return `n` int64 class labels drawn uniformly from 0, 1, ..., num_classes - 1.
 
-    Use a `torch.Generator` seeded with `seed`; leave the global random state untouched.
+    Return exactly what `torch.randint(0, num_classes, (n,), generator=g)` draws from a fresh
+    generator `g = torch.Generator().manual_seed(seed)` (the checks compare the labels with
+    that draw; another uniform draw gives other labels); leave the global random state
+    untouched.
     """
     ### BEGIN SOLUTION
     generator = torch.Generator().manual_seed(seed)

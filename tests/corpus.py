@@ -15,7 +15,10 @@ reference, so only the functions it redefines differ from a correct submission::
         return torch.Tensor([value])
 
 ``wrong/`` cases must fail ``check`` with ``status`` and every ``mentions`` text in its message;
-``also`` lists other checks the case may fail. ``right/`` cases must get full marks.
+``also`` lists other checks the case may fail; a long ``also`` list may take several lines, each
+starting ``also:``. The message must teach the concept the mistake is about: the check's own,
+or ``concept`` where the mistake is about another one (forgetting ``zero_grad()`` in a check
+about the GradScaler is a lesson about zeroing gradients). ``right/`` cases must get full marks.
 ``constant/`` cases answer every function with a constant of the right type (and shape, dtype,
 device, graph where they can): they must score nothing, so no property check pays for wrong
 values.
@@ -41,6 +44,7 @@ class Case:
     path: Path
     summary: str
     check: str = ""
+    concept: str = ""  # what the message must teach, where it is not the check's own concept
     status: str = "failed"
     mentions: tuple[str, ...] = ()
     also: tuple[str, ...] = ()
@@ -66,11 +70,15 @@ def _parse(topic: str, kind: str, path: Path) -> Case:
     fields: dict[str, str] = {}
     for line in lines[1:]:
         key, sep, value = line.partition(":")
-        if sep and key.strip() in {"check", "status", "mentions", "also", "lose", "whole"}:
-            fields[key.strip()] = value.strip()
+        if sep and key.strip() in {"check", "concept", "status", "mentions", "also", "lose",
+                                   "whole"}:
+            # a list too long for one line goes on in another line with the same key
+            fields[key.strip()] = "; ".join(filter(None, (fields.get(key.strip()),
+                                                          value.strip())))
     listed = lambda key: tuple(s.strip() for s in fields.get(key, "").split(";") if s.strip())  # noqa: E731
     return Case(topic=topic, kind=kind, path=path, summary=lines[0] if lines else path.stem,
-                check=fields.get("check", ""), status=fields.get("status", "failed"),
+                check=fields.get("check", ""), concept=fields.get("concept", ""),
+                status=fields.get("status", "failed"),
                 mentions=listed("mentions"), also=listed("also"), lose=listed("lose"),
                 whole=fields.get("whole", "") == "true")
 

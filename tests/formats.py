@@ -1,4 +1,4 @@
-"""Validators for the CI result formats, written from shared/reference/result-formats.md.
+"""Validators for the CI result formats, written from each consumer's own documentation.
 
 JSON formats are checked against JSON Schemas in ``tests/schemas``; JUnit XML against the
 Jenkins xUnit ``junit-10.xsd`` kept there (with xmlschema, as pytest's own tests do), and then

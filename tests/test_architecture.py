@@ -125,7 +125,9 @@ def grader_probes(path: Path) -> list:
     spec = importlib.util.spec_from_file_location(f"architecture_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return [v for k, v in vars(module).items() if k.startswith("probe_") and callable(v)]
+    # The grader's own probes, not the API it imports (``probe_helper``).
+    return [v for k, v in vars(module).items() if k.startswith("probe_") and callable(v)
+            and getattr(v, "__module__", None) == module.__name__]
 
 
 @pytest.mark.parametrize("grader", sorted(p.stem for p in GRADERS.glob("*.py")))

@@ -34,7 +34,8 @@ GRADER = '''\
 from torchdojo.checks import both, check, expect
 
 
-@check(points=1, concept="elementwise arithmetic", hints=["Multiply.", "return x * 2"])
+@check(points=1, concept="elementwise arithmetic", hints=["Multiply.", "return x * 2"],
+       docs="https://docs.pytorch.org/docs/stable/generated/torch.mul.html")
 def doubles(learner, ref, draw):
     x = draw.tensor(3)
     expect(*both(learner, ref, "double", x))
@@ -92,13 +93,16 @@ def test_each_problem_says_how_to_fix_it(tmp_path):
     (root / "README.md").write_text(README)
     new_topic(root)
     (root / "graders" / "notes.py").write_text("")
-    (root / "graders" / "doubling.py").write_text(GRADER.replace('"Multiply.", ', ""))
+    (root / "graders" / "doubling.py").write_text(GRADER.replace('"Multiply.", ', "")
+                                                  .replace("https://docs.pytorch.org", "x"))
     problems = structure_problems(course_mod.load(root))
     assert problems == [
         f"stray file graders/notes.py: add its topic to {course_mod.MANIFEST} or remove the file",
         "doubling: exercises/doubling.py is not derived from its solution: run "
         "`torchdojo dev sync`",
         "doubling.doubles: needs at least two non-empty hints, a nudge first and the API last",
+        'doubling.doubles: its lesson links to no page of the PyTorch documentation: give '
+        '@check docs="https://docs.pytorch.org/..."',
         "README.md's topic table differs from graders/manifest.toml: run `torchdojo dev sync`",
     ]
 

@@ -22,3 +22,8 @@ def test_constant_answers_score_nothing(case, corpus_reports):
     paid = {c.name: c.message for c in topic.checks if c.score or c.passed}
     assert paid == {}
     assert topic.max_score > 0 and topic.score == 0
+
+
+def test_every_topic_has_constant_answers(course):
+    covered = {case.topic for case in CONSTANT}
+    assert [t.name for t in course.topics if t.name not in covered] == []

@@ -28,6 +28,17 @@ def test_wrong_submission_fails_its_check(case, corpus_reports):
     assert not report.fault
 
 
+@pytest.mark.parametrize("case", WRONG, ids=[c.id for c in WRONG])
+def test_wrong_submission_is_taught_its_concept(case, corpus_reports):
+    """The lesson follows what failed: the message names the concept the mistake is about
+    (the check's own unless the case names another), not merely the check's headline."""
+    result = {c.name: c for c in corpus_reports[case].topics[0].checks}[case.check]
+    taught = case.concept or result.concept
+    assert result.lesson == taught, f"{case.id} teaches {result.lesson!r}, not {taught!r}: " \
+                                    f"{result.message}"
+    assert taught.lower() in result.message.lower(), result.message
+
+
 @pytest.mark.parametrize("case", RIGHT, ids=[c.id for c in RIGHT])
 def test_alternative_solution_gets_full_marks(case, corpus_reports):
     report = corpus_reports[case]

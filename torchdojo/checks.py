@@ -15,7 +15,10 @@ The forms, one each:
   *args, label="fn(...)")`` returns ``(got, want)``; ``after=True`` also returns the arguments
   as the call left them (``expect_inputs_kept``).
 - **compare**: ``expect(got, want, name=..., advice=...)`` names the first property that
-  differs; ``expect_true(ok, detail, advice)`` grades a property rather than a value.
+  differs, and teaches the lesson given for *that* property (a plain string belongs to the
+  check's concept, a ``Lesson(concept, advice)`` names another); ``expect_true(ok, detail,
+  advice)`` grades a property rather than a value, and never alone: a property check compares
+  the values too, so it never pays for wrong ones.
 - **share one expensive run**: a ``@shared`` function (a module-scoped fixture) runs once per
   grade; each check that names it as a parameter reads its result, or gets its failure.
 - **probes**: a function ``probe_x(m, ...)`` drives the learner's module ``m`` in the sandbox
@@ -28,7 +31,15 @@ The forms, one each:
 The definitions live in the engine; this module only gathers them.
 """
 
-from torchdojo.compare import Mismatch, expect, expect_inputs_kept, expect_true, type_name
+from torchdojo.compare import (
+    Lesson,
+    Mismatch,
+    expect,
+    expect_inputs_kept,
+    expect_true,
+    type_name,
+)
+from torchdojo.datasets import load_digits
 from torchdojo.engine.draw import Draw, derive_seed
 from torchdojo.engine.models import mlp
 from torchdojo.engine.probes import probe, probe_helper
@@ -49,9 +60,9 @@ from torchdojo.sandbox.ranks import DEADLINE, GROUP_TIMEOUT
 from torchdojo.sandbox.wire import Foreign, TensorData
 
 __all__ = [
-    "DEADLINE", "GROUP_TIMEOUT", "Check", "Draw", "Foreign", "LearnerRaised", "Mismatch",
+    "DEADLINE", "GROUP_TIMEOUT", "Check", "Draw", "Foreign", "LearnerRaised", "Lesson", "Mismatch",
     "NotAttempted", "Reply", "SandboxCrashed", "SandboxProblem", "SandboxTimeout", "TensorData",
     "as_data", "both", "check", "derive_seed", "expect", "expect_inputs_kept", "expect_true",
-    "job_part", "learner_problem", "mlp", "probe", "probe_helper", "rank_records",
+    "job_part", "learner_problem", "load_digits", "mlp", "probe", "probe_helper", "rank_records",
     "ranks_that_wrote", "shared", "spec_of", "type_name",
 ]

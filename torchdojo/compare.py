@@ -3,12 +3,14 @@
 Properties are compared in a fixed order: type, shape, dtype, device, requires_grad and grad,
 storage sharing and contiguity (only where a check asks), then values with per-dtype tolerances
 and the first differing index. The first difference raises ``Mismatch`` with a message and the
-advice for that property; the plugin adds the concept the check grades.
+lesson for *that* property: what the check's author wrote for it, or a default that names its
+own concept (a dtype that differs is a lesson about dtypes, whatever the check's headline).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -26,38 +28,100 @@ TOLERANCES = {
     torch.float64: (1e-7, 1e-7),
 }
 
-ADVICE = {
-    "type": "Return a plain torch.Tensor: not a list, a NumPy array or a Tensor subclass.",
-    "shape": "Check which dimensions each operation adds, removes or reorders.",
-    "dtype": "Pass dtype= when you create the tensor, or convert with .to(dtype).",
-    "device": "Create new tensors on the input's device and move inputs with .to(device).",
-    "requires_grad": "Only leaf tensors you create with requires_grad=True are tracked; "
-                     "results of no_grad() or detach() are not.",
-    "grad": "Gradients accumulate in .grad until you zero them.",
-    "storage": "view() and reshape() on a contiguous tensor share its storage; clone() copies.",
-    "contiguous": "transpose() and permute() give non-contiguous views; .contiguous() copies "
-                  "into row-major order.",
-    "values": "The shape and dtype are right but the numbers are not: check the operation.",
-    "length": "Check how many items you return.",
+
+@dataclass(frozen=True)
+class Lesson:
+    """What a way of failing teaches: the concept it is about, and what to try.
+
+    Advice written as a plain string belongs to the check's own concept. A ``Lesson`` names
+    another one, for a way of failing that the check's headline does not describe (forgetting
+    ``zero_grad()`` inside a check about the GradScaler is a lesson about zeroing gradients).
+    An empty ``concept`` means the check's own.
+    """
+
+    concept: str
+    advice: str
+
+
+Advice = str | Lesson
+
+# The lesson of each property when a check says nothing about it. A property other than the
+# values teaches its own concept: the check asked for numbers, and the form came back wrong.
+LESSONS = {
+    "shape": Lesson("shapes", "Check which dimensions each operation adds, removes or "
+                              "reorders."),
+    "dtype": Lesson("dtypes", "Pass dtype= when you create the tensor, or convert with "
+                              ".to(dtype)."),
+    "device": Lesson("devices", "Create new tensors on the input's device and move inputs "
+                                "with .to(device)."),
+    "requires_grad": Lesson("the autograd graph", "Only leaf tensors you create with "
+                            "requires_grad=True are tracked, and results computed under "
+                            "no_grad() or detach()ed are not; a result of tracked operations "
+                            "on them requires grad."),
+    "storage": Lesson("views and copies", "view() and reshape() on a contiguous tensor share "
+                                          "its storage; clone() copies."),
+    "contiguous": Lesson("contiguity", "transpose() and permute() give non-contiguous views; "
+                                       ".contiguous() copies into row-major order."),
+    "values": Lesson("", "The shape and dtype are right but the numbers are not: check the "
+                         "operation."),
+    "length": Lesson("", "Check how many items you return."),
 }
+
+
+def default_lesson(prop: str, got: Any = None, want: Any = None) -> Lesson:
+    """The lesson of ``prop`` for a check that gave none, worded for how it differs."""
+    if prop == "type":
+        return Lesson("return types", _type_advice(type_name(want)))
+    if prop == "grad":
+        if want is not None and getattr(want, "grad", None) is None:
+            return Lesson("gradients in .grad", "A .grad appeared that should not be there: "
+                          "backward() stores gradients in the leaves' .grad (and adds to what "
+                          "is there); torch.autograd.grad returns them instead.")
+        return Lesson("gradients in .grad", "backward() fills .grad only for leaf tensors "
+                      "that require grad and that the loss depends on.")
+    return LESSONS.get(prop, LESSONS["values"])
+
+
+def _type_advice(expected: str) -> str:
+    if expected == "torch.Tensor":
+        return "Return a plain torch.Tensor: not a list, a NumPy array, a Python number or a " \
+               "Tensor subclass."
+    if expected in ("float", "int", "bool"):
+        return f"Return a Python {expected}: .item() turns a one-element tensor into a number."
+    if expected == "None":
+        return "Return nothing (None): the result of this function is what it changes."
+    return f"Return a {expected}."
 
 
 class Mismatch(AssertionError):
     """The learner's value differs from the reference's.
 
     ``subject`` names the value (``None``: the last learner call), ``path`` the part of it that
-    differs (``"[0]"``, ``".grad"``), ``prop`` the property, ``advice`` what to try.
+    differs (``"[0]"``, ``".grad"``), ``prop`` the property, ``advice`` what to try and
+    ``concept`` what it teaches (empty: the check's own concept). ``advice`` may be given as a
+    ``Lesson``, which sets both.
     """
 
-    def __init__(self, detail: str, advice: str = "", prop: str = "values",
-                 subject: str | None = None, path: str = "", diff: str = "") -> None:
+    def __init__(self, detail: str, advice: Advice = "", prop: str = "values",
+                 subject: str | None = None, path: str = "", diff: str = "",
+                 concept: str = "") -> None:
         super().__init__(detail)
+        if isinstance(advice, Lesson):
+            concept, advice = concept or advice.concept, advice.advice
         self.detail = detail
         self.advice = advice
+        self.concept = concept
         self.prop = prop
         self.subject = subject
         self.path = path
         self.diff = diff  # a few lines setting got beside expected, shown under the detail
+
+    def teach(self, lesson: Advice) -> None:
+        """Replace what this mismatch teaches (a check that knows better why it differs)."""
+        if isinstance(lesson, Lesson):
+            self.concept, self.advice = lesson.concept, lesson.advice
+        else:
+            self.concept, self.advice = "", lesson
 
     def describe(self, default_subject: str) -> str:
         subject = self.subject or default_subject
@@ -66,26 +130,34 @@ class Mismatch(AssertionError):
         return f"{subject}{glue}{self.path} {self.detail}"
 
 
-def expect(got: Any, want: Any, *, name: str | None = None, advice: str | dict[str, str] = "",
-           rtol: float | None = None, atol: float | None = None, storage: bool = False,
-           contiguity: bool = False, grad: bool = True) -> None:
+def expect(got: Any, want: Any, *, name: str | None = None,
+           advice: Advice | dict[str, Advice] = "", rtol: float | None = None,
+           atol: float | None = None, storage: bool = False, contiguity: bool = False,
+           grad: bool = True) -> None:
     """Raise ``Mismatch`` at the first property where ``got`` differs from ``want``.
 
-    ``advice`` is one text, or a dict keyed by property (``"dtype"``) or by the path of the
-    differing part (``"['loss']"``), so each way of being wrong gets its own lesson.
+    ``advice`` says what each way of differing teaches, so the lesson follows the property that
+    differed rather than the check's headline. One text (or ``Lesson``) is the lesson for wrong
+    values (and a wrong number of items); a dict keys lessons by property (``"dtype"``) or by
+    the path of the differing part (``"['loss']"``, longest prefix first), where a path's
+    lesson holds for every property under it. A property without a lesson gets its default,
+    which names its own concept ("dtypes", "shapes", ...).
     """
     comparer = _Comparer(name, advice, rtol, atol, storage, contiguity, grad)
     comparer.compare(got, want, "")
 
 
-def expect_true(ok: bool, detail: str, advice: str = "", prop: str = "values",
+def expect_true(ok: bool, detail: str, advice: Advice = "", prop: str = "values",
                 name: str | None = None) -> None:
-    """For checks of a property rather than of a value: fail with ``detail`` unless ``ok``."""
+    """For checks of a property rather than of a value: fail with ``detail`` unless ``ok``.
+
+    A property check must never be the only thing a check grades: it passes wrong values, so
+    compare them too (``expect``) before or after it."""
     if not ok:
-        raise Mismatch(detail, advice or ADVICE.get(prop, ""), prop, name)
+        raise Mismatch(detail, advice or default_lesson(prop), prop, name)
 
 
-def expect_inputs_kept(got: Reply, want: Reply, advice: str | dict[str, str],
+def expect_inputs_kept(got: Reply, want: Reply, advice: Advice | dict[str, Advice],
                        **options: Any) -> None:
     """The arguments after the learner's call must equal the arguments after the reference's.
 
@@ -129,24 +201,29 @@ def show_shape(shape: tuple[int, ...]) -> str:
 
 
 class _Comparer:
-    def __init__(self, name: str | None, advice: str | dict[str, str], rtol: float | None,
+    def __init__(self, name: str | None, advice: Advice | dict[str, Advice], rtol: float | None,
                  atol: float | None, storage: bool, contiguity: bool, grad: bool) -> None:
         self.name = name
         self.advice = advice
         self.rtol, self.atol = rtol, atol
         self.storage, self.contiguity, self.grad = storage, contiguity, grad
 
-    def fail(self, prop: str, path: str, detail: str, diff: str = "") -> None:
-        raise Mismatch(detail, self._advice(prop, path), prop, self.name, path, diff)
+    def fail(self, prop: str, path: str, detail: str, diff: str = "", got: Any = None,
+             want: Any = None) -> None:
+        raise Mismatch(detail, self._lesson(prop, path, got, want), prop, self.name, path, diff)
 
-    def _advice(self, prop: str, path: str) -> str:
-        """Advice keyed by path (longest matching prefix), then by property, then the default."""
-        if not isinstance(self.advice, dict):
-            return self.advice or ADVICE.get(prop, "")
-        paths = [k for k in self.advice if k.startswith("[") and path.startswith(k)]
-        if paths:
-            return self.advice[max(paths, key=len)]
-        return self.advice.get(prop) or ADVICE.get(prop, "")
+    def _lesson(self, prop: str, path: str, got: Any, want: Any) -> Advice:
+        """Advice keyed by path (longest matching prefix), then by property; a single advice
+        for the values; otherwise the property's default lesson."""
+        if isinstance(self.advice, dict):
+            paths = [k for k in self.advice if k.startswith("[") and path.startswith(k)]
+            if paths:
+                return self.advice[max(paths, key=len)]
+            if self.advice.get(prop):
+                return self.advice[prop]
+        elif self.advice and prop in ("values", "length"):
+            return self.advice
+        return default_lesson(prop, got, want)
 
     def compare(self, got: Any, want: Any, path: str) -> None:
         if isinstance(got, Foreign) and not isinstance(want, Foreign):
@@ -154,7 +231,8 @@ class _Comparer:
             self.fail("type", path, f"is a {type_name(got)} object that is not plain data; "
                                     f"expected a {type_name(want)}.")
         if type_name(got) != type_name(want):
-            self.fail("type", path, f"is a {type_name(got)}; expected a {type_name(want)}.")
+            self.fail("type", path, f"is a {type_name(got)}; expected a {type_name(want)}.",
+                      got=got, want=want)
         if isinstance(want, TensorData):
             self.tensor(got, want, path)
         elif isinstance(want, (list, tuple)):
@@ -207,7 +285,8 @@ class _Comparer:
         if self.grad and (got.grad is None) != (want.grad is None):
             has = "has a .grad" if got.grad is not None else "has no .grad"
             self.fail("grad", path, f"{has}; expected "
-                                    f"{'a gradient' if want.grad is not None else 'none'}.")
+                                    f"{'a gradient' if want.grad is not None else 'none'}.",
+                      got=got, want=want)
         if self.storage and (got.shares is None) != (want.shares is None):
             if want.shares:
                 self.fail("storage", path, f"is a copy; expected a view that shares storage "

@@ -30,8 +30,11 @@ _KNOWN: list[tuple[str, str, str]] = [
     (r"must have the same dtype|expected m1 and m2 to have the same dtype|expected scalar type "
      r"(Float|Double) but found",
      "dtypes must match",
-     "Both operands need the same dtype. NumPy arrays default to float64; convert with "
-     ".float() (float32) before mixing them with a model's float32 tensors."),
+     "Both operands need the same dtype (the error names the two it got: Double is float64, "
+     "Float is float32). Make the tensor you created or loaded match the other one: create it "
+     "with dtype=other.dtype, or convert it with .to(other.dtype). A stray float64 often "
+     "comes from NumPy, whose arrays default to it; a model turned float64 with "
+     ".to(torch.float64) needs float64 inputs and float64 tensors made inside forward."),
     (r"on device (cpu|meta) is not on the expected device (cpu|meta)",
      "tensors on the same device",
      "The check ran your code on 'meta', a device that stands in for a GPU, and one tensor "

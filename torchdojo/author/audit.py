@@ -13,6 +13,9 @@ ALLOWED_EXTRA = {"graders": {"manifest.toml"}}
 CORPUS = ("wrong", 8), ("right", 3)  # the least a topic's corpus holds of each kind
 
 
+DOCS = "https://docs.pytorch.org/"  # where every lesson links, for the concept it teaches
+
+
 def structure_problems(course: Course) -> list[str]:
     """Files, stubs, declarations, the README and the corpora: all that needs no grading."""
     problems = _stray_files(course)
@@ -71,6 +74,9 @@ def _declaration_problems(course: Course, topic: Topic) -> list[str]:
         if len(c.hints) < 2 or not all(h.strip() for h in c.hints):
             problems.append(f"{topic.name}.{c.name}: needs at least two non-empty hints, "
                             "a nudge first and the API last")
+        if not c.docs or not all(page.startswith(DOCS) for page in c.docs):
+            problems.append(f"{topic.name}.{c.name}: its lesson links to no page of the PyTorch "
+                            f"documentation: give @check docs=\"{DOCS}...\"")
     return problems
 
 

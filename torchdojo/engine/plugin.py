@@ -15,7 +15,7 @@ import pytest
 import torch
 
 import torchdojo
-from torchdojo.compare import Mismatch
+from torchdojo.compare import Lesson, Mismatch
 from torchdojo.course import Course, Topic
 from torchdojo.engine import sanitize
 from torchdojo.engine.draw import Draw, derive_seed
@@ -168,12 +168,13 @@ class GradingPlugin:
     def _record(self, item: pytest.Item, call: Any, report: Any) -> None:
         spec = spec_of(item.function)
         state = self._state(item.path)
+        lesson = ""
         if report.skipped:
             status, message = Status.SKIPPED, _skip_reason(report)
         elif report.passed:
             status, message = Status.PASSED, ""
         else:
-            status, message = self._verdict(item, spec, state, call.excinfo.value)
+            status, message, lesson = self._verdict(item, spec, state, call.excinfo.value)
         points = 0 if status is Status.SKIPPED else spec.points
         # Messages and recorded data carry learner text and numbers: made safe here, once,
         # for every report format (see ``sanitize``).
@@ -181,44 +182,51 @@ class GradingPlugin:
             name=spec.name, status=status, score=points if status is Status.PASSED else 0,
             max_score=points, message=sanitize.text(message, sanitize.MESSAGE_LIMIT),
             concept=spec.concept, seconds=round(call.duration, 4),
-            data=sanitize.data(item.stash.get(_RECORD, {})), docs=spec.docs)
+            data=sanitize.data(item.stash.get(_RECORD, {})), docs=spec.docs,
+            lesson=lesson)
         state.result.checks.append(result)
         if self.config.listener is not None:
             self.config.listener.check_finished(state.topic.name, result)
 
     def _verdict(self, item: pytest.Item, spec: Check, state: _TopicState, exc: BaseException
-                 ) -> tuple[Status, str]:
+                 ) -> tuple[Status, str, str]:
+        """The status, the message and the concept the message teaches. The concept follows
+        what failed (the property that differed, the error raised), not the check's headline."""
         label = getattr(exc, "label", "") or state.learner.last_call or "your code"
         if isinstance(exc, Mismatch):
-            lines = [exc.describe(label), exc.diff, f"{spec.concept}: {exc.advice}"]
-            return Status.FAILED, "\n".join(line for line in lines if line).strip()
+            concept = exc.concept or spec.concept
+            lines = [exc.describe(label), exc.diff, f"{concept}: {exc.advice}"]
+            return Status.FAILED, "\n".join(line for line in lines if line).strip(), concept
         if isinstance(exc, ConfinementFailed):
             self.fault = self.fault or exc.message
-            return Status.ERROR, f"not graded: {exc.message}"
+            return Status.ERROR, f"not graded: {exc.message}", ""
         if isinstance(exc, ImportFailed):
             state.result.error = sanitize.text(exc.message, sanitize.ERROR_LIMIT)
-            return Status.ERROR, "not run: the module failed to import (see the topic error)"
+            return Status.ERROR, "not run: the module failed to import (see the topic error)", ""
         if isinstance(exc, FileRefused):
             state.result.error = sanitize.text(exc.message, sanitize.ERROR_LIMIT)
-            return Status.ERROR, f"not graded: {exc.message}"
+            return Status.ERROR, f"not graded: {exc.message}", ""
         if isinstance(exc, NotAttempted):
-            return Status.NOT_ATTEMPTED, f"not attempted: {exc.message}"
+            return Status.NOT_ATTEMPTED, f"not attempted: {exc.message}", ""
         if isinstance(exc, SandboxTimeout):
-            return Status.TIMEOUT, f"timeout: {exc.message}.\n{spec.concept}: {exc.advice}"
+            concept = exc.concept or spec.concept
+            return Status.TIMEOUT, f"timeout: {exc.message}.\n{concept}: {exc.advice}", concept
         if isinstance(exc, LearnerRaised):
-            return Status.ERROR, _raised_message(exc, spec, label)
+            message, concept = _raised_message(exc, spec, label)
+            return Status.ERROR, message, concept
         if isinstance(exc, OutOfMemory):
             return Status.ERROR, f"{exc.message}\n{spec.concept}: every process you start " \
-                                 "shares that memory; keep fewer or smaller tensors alive."
+                                 "shares that memory; keep fewer or smaller tensors alive.", \
+                spec.concept
         if isinstance(exc, (SandboxCrashed, BadReply, SandboxProblem)):
             return Status.ERROR, f"{exc.message}\n{spec.concept}: a graded function must " \
-                                 "return its value; nothing else counts."
+                                 "return its value; nothing else counts.", spec.concept
         if isinstance(exc, AssertionError):
-            return Status.FAILED, f"{exc}\n{spec.concept}".strip()
+            return Status.FAILED, f"{exc}\n{spec.concept}".strip(), spec.concept
         return self._crashed(item, spec, state, exc, label)
 
     def _crashed(self, item: pytest.Item, spec: Check, state: _TopicState, exc: BaseException,
-                 label: str) -> tuple[Status, str]:
+                 label: str) -> tuple[Status, str, str]:
         """A check raised something no check raises on purpose. When the same check passes
         with the reference in the learner's place (``replay``), the learner's data caused it:
         a failed check. Otherwise the check is broken: a grader fault."""
@@ -230,11 +238,12 @@ class GradingPlugin:
             return Status.FAILED, (
                 f"{label} gave back data this check cannot read ({what}).\n"
                 f"{spec.concept}: the reference's answer passes this check, so compare what "
-                "yours returns with what is asked: its type, its keys or fields, its length.")
+                "yours returns with what is asked: its type, its keys or fields, its length.",
+                spec.concept)
         self.fault = self.fault or f"check {state.topic.name}.{spec.name} crashed: {what}" + \
             (f" at {where}" if where else "")
         return Status.ERROR, f"internal grader error ({what}); " \
-                             "this is a bug in torchdojo, not in your code"
+                             "this is a bug in torchdojo, not in your code", ""
 
     def _blames_learner(self, item: pytest.Item, state: _TopicState) -> bool:
         """Replay the check with the reference as the learner. The learner's sandbox is
@@ -306,15 +315,23 @@ class GradingPlugin:
             self._close(name)
 
 
-def _raised_message(exc: LearnerRaised, spec: Check, label: str) -> str:
+def _raised_message(exc: LearnerRaised, spec: Check, label: str) -> tuple[str, str]:
+    """What a PyTorch error the learner's code raised teaches, and its concept: the check's own
+    lesson for that error where it declares one, else the general explanation."""
     where = f" ({exc.where})" if exc.where else ""
     first = f"{label} raised {exc.type}: {_first_line(exc.text)}{where}"
     known = explain(exc.type, exc.text)
-    if known is not None:
-        concept = spec.concept if known.concept == spec.concept else \
-            f"{spec.concept} ({known.concept})"
-        return f"{first}\n{concept}: {known.advice}"
-    return f"{first}\n{spec.concept}: read the error above; the line shown is where it happened."
+    if known is None:
+        return f"{first}\n{spec.concept}: read the error above; the line shown is where it " \
+               "happened.", spec.concept
+    lesson = dict(spec.errors).get(known.concept)
+    if lesson is not None:
+        concept, advice = (lesson.concept or spec.concept, lesson.advice) \
+            if isinstance(lesson, Lesson) else (spec.concept, lesson)
+        return f"{first}\n{concept}: {advice}", concept
+    shown = spec.concept if known.concept == spec.concept else \
+        f"{spec.concept} ({known.concept})"
+    return f"{first}\n{shown}: {known.advice}", known.concept
 
 
 def _first_line(text: str) -> str:

@@ -20,6 +20,7 @@ from torchdojo.sandbox.ranks import DEADLINE
 COLLECTIVE_FAILED = re.compile(r"Timed out|Connection (closed|reset)|Broken pipe|Socket Timeout|"
                                r"collective mismatch", re.IGNORECASE)
 GLOO_PLACE = re.compile(r"^\[[^\]]*\.cc:\d+\]\s*")  # "[.../pair.cc:537] " before gloo's text
+COLLECTIVE = "collectives run on every rank"  # what a hung collective teaches, whatever the check
 COLLECTIVE_ADVICE = ("Every rank must enter every collective (all_reduce, barrier, a DDP "
                      "forward and backward) in the same order. Keep only side effects such as "
                      "logging or saving under `if rank == 0`, never the collective itself.")
@@ -75,13 +76,14 @@ def _raise_errors(found: list, ranks: list[dict], learner: Any, name: str) -> No
             raise learner_problem(error, learner.last_call)
         said = _line(error.get("message"), strip=GLOO_PLACE)
         raise SandboxTimeout(f"rank {rank} waited in a collective that another rank never "
-                             f"entered ({error.get('type')}: {said})", COLLECTIVE_ADVICE)
+                             f"entered ({error.get('type')}: {said})", COLLECTIVE_ADVICE,
+                             COLLECTIVE)
 
 
 def _raise_lost(rank: int, record: dict, name: str) -> None:
     if record.get("status") == "killed":
         raise SandboxTimeout(f"rank {rank} was still running {name} after {DEADLINE:g} s and "
-                             "was stopped", COLLECTIVE_ADVICE)
+                             "was stopped", COLLECTIVE_ADVICE, COLLECTIVE)
     said = _line(record.get("output"), last=True)
     raise SandboxCrashed(f"rank {rank} {_ended(record.get('exit'))} while running {name}"
                          + (f" (its last words: {said})" if said else ""))

@@ -29,6 +29,9 @@ class CheckResult:
     seconds: float = 0.0
     data: dict = field(default_factory=dict)  # what the check kept for reports (loss curves)
     docs: tuple[str, ...] = ()  # documentation pages the lesson links to
+    # What a failure's message teaches: the concept of the property that differed, or of the
+    # error raised, which is the check's own concept unless another fits the failure better.
+    lesson: str = ""
 
     @property
     def passed(self) -> bool:

@@ -94,11 +94,14 @@ class FileRefused(SandboxProblem):
 
 
 class SandboxTimeout(SandboxProblem):
-    """No (whole) answer in time. ``advice`` says what usually causes it here."""
+    """No (whole) answer in time. ``advice`` says what usually causes it here, and ``concept``
+    what that teaches (empty: the check's own concept)."""
 
-    def __init__(self, message: str, advice: str = "Look for a loop that never ends.") -> None:
+    def __init__(self, message: str, advice: str = "Look for a loop that never ends.",
+                 concept: str = "") -> None:
         super().__init__(message)
         self.advice = advice
+        self.concept = concept
 
 
 class SandboxCrashed(SandboxProblem):

@@ -1,6 +1,7 @@
 """M1: scaler.update() is never called, so the scale never adapts and the next step fails.
 
 check: scale_grows
+concept: GradScaler.update()
 status: error
 also: inf_step_skipped; step_matches_reference; clips_unscaled_gradients
 mentions: the scale adapts over steps; has already been called; GradScaler

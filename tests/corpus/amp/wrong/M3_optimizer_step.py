@@ -1,6 +1,7 @@
 """M3: optimizer.step() instead of scaler.step(optimizer): the update is 65536 times too big.
 
 check: step_matches_reference
+concept: GradScaler.step()
 status: error
 also: inf_step_skipped; scale_grows; clips_unscaled_gradients; float16_gradients_survive
 mentions: the GradScaler training step; No inf checks were recorded; scaler.step(optimizer)

@@ -1,6 +1,7 @@
 """M5: unscale_() called twice in one iteration (once always, once more before clipping).
 
 check: clips_unscaled_gradients
+concept: GradScaler.unscale_()
 status: error
 mentions: clipping unscaled gradients; unscale_() has already been called; at most once
 """

@@ -1,5 +1,5 @@
-"""L15 (myth, do not penalise): torch.optim.SGD with zero_grad() after step(); zero_() between
-batches; an nn.Parameter; the sum of losses for accumulation."""
+"""L15 (myth, do not penalise): torch.optim.SGD with zero_grad() after step(); zero_() before
+each batch; an nn.Parameter; the sum of losses for accumulation."""
 import torch
 import torch.nn.functional as F
 
@@ -19,10 +19,11 @@ def gd_steps(x, w, b, y, lr, steps):
 def grads_per_batch(batches, w, b):
     recorded = []
     for x, y in batches:
+        for p in (w, b):
+            if p.grad is not None:
+                p.grad.zero_()
         logistic_loss(x, w, b, y).backward()
         recorded.append(w.grad.detach().clone())
-        w.grad.zero_()
-        b.grad.zero_()
     return recorded
 
 

@@ -1,6 +1,7 @@
 """A12: features made under inference_mode reused in training: they cannot be saved for backward.
 
 check: frozen_features
+concept: inference_mode
 status: error
 mentions: no_grad, detach and inference_mode; Inference tensors cannot be saved for backward
 """

@@ -1,6 +1,7 @@
 """A2: scaling after requires_grad=True makes a non-leaf that no optimizer accepts.
 
 check: leaf_parameters
+concept: leaf tensors
 status: error
 mentions: parameters must be leaf tensors; can't optimize a non-leaf Tensor
 """

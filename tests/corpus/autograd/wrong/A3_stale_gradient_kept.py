@@ -1,7 +1,8 @@
 """A3: accumulating on top of a stale gradient left from an earlier step.
 
 check: gradient_accumulation
-mentions: gradient accumulation; stale gradients
+concept: gradients accumulate until zeroed
+mentions: gradients accumulate until zeroed; stale gradients
 """
 
 

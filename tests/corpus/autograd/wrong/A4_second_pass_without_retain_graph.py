@@ -1,6 +1,7 @@
 """A4: a second backward pass through a graph the first pass already freed.
 
 check: retain_graph_second_pass
+concept: retain_graph
 status: error
 mentions: retain_graph; Trying to backward through the graph a second time
 """

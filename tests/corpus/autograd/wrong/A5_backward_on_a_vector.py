@@ -1,6 +1,7 @@
 """A5: backward() on a non-scalar output (one probability per sample).
 
 check: input_gradient
+concept: backward() on a scalar
 status: error
 mentions: backward() needs a scalar; grad can be implicitly created only for scalar outputs
 """

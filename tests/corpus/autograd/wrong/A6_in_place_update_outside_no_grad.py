@@ -1,6 +1,7 @@
 """A6: an in-place update of a leaf that requires grad, outside torch.no_grad().
 
 check: manual_sgd
+concept: in-place operations on leaf tensors
 status: error
 mentions: a manual SGD step keeps parameters as leaves; in-place operation; torch.no_grad()
 """

@@ -1,6 +1,7 @@
 """G8: loading a GPU checkpoint without map_location on a machine without that GPU.
 
 check: map_location_for_gpu_checkpoints
+concept: loading a checkpoint with map_location
 status: error
 mentions: map_location; Attempting to deserialize object on
 """

@@ -1,5 +1,6 @@
 """A BatchSampler over a seeded RandomSampler, SequentialSampler for validation, tensors
-converted with .float()/.long(), functools.partial transforms and fractional random_split."""
+converted with .float()/.long(), functools.partial transforms and the validation size rounded
+by hand."""
 from functools import partial
 
 import torch
@@ -52,6 +53,7 @@ def make_transforms(mean, std, noise_std):
 
 
 def split_dataset(dataset, val_fraction, seed):
-    train_part, val_part = random_split(dataset, [1 - val_fraction, val_fraction],
+    n_val = int(len(dataset) * val_fraction + 0.5)
+    train_part, val_part = random_split(dataset, [len(dataset) - n_val, n_val],
                                         generator=torch.Generator().manual_seed(seed))
     return train_part, val_part

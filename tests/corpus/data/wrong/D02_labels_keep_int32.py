@@ -2,7 +2,8 @@
 int32 labels that CrossEntropyLoss rejects.
 
 check: collated_batches
-mentions: collated batches: float32 features, int64 labels; int32; int64
+concept: samples as float32 features and int64 labels
+mentions: samples as float32 features and int64 labels; int32; int64
 also: dataset_items; workers_with_spawn
 """
 import torch

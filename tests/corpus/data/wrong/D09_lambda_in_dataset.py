@@ -1,6 +1,7 @@
 """D9: the Dataset stores a lambda, which spawned DataLoader workers cannot unpickle.
 
 check: workers_with_spawn
+concept: pickling for worker processes
 status: error
 mentions: datasets that workers can pickle; pickle
 """

@@ -1,6 +1,7 @@
 """P3: shuffle=True passed to the DataLoader next to a DistributedSampler.
 
 check: sampler_gives_each_rank_its_shard
+concept: samplers and shuffle
 status: error
 also: batch_size_is_per_rank
 mentions: mutually exclusive; DistributedSampler

@@ -1,6 +1,7 @@
 """P6: the all_reduce is under `if rank == 0`, so rank 0 waits for a partner that never comes.
 
 check: global_mean_all_reduces
+concept: collectives run on every rank
 status: timeout
 mentions: collective; every rank
 """

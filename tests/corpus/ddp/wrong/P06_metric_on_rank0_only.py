@@ -1,6 +1,7 @@
 """P6: global_mean (a collective) is called only on rank 0, inside the logging branch.
 
 check: rank0_logs_the_global_loss
+concept: collectives run on every rank
 status: timeout
 also: each_epoch_reshuffles; training_matches_one_process; only_rank0_logs
 mentions: collective; every rank

@@ -1,6 +1,7 @@
 """P12: init_method is ignored, so init_process_group falls back to env:// without MASTER_ADDR.
 
 check: setup_joins_the_group
+concept: rendezvous (init_method)
 status: error
 mentions: joining a process group; MASTER_ADDR
 """

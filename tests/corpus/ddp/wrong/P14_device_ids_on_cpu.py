@@ -1,6 +1,7 @@
 """P14: device_ids=[rank] for a model that lives on the CPU.
 
 check: wrap_averages_gradients
+concept: DDP on the CPU
 status: error
 mentions: device_ids; DDP averages gradients
 """

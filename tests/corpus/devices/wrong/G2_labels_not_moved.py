@@ -1,6 +1,7 @@
 """G2: only the inputs move; the labels stay on the CPU and the loss mixes devices.
 
 check: train_step_runs_on_device
+concept: tensors on the same device
 status: error
 mentions: a device-agnostic training step; Tensor on device; tensors on the same device
 """

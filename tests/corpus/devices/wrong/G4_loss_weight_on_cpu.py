@@ -1,6 +1,7 @@
 """G4: cross_entropy's weight= tensor is built from a list on the CPU.
 
 check: loss_weights_on_device
+concept: tensors on the same device
 status: error
 mentions: tensors created inside a loss; on device cpu is not on the expected device meta
 """

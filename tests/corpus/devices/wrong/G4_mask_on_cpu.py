@@ -1,6 +1,7 @@
 """G4: the causal mask is created without device=, so it lives on the CPU.
 
 check: mask_on_input_device
+concept: tensors on the same device
 status: error
 mentions: tensors created inside forward; Tensor on device; tensors on the same device
 """

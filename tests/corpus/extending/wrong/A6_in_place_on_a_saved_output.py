@@ -2,6 +2,7 @@
 saved for its backward pass.
 
 check: inplace_fixed
+concept: in-place operations and autograd
 status: error
 mentions: in-place edits of saved tensors break backward; modified by an inplace operation
 """

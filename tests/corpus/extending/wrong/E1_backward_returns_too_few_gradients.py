@@ -2,6 +2,7 @@
 value per input of forward.
 
 check: function_gradcheck
+concept: one gradient per input of forward
 also: function_saved_tensors
 status: error
 mentions: one gradient per input of forward; incorrect number of gradients; None for every

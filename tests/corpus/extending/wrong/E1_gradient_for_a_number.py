@@ -2,6 +2,7 @@
 gradients, every other input gets None.
 
 check: function_gradcheck
+concept: one gradient per input of forward
 also: function_saved_tensors
 status: error
 mentions: one gradient per input of forward; different than None

@@ -1,6 +1,7 @@
 """G4/I3: torch.arange(T) without device= is made on the CPU whatever device scores is on.
 
 check: mask_on_input_device
+concept: tensors on the same device
 status: error
 mentions: masks on the input's device; not on the expected device; device=x.device
 """

@@ -2,6 +2,7 @@
 (here 'meta', standing in for a GPU) cannot do; PyTorch raises NotImplementedError for it.
 
 check: mask_on_input_device
+concept: device-agnostic code
 status: error
 mentions: masks on the input's device; device-agnostic code; .tolist()
 """

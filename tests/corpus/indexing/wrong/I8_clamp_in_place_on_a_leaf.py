@@ -1,6 +1,7 @@
 """I8/A6: clamp_ writes into x, a leaf that requires grad; autograd refuses.
 
 check: clamp_keeps_graph
+concept: in-place operations on leaf tensors
 status: error
 mentions: clamp keeps the graph; in-place operations on leaf tensors; x.clamp(
 """

@@ -1,8 +1,9 @@
 """2.5 L10: the loss returned as loss.item(), a Python float that training cannot backward().
 
 check: logits_into_cross_entropy
+concept: a loss is a tensor in the autograd graph
 status: failed
-mentions: cross_entropy reads logits; is a float; expected a torch.Tensor; not loss.item()
+mentions: a loss is a tensor in the autograd graph; is a float; not loss.item()
 """
 import torch.nn.functional as F
 

@@ -1,6 +1,7 @@
 """2.5 L4: a (N, 1) label column converted to int64 but not flattened to (N,).
 
 check: targets_are_class_indices
+concept: label shapes
 status: error
 mentions: targets are (N,) int64 class indices; label shapes; squeeze
 """

@@ -2,6 +2,7 @@
 refuses it.
 
 check: sgd_by_hand
+concept: in-place operations on leaf tensors
 status: error
 mentions: a gradient-descent step by hand; torch.no_grad()
 """

@@ -1,6 +1,7 @@
 """R1: view() on a transposed (non-contiguous) input raises.
 
 check: reshape_any_layout
+concept: contiguity and view()
 status: error
 mentions: view() needs contiguous memory; reshape
 """

@@ -1,6 +1,7 @@
 """R10: view() cannot merge axes that permute() made non-adjacent in memory.
 
 check: merge_heads_after_permute
+concept: contiguity and view()
 status: error
 mentions: merging axes after permute; contiguous
 """

@@ -1,8 +1,7 @@
-"""B6: hard-coded answers: every function returns a constant of the right type and every class
+"""Hard-coded answers: every function returns a constant of the right type and every class
 has the right structure but no behaviour. No check may award it a point.
 
 whole: true
-lose: every
 """
 import torch
 from torch import nn

@@ -1,9 +1,8 @@
-"""B6: hard-coded answers: every function and method returns a constant of the right type
+"""Hard-coded answers: every function and method returns a constant of the right type
 (zeros for tensors, an empty record, a handle of a hook that does nothing). No check may award
 it a point.
 
 whole: true
-lose: every
 """
 import torch
 

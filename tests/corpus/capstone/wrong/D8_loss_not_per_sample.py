@@ -1,0 +1,29 @@
+"""D8: the epoch loss adds up batch means and divides by the number of samples, so it is
+about batch_size times too small.
+
+check: losses_are_cross_entropy
+mentions: cross-entropy on logits; mean loss per sample
+"""
+import torch
+from torch import nn
+
+
+def train(model, train_ds, val_ds, epochs, seed):
+    torch.manual_seed(seed)
+    loader = DataLoader(train_ds, batch_size=32, shuffle=True,
+                        generator=torch.Generator().manual_seed(seed))
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    history = {"train_loss": [], "val_accuracy": []}
+    for _ in range(epochs):
+        model.train()
+        total = 0.0
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        history["train_loss"].append(total / len(train_ds))
+        history["val_accuracy"].append(evaluate(model, val_ds))
+    return history

@@ -1,0 +1,29 @@
+"""L8: model.train() only before the first epoch: after the first validation every epoch
+trains in eval mode, with Dropout off.
+
+check: train_mode_for_training
+mentions: train() mode for training; model.train()
+"""
+import torch
+from torch import nn
+
+
+def train(model, train_ds, val_ds, epochs, seed):
+    torch.manual_seed(seed)
+    loader = DataLoader(train_ds, batch_size=32, shuffle=True,
+                        generator=torch.Generator().manual_seed(seed))
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    history = {"train_loss": [], "val_accuracy": []}
+    model.train()
+    for _ in range(epochs):
+        total = 0.0
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(y)
+        history["train_loss"].append(total / len(train_ds))
+        history["val_accuracy"].append(evaluate(model, val_ds))
+    return history
