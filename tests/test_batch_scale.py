@@ -19,7 +19,7 @@ from tests.conftest import ROOT, invoke, solution
 from torchdojo.batch import records
 from torchdojo.batch.grade_all import grade_batch
 from torchdojo.batch.merge import merge, rebuild
-from torchdojo.batch.output import read_manifest
+from torchdojo.batch.output import MANIFEST, read_manifest
 from torchdojo.batch.shards import Shard, shard_of
 from torchdojo.course import CourseError
 from torchdojo.reporters import gradebook_csv
@@ -188,6 +188,21 @@ def test_grading_into_another_batch_is_refused(graded, course, tmp_path, change,
     with pytest.raises(CourseError, match="holds a batch graded with") as error:
         grade_batch(course, root / "subs", out, **options)
     assert says in str(error.value)
+
+
+def test_a_batch_graded_by_other_engine_code_is_not_resumed(graded, course, tmp_path):
+    """An editable install keeps its version number while its code changes: the engine's own
+    fingerprint, not the version alone, decides whether reports may be reused."""
+    root, _, whole, _ = graded
+    out = tmp_path / "out"
+    shutil.copytree(whole.output, out)
+    manifest = out / MANIFEST
+    data = json.loads(manifest.read_text())
+    version = data["torchdojo"].split("+")[0]
+    data["torchdojo"] = f"{version}+000000000000"
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(CourseError, match="torchdojo engine"):
+        grade_batch(course, root / "subs", out, workers=1, topics=TOPICS, resume=True)
 
 
 def test_rebuild_makes_the_same_gradebook_from_reports(graded, course, tmp_path):

@@ -7,7 +7,8 @@ submission bytes:
 - the course fingerprint: a SHA-256 over every file of ``graders/`` (the manifest, the hidden
   checks and their helpers) and ``solutions/``, by path and content; stubs and docs do not
   change a grade and are left out;
-- the torchdojo version (``torchdojo.__version__``): the engine that compared and scored;
+- the engine: torchdojo's version and a SHA-256 over its own modules (``engine_fingerprint``),
+  so an editable install whose code changed under the same version number grades again;
 - the submission digest: a SHA-256 over what grading reads of the submission (``intake``): the
   ``<topic>.py`` files of the graded topics and the helper modules beside them, by name and
   content, and each file it refuses, by name and reason; so a learner who changed a file since
@@ -16,6 +17,7 @@ submission bytes:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -34,12 +36,12 @@ class BatchKey:
     tier: str  # "local" or "strict"
     topics: tuple[str, ...]
     course: str  # course_fingerprint()
-    torchdojo: str  # the version that graded
+    torchdojo: str  # engine_fingerprint(): the engine that graded
 
     @classmethod
     def for_run(cls, course: Course, seed: int, strict: bool, topics: Sequence[str]) -> BatchKey:
         return cls(seed, "strict" if strict else "local", tuple(topics),
-                   course_fingerprint(course), torchdojo.__version__)
+                   course_fingerprint(course), engine_fingerprint())
 
     def to_dict(self) -> dict:
         return {**asdict(self), "topics": list(self.topics)}
@@ -48,7 +50,7 @@ class BatchKey:
         """How ``held`` (an existing batch's key) differs from this one, in words."""
         said = {"seed": "seed", "tier": "tier", "topics": "topics",
                 "course": "course (hidden checks or solutions changed)",
-                "torchdojo": "torchdojo version"}
+                "torchdojo": "torchdojo engine (its version or code changed)"}
         mine, theirs = asdict(self), asdict(held)
         return [f"{said[k]} {_short(theirs[k])} (this run: {_short(mine[k])})"
                 for k in said if mine[k] != theirs[k]]
@@ -59,6 +61,22 @@ def _short(value: object) -> str:
         return " ".join(value) or "(all)"
     text = str(value)
     return text[:19] if text.startswith("sha256:") else text
+
+
+@functools.cache
+def engine_fingerprint() -> str:
+    """``VERSION+HASH``: the version and the first 12 hex digits of a SHA-256 over the package's
+    own Python modules (not the course copy a wheel carries), by path and content."""
+    package = Path(torchdojo.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package)
+        if relative.parts[0] == "_course":
+            continue
+        name, data = relative.as_posix().encode(), path.read_bytes()
+        digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
+        digest.update(data)
+    return f"{torchdojo.__version__}+{digest.hexdigest()[:12]}"
 
 
 def course_fingerprint(course: Course) -> str:
