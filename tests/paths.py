@@ -18,15 +18,14 @@ folder, is a link to the course's solutions), ``fifo FILE`` and ``large FILE``.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 from tests.conftest import ROOT, copy_course
 from torchdojo import intake
@@ -120,7 +119,7 @@ class Paths:
         for learner in learners:
             root = self.base / "gradescope" / _safe_name(learner.name)
             self._write(root, learner, folder="submission")
-            with _environment(TORCHDOJO_COURSE=str(self._course_of(learner.topics))):
+            with mock.patch.dict(os.environ, TORCHDOJO_COURSE=str(self._course_of(learner.topics))):
                 autograder.run(root, timeout_scale=self.scale)
             text = (root / "results" / "results.json").read_text(encoding="utf-8")
             found[learner.name] = _from_gradescope(learner, text)
@@ -332,20 +331,6 @@ def _union(learners: list[Learner]) -> tuple[str, ...]:
 
 def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
-
-
-@contextlib.contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 __all__ = ["MODULE_PATHS", "PATHS", "ROOT", "Learner", "Outcome", "Paths", "applies"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from torchdojo.engine.report import CheckResult, Report, Status, TopicResult
+from torchdojo.engine.sanitize import clip
 
 LABELS = {
     Status.PASSED: "Passed",
@@ -53,15 +54,6 @@ def printed(topic: TopicResult, lines: int, chars: int) -> tuple[str, int]:
     return head, max(total - len(head.encode("utf-8", "replace")), 0)
 
 
-def clip(text: str, limit: int) -> str:
-    """At most ``limit`` characters; a cut text says how much was left out."""
-    if len(text) <= limit:
-        return text
-    for keep in range(limit, -1, -1):
-        note = f"\n... (truncated: {len(text) - keep} more characters)"
-        if keep + len(note) <= limit:
-            return text[:keep] + note
-    return text[:limit]
 
 
 def summary(report: Report) -> str:
