@@ -60,6 +60,11 @@ def graded(course, tmp_path_factory):
     return root, learners, whole, shards
 
 
+def _killer(graded):
+    """The learner that tries to kill its grading process (see tests.batchgen)."""
+    return next(n for n in graded[1] if n.name == "learner001-killer")
+
+
 def test_shards_partition_the_learners(graded):
     _, _, whole, shards = graded
     parts = [set(s.learners) for s in shards]
@@ -73,8 +78,10 @@ def test_merged_shards_equal_the_unsharded_run(graded):
     root, _, whole, _ = graded
     run = torchdojo("gradebook", "merge", *(str(root / f"shard{k}") for k in (2, 1, 3)),
                     "--output", str(root / "merged"))
-    assert run.returncode == 1, run.stderr  # the killer needs a regrade, in both
-    assert "learner001-killer needs a regrade" in run.stderr and "Traceback" not in run.stderr
+    killed = _killer(graded).kills_grader  # where signals are scoped, the kill is refused
+    assert run.returncode == (1 if killed else 0), run.stderr  # a regrade is needed, in both
+    assert ("learner001-killer needs a regrade" in run.stderr) == killed
+    assert "Traceback" not in run.stderr
     merged, single = root / "merged", whole.output
     assert (merged / "gradebook.csv").read_bytes() == (single / "gradebook.csv").read_bytes()
     assert (merged / "batch.json").read_bytes() == (single / "batch.json").read_bytes()
@@ -99,8 +106,11 @@ def test_gradebook_tells_the_states_apart(graded):
             want = sum(learner.parts[t].expected for t in TOPICS)
             assert float(row["total"]) == want, (learner.name, learner.parts)
     killer = rows["learner001-killer"]
-    assert killer["status"] == "needs_regrade" and "killed by SIGKILL" in killer["reason"]
-    assert killer["tensors"] == killer["total"] == killer["max_score"] == ""
+    if _killer(graded).kills_grader:
+        assert killer["status"] == "needs_regrade" and "killed by SIGKILL" in killer["reason"]
+        assert killer["tensors"] == killer["total"] == killer["max_score"] == ""
+    else:  # the kill was refused: graded, the killing topic scores nothing
+        assert killer["status"] == "graded" and killer["tensors"] == "0"
     assert rows["=SUM(1)"]["status"] == rows["@at"]["status"] == "graded"
     assert rows["-dash"]["status"] == "not_attempted" and rows["-dash"]["total"] == "0"
     nothing = rows["'quote"]
@@ -144,9 +154,10 @@ def test_resume_grades_only_unfinished_changed_and_failed_learners(graded, cours
     batch = grade_batch(course, subs, out, workers=2, topics=TOPICS, resume=True,
                         timeout_scale=0.3, on_event=lambda kind, name, report:
                         started.append(name) if kind == "start" else None)
-    assert sorted(started) == sorted([*unfinished, changed, "learner001-killer"])
+    failed = ["learner001-killer"] if _killer(graded).kills_grader else []
+    assert sorted(started) == sorted([*unfinished, changed, *failed])
     assert batch.seed == 7  # the output's seed
-    assert len(batch.kept) == len(whole.learners) - 4
+    assert len(batch.kept) == len(whole.learners) - len(started)
     for name in batch.kept:
         assert (out / "reports" / f"{name}.json").read_bytes() == before[f"{name}.json"]
     rows = gradebook(out)
@@ -374,7 +385,6 @@ def test_a_stop_request_wakes_the_pool_and_other_signals_do_not_keep_it_awake():
     import os
     import select
     import signal
-    import time
 
     from torchdojo.batch.interrupt import Interrupt, Interrupted
 
@@ -382,8 +392,7 @@ def test_a_stop_request_wakes_the_pool_and_other_signals_do_not_keep_it_awake():
     try:
         with Interrupt() as interrupt:
             os.kill(os.getpid(), signal.SIGUSR1)  # any handled signal writes to the pipe
-            time.sleep(0.05)
-            assert select.select([interrupt.fd], [], [], 0)[0] and not interrupt.requested
+            assert select.select([interrupt.fd], [], [], 5)[0] and not interrupt.requested
             interrupt.drain()  # what the pool does after each wait
             assert not select.select([interrupt.fd], [], [], 0)[0]
             os.kill(os.getpid(), signal.SIGINT)
