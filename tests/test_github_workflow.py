@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from tests.batchgen import attack_batch
-from tests.conftest import ROOT, solution
+from tests.conftest import ROOT, solution, sudo_shim
 from tests.corpus import cases
 from torchdojo.batch.shards import Shard, shard_of
 from torchdojo.ci import strict_available
@@ -295,7 +295,7 @@ def test_workflow_steps_grade_learner_repositories(workflow, tmp_path, course):
     # these tests run as root already, so it only runs the command.
     shim = tmp_path / "bin" / "torchdojo"
     _shim(shim, f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" -m torchdojo "$@"\n')
-    _shim(tmp_path / "bin" / "sudo", '#!/bin/sh\n[ "$(id -u)" = 0 ] || exit 1\nexec "$@"\n')
+    sudo_shim(tmp_path / "bin")
     grade = step(workflow, "grade", "Grade")["run"]
     if not strict_available():  # strict confinement ships separately; grade without it here
         grade = grade.replace(" --strict", "")
@@ -350,7 +350,7 @@ def test_grade_step_holds_against_attacks_on_the_batch(workflow, tmp_path, cours
     learners whose code attacks the batch: each attacker scores 0, the others exactly as
     alone."""
     _venv(tmp_path)
-    _shim(tmp_path / "bin" / "sudo", '#!/bin/sh\n[ "$(id -u)" = 0 ] || exit 1\nexec "$@"\n')
+    sudo_shim(tmp_path / "bin")
     values = {"GROUP_MEMORY_MIB": 512, "MEMORY_MIB": 2048}
     attacks = ("X8_signal_everything", "L3_forked_memory_bomb", "L5_fork_bomb")
     learners = attack_batch(course, tmp_path / "submissions", honest=2, attackers=len(attacks),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sudo_shim
 from tests.corpus import cases
 
 BIN = Path(sys.executable).parent
@@ -65,7 +65,8 @@ def recipe(tmp_path_factory):
                f'bob "{learners / "wrong"}"')
     script = f"set -euo pipefail\n{before}\n{collect}\n{after}\n"
     where = tmp_path_factory.mktemp("instructor")
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    shim = sudo_shim(tmp_path_factory.mktemp("bin"))  # the recipe grades with sudo
+    env = {**os.environ, "PATH": os.pathsep.join([str(BIN), os.environ["PATH"], str(shim)])}
     env.pop("TORCHDOJO_COURSE", None)
     done = subprocess.run(["bash", "-c", script], cwd=where, env=env, capture_output=True,
                           text=True, timeout=1800)

@@ -43,7 +43,7 @@ def test_helpers_are_sent_once_each_after_what_they_use():
 def test_a_probe_runs_with_its_helpers_in_the_sandbox_and_on_the_reference(tmp_path):
     module = tmp_path / "helped.py"
     module.write_text("def identity(x):\n    return x\n")
-    box = Sandbox("helped", str(module), budget=Budget(call=30, topic=60))
+    box = Sandbox.for_file("helped", module, budget=Budget(call=30, topic=60))
     try:
         assert Learner(box).run(probe_scaled, 3) == 12
     finally:

@@ -235,11 +235,11 @@ class GradingPlugin:
         if isinstance(exc, Exception) and self._blames_learner(item, state):
             item.stash[_RECORD] = {**item.stash.get(_RECORD, {}),
                                    "unreadable": f"{what} at {where}" if where else what}
-            return Status.FAILED, (
-                f"{label} gave back data this check cannot read ({what}).\n"
-                f"{spec.concept}: the reference's answer passes this check, so compare what "
-                "yours returns with what is asked: its type, its keys or fields, its length.",
-                spec.concept)
+            message = (f"{label} gave back data this check cannot read ({what}).\n"
+                       f"{spec.concept}: the reference's answer passes this check, so compare "
+                       "what yours returns with what is asked: its type, its keys or fields, "
+                       "its length.")
+            return Status.FAILED, message, spec.concept
         self.fault = self.fault or f"check {state.topic.name}.{spec.name} crashed: {what}" + \
             (f" at {where}" if where else "")
         return Status.ERROR, f"internal grader error ({what}); " \
