@@ -389,6 +389,7 @@ def test_a_stop_request_wakes_the_pool_and_other_signals_do_not_keep_it_awake():
     from torchdojo.batch.interrupt import Interrupt, Interrupted
 
     previous = signal.signal(signal.SIGUSR1, lambda *args: None)
+    before = signal.getsignal(signal.SIGINT)  # SIG_IGN where the suite runs in the background
     try:
         with Interrupt() as interrupt:
             os.kill(os.getpid(), signal.SIGUSR1)  # any handled signal writes to the pipe
@@ -400,6 +401,6 @@ def test_a_stop_request_wakes_the_pool_and_other_signals_do_not_keep_it_awake():
             assert interrupt.requested and interrupt.exit_code == 130
             with pytest.raises(Interrupted):
                 interrupt.check()
-        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert signal.getsignal(signal.SIGINT) is before  # put back as it was
     finally:
         signal.signal(signal.SIGUSR1, previous)
