@@ -22,7 +22,6 @@ import contextlib
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,16 +40,6 @@ from torchdojo.notebooks.students import (
 )
 
 
-@dataclass(frozen=True)
-class Strictness:
-    """How the sandboxes of a run are confined: ``strict`` as ``grade --strict``, with the
-    ``waived`` confinements, and ``private`` paths (beyond the course) kept out of sight."""
-
-    strict: bool = False
-    waived: tuple[str, ...] = ()
-    private: tuple[str, ...] = ()
-
-
 def grade_assignment(course: Course, course_dir: Path, assignment: str, *,
                      seed: int, students: tuple[str, ...] = (), workers: int = 1,
                      timeout_scale: float = 1.0, strict: bool = False,
@@ -64,15 +53,14 @@ def grade_assignment(course: Course, course_dir: Path, assignment: str, *,
     ``strict`` refuses (``StrictRefused``) before anything is read where a confinement it
     promises is not available here and ``allow_weaker`` does not name it.
     """
-    confined = Strictness()
-    if strict:
+    waived: tuple[str, ...] = ()
+    if strict:  # refused here, before anything is read
         from torchdojo.engine.strict import require
 
-        confined = Strictness(True, require(allow_weaker), tuple(map(str, private)))
+        waived = require(allow_weaker)
     coursedir = course_directory(course_dir)
-    if strict:  # the course folder and the database (wherever it lives) stay out of sight
-        confined = Strictness(True, confined.waived,
-                              (*confined.private, *_course_paths(coursedir)))
+    # strict: the course folder and the database (wherever it lives) stay out of sight too
+    hidden = (*map(str, private), *_course_paths(coursedir)) if strict else ()
     graded: list[StudentGrade] = []
     with open_gradebook(coursedir) as gradebook, \
             tempfile.TemporaryDirectory(prefix="torchdojo-nbgrader-") as scratch:
@@ -94,8 +82,8 @@ def grade_assignment(course: Course, course_dir: Path, assignment: str, *,
             _finish(gradebook, coursedir, plan, grade, report, seed, echo, graded)
 
         grade_all(course, plan, submissions, seed=seed, workers=workers,
-                  timeout_scale=timeout_scale, done=done, strict=confined.strict,
-                  allow_weaker=confined.waived, private=confined.private)
+                  timeout_scale=timeout_scale, done=done, strict=strict,
+                  allow_weaker=waived, private=hidden)
     return sorted(graded, key=lambda g: g.student)
 
 
