@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import platform
-import secrets
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -21,13 +20,10 @@ from torchdojo.engine.plugin import GradeConfig, GradeListener, GradingPlugin
 from torchdojo.engine.report import Report
 from torchdojo.intake import Submission, read_submission
 from torchdojo.sandbox import forkserver
+from torchdojo.seeds import new_seed
 
 INI = Path(__file__).with_name("grading.ini")
 FAULT_LIMIT = 20_000  # a grader fault's details, for the instructor
-
-
-def new_seed() -> int:
-    return secrets.randbelow(2**31)
 
 
 def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
@@ -62,6 +58,7 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
                          guard=guard and not strict and sys.platform.startswith("linux"))
     forkserver.start()
     started = time.perf_counter()
+    forkserver.import_preloaded()
     import torch
 
     torch.set_num_threads(threads)
