@@ -147,6 +147,7 @@ USAGE_ERRORS = [
     (["solution", "nosuch"], "unknown topic 'nosuch'"),
     (["grade-batch", "{missing}", "--output", "{missing}"], "does not exist"),
     (["nbgrader", "export", "{missing}", "nosuch"], "unknown topic 'nosuch'"),
+    (["nbgrader", "grade", "{missing}", "tensors"], "does not exist"),
     (["grade-batch", "{missing}", "--output", "{missing}", "--shard", "5/4"], "must be 1 to 4"),
     (["gradebook", "merge", "{missing}", "--output", "{missing}/grades"], "is not a batch output"),
     (["export", "kubernetes", "{missing}", "nosuch", "--image", "x", "--shards", "2"],
@@ -160,7 +161,8 @@ try:
     main(sys.argv[1:], prog_name="torchdojo")
 except SystemExit as exit:
     code = exit.code
-heavy = sorted(m for m in ("torch", "numpy", "pytest") if m in sys.modules)
+heavy = sorted(m for m in ("torch", "numpy", "pytest", "nbformat", "nbgrader")
+               if m in sys.modules)
 print(json.dumps({"code": code, "heavy": heavy}))
 """
 

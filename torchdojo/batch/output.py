@@ -151,7 +151,7 @@ def open_for_run(course: Course, folder: Path, seed: int | None, strict: bool,
         if any(folder.glob("reports/*.json")):
             raise CourseError(f"{folder} holds reports but no {MANIFEST} (graded by an earlier "
                               "torchdojo): grade into another --output")
-        from torchdojo.engine.grading import new_seed
+        from torchdojo.seeds import new_seed
 
         key = BatchKey.for_run(course, new_seed() if seed is None else seed, strict, topics)
         return Output(folder, key, shard, [])

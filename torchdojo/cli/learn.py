@@ -113,11 +113,11 @@ def watch(topic: str | None, seed: int | None, poll: bool, plot: bool) -> None:
     from torchdojo.sandbox import forkserver
 
     forkserver.start()  # its torch import overlaps with ours
-    from torchdojo.engine.grading import new_seed
     from torchdojo.learn.events import Inputs, single_keys
     from torchdojo.learn.plots import plots_folder
     from torchdojo.learn.session import WatchSession
     from torchdojo.learn.watch import Watch
+    from torchdojo.seeds import new_seed
 
     session = WatchSession(course, seed=new_seed() if seed is None else seed, topic=start,
                            pinned=start is not None)

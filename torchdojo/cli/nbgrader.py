@@ -15,11 +15,12 @@ MISSING = "nbgrader is not installed here: pip install 'torchdojo[nbgrader]'"
 
 
 def _need_nbgrader() -> None:
-    try:
-        import nbformat  # noqa: F401
-        import nbgrader  # noqa: F401
-    except ImportError:
-        raise Failure(MISSING) from None
+    """Whether nbgrader is installed, without importing it (nbformat's schemas alone take a
+    second and a half): a usage error is answered at once."""
+    from importlib.util import find_spec
+
+    if find_spec("nbformat") is None or find_spec("nbgrader") is None:
+        raise Failure(MISSING)
 
 
 @click.group("nbgrader")
@@ -73,9 +74,9 @@ def grade_command(course_dir: Path, assignment: str, students: tuple[str, ...],
     _need_nbgrader()
     waived = strict_options(strict, allow_weaker)  # before anything is read or graded
     from torchdojo.batch.folders import default_workers
-    from torchdojo.engine.grading import new_seed
     from torchdojo.notebooks.autograde import grade_assignment
     from torchdojo.notebooks.feedback import NO_AUTOGRADED
+    from torchdojo.seeds import new_seed
 
     console = Console(highlight=False, soft_wrap=True)
     seed = new_seed() if seed is None else seed

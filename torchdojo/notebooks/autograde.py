@@ -157,12 +157,12 @@ def _course_paths(coursedir: Any) -> list[str]:
 
 def course_directory(course_dir: Path) -> Any:
     """nbgrader's CourseDirectory for ``course_dir``, configured by its nbgrader_config.py."""
+    if not course_dir.is_dir():  # before importing nbgrader (2 s): a usage error is quick
+        raise CourseError(f"course folder {course_dir} does not exist")
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
     from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
-    if not course_dir.is_dir():
-        raise CourseError(f"course folder {course_dir} does not exist")
     config = Config()
     with contextlib.suppress(ConfigFileNotFound):
         config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()

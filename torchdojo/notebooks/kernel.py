@@ -90,7 +90,7 @@ def _layout(topic: str) -> Layout:
 
 @cache
 def _session_seed() -> int:
-    from torchdojo.engine.grading import new_seed
+    from torchdojo.seeds import new_seed
 
     return new_seed()
 
