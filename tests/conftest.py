@@ -108,3 +108,18 @@ def sudo_shim(folder: Path) -> Path:
     (folder / "sudo").write_text(SUDO_AS_ROOT)
     (folder / "sudo").chmod(0o755)
     return folder
+
+
+# Fixtures that run a real outside tool or a whole batch: a test using one is in the slow tier.
+SLOW_FIXTURES = {"roundtrip", "generated", "bundle", "notebooks"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses a slow fixture without the ``slow`` mark would make the fast tier
+    (``python -m pytest``) pay for that fixture: say so at collection."""
+    unmarked = [item.nodeid for item in items
+                if SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+                and item.get_closest_marker("slow") is None]
+    if unmarked:
+        raise pytest.UsageError(f"mark these @pytest.mark.slow (they use a slow fixture, "
+                                f"{', '.join(sorted(SLOW_FIXTURES))}): {', '.join(unmarked)}")

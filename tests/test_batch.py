@@ -42,6 +42,7 @@ def generated(course, tmp_path_factory):
     return learners, batch
 
 
+@pytest.mark.slow
 def test_generated_batch_mixes_correct_wrong_and_malicious(generated, course):
     learners, _ = generated
     kinds = {part.kind for learner in learners for part in learner.parts.values()}
@@ -51,6 +52,7 @@ def test_generated_batch_mixes_correct_wrong_and_malicious(generated, course):
         assert set(learner.parts) == {t.name for t in course.topics}
 
 
+@pytest.mark.slow
 def test_every_learner_gets_its_expected_score(generated, course):
     learners, batch = generated
     rows = {row["learner"]: row for row in _gradebook(batch.output)}
@@ -66,6 +68,7 @@ def test_every_learner_gets_its_expected_score(generated, course):
             assert float(row[topic]) == part.expected, (learner.name, topic, part)
 
 
+@pytest.mark.slow
 def test_each_learner_has_a_json_report(generated, course):
     learners, batch = generated
     for learner in learners:
@@ -79,6 +82,7 @@ def test_each_learner_has_a_json_report(generated, course):
     assert not list((batch.output / "reports").glob(".*"))  # no temporary files left
 
 
+@pytest.mark.slow
 def test_killed_worker_is_replaced_and_batch_completes(generated):
     learners, batch = generated
     killed = [learner.name for learner in learners if learner.expected is None]
@@ -88,6 +92,7 @@ def test_killed_worker_is_replaced_and_batch_completes(generated):
     assert len(logs) >= 2 + len(killed)  # a replacement for each worker killed
 
 
+@pytest.mark.slow
 def test_worker_that_dies_is_replaced_and_costs_only_its_learner(tmp_path):
     """Where a learner cannot kill its worker (scoped signals), a worker can still die (a
     grader bug, the machine's OOM killer): here it is killed from outside while it grades."""
@@ -122,6 +127,7 @@ def _parent(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
+@pytest.mark.slow
 def test_learner_over_budget_is_stopped_without_holding_up_others(course, tmp_path):
     hang = next(c for c in cases("attacks", "tensors") if c.status == "timeout")
     submissions = tmp_path / "submissions"
@@ -176,6 +182,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow
 def test_processes_left_behind_by_learners_are_killed(course, tmp_path):
     pids = tmp_path / "pids"
     pids.mkdir()
@@ -244,6 +251,7 @@ def _batch(submissions: Path, output: Path, *extra: str) -> subprocess.Popen:
                             start_new_session=True)  # a process group, as a terminal makes
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_what_finished_and_the_printed_command_resumes(tmp_path):
     submissions, output = tmp_path / "subs", tmp_path / "out"
     for name in ("a-right", "b-hangs", "c-right"):
@@ -284,6 +292,7 @@ def test_ctrl_c_keeps_what_finished_and_the_printed_command_resumes(tmp_path):
     assert {row["status"] for row in rows.values()} == {"graded"}
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_workers_start_stops_everything(tmp_path):
     submissions, output = tmp_path / "subs", tmp_path / "out"
     for name in ("a", "b"):

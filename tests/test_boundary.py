@@ -28,7 +28,11 @@ from tests.paths import PATHS, Outcome, Paths
 from torchdojo.author import stubs
 
 CASES = path_cases()
-COMBOS = [(path, case) for path in PATHS for case in CASES if case.runs_on(path)]
+# Through the outside runners (nbgrader's notebooks, Gradescope's bundle): the slow tier.
+OUTSIDE = ("nbgrader", "gradescope")
+COMBOS = [pytest.param(path, case, id=f"{path}-{case.id}",
+                       marks=[pytest.mark.slow] if path in OUTSIDE else [])
+          for path in PATHS for case in CASES if case.runs_on(path)]
 SEED = 909
 SCALE = 0.3
 DOCUMENT_LIMIT = 2**20  # c5 cases print megabytes: what a report keeps of it is capped
@@ -58,7 +62,7 @@ def outcomes(course, tmp_path_factory):
     return on
 
 
-@pytest.mark.parametrize("path, case", COMBOS, ids=[f"{p}-{c.id}" for p, c in COMBOS])
+@pytest.mark.parametrize("path, case", COMBOS)
 def test_attack_gains_nothing_and_breaks_nothing(path: str, case: PathCase, outcomes):
     learner = case.learner()
     outcome = outcomes(path)[learner.name]

@@ -41,6 +41,8 @@ from torchdojo.batch.grade_all import grade_batch
 from torchdojo.engine.grading import grade
 from torchdojo.sandbox import capabilities, cgroups, limits
 
+pytestmark = pytest.mark.slow  # every path under attack, each with real processes
+
 SEED = 77
 TOPICS = ("tensors", "reshape_view")
 SMALL_MIB = 512

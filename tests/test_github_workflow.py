@@ -259,6 +259,7 @@ def _venv(job: Path) -> None:
           f'#!/bin/sh\nPYTHONPATH="{ROOT}" exec "{sys.executable}" "$@"\n')
 
 
+@pytest.mark.slow
 def test_workflow_steps_grade_learner_repositories(workflow, tmp_path, course):
     server = tmp_path / "server"
     server.mkdir()
@@ -343,6 +344,7 @@ def test_workflow_steps_grade_learner_repositories(workflow, tmp_path, course):
     assert "could not be fetched" in summary.stdout and "class__carol" in summary.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not capabilities.machine()["signals"].held or not strict_available(),
                     reason="kill(-1) is only safe to run where signals are scoped")
 def test_grade_step_holds_against_attacks_on_the_batch(workflow, tmp_path, course):

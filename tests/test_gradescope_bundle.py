@@ -11,10 +11,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests import formats
 from tests.batchgen import expected_for, gradable_points
 from tests.conftest import solution
 from tests.corpus import cases
+
+pytestmark = pytest.mark.slow  # the exported bundle run as Gradescope runs it
 
 FORGER = '''
 import os

@@ -127,6 +127,7 @@ def test_bad_values_are_one_line_and_exit_2(tmp_path, args, says):
     assert not (tmp_path / "job.yaml").exists()
 
 
+@pytest.mark.slow
 def test_pods_grade_their_shards_and_the_readme_merge_joins_them(job, tmp_path):
     data = tmp_path / "data"  # the volume: submissions/ in, shards/ out
     learners = {"ada": solution("tensors"), "bo": cases("wrong", "tensors")[0].source(),

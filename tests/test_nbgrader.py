@@ -77,6 +77,7 @@ def _maximum(course, topic: str) -> float:
                if c.requires is None)
 
 
+@pytest.mark.slow
 def test_plain_autograde_is_fooled_by_a_kernel_trick(roundtrip, course):
     """The reason to grade out of process: the AST trick gets every point from nbgrader."""
     for topic in roundtrip.state.topics:
@@ -89,6 +90,7 @@ def test_plain_autograde_is_fooled_by_a_kernel_trick(roundtrip, course):
             assert sum(roundtrip.autograded[learner][topic].values()) < _maximum(course, topic)
 
 
+@pytest.mark.slow
 def test_gradebook_holds_what_torchdojo_grade_gives_the_modules(roundtrip):
     state = roundtrip.state
     for learner in state.learners:
@@ -98,6 +100,7 @@ def test_gradebook_holds_what_torchdojo_grade_gives_the_modules(roundtrip):
                                                                               topic)
 
 
+@pytest.mark.slow
 def test_the_trick_scores_nothing_and_is_flagged(roundtrip):
     trick = roundtrip.graded["trick"]
     assert all(score == 0 for cells in trick.values() for score in cells.values())
@@ -109,6 +112,7 @@ def test_the_trick_scores_nothing_and_is_flagged(roundtrip):
                         "nb_custom_exc", "nb_tampered_cells"}, roundtrip.flagged
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("student", ["nb_patched_helpers", "nb_input_transformer",
                                      "nb_custom_exc", "nb_always_equal"])
 def test_other_kernel_tricks_score_nothing(roundtrip, student):
@@ -117,6 +121,7 @@ def test_other_kernel_tricks_score_nothing(roundtrip, student):
     assert all(score == 0 for topic in cells.values() for score in topic.values()), cells
 
 
+@pytest.mark.slow
 def test_tampered_test_cells_change_nothing(roundtrip, course):
     """Edited, re-pointed, deleted, stripped or markdown test cells: the gradebook keeps its
     cells and maximum, and the answers are graded as they are (those of wrong_1)."""
@@ -126,6 +131,7 @@ def test_tampered_test_cells_change_nothing(roundtrip, course):
         assert float(row["max_score"]) == _maximum(course, topic)
 
 
+@pytest.mark.slow
 def test_reference_scores_full_marks_and_wrong_answers_do_not(roundtrip, course):
     for topic in roundtrip.state.topics:
         assert sum(roundtrip.graded["reference"][topic].values()) == _maximum(course, topic)
@@ -134,6 +140,7 @@ def test_reference_scores_full_marks_and_wrong_answers_do_not(roundtrip, course)
             assert 0 < sum(roundtrip.graded[learner][topic].values()) < _maximum(course, topic)
 
 
+@pytest.mark.slow
 def test_broken_notebooks_are_one_line_and_zero_and_the_run_goes_on(roundtrip):
     first, *rest = roundtrip.state.topics
     broken = roundtrip.graded["broken"]
@@ -152,6 +159,7 @@ def test_broken_notebooks_are_one_line_and_zero_and_the_run_goes_on(roundtrip):
         assert f"{count} of {count} submission(s) written to the gradebook" in output.stdout
 
 
+@pytest.mark.slow
 def test_nbgrader_export_reports_the_torchdojo_scores(roundtrip, course):
     rows = roundtrip.exported
     for topic in roundtrip.state.topics:
@@ -359,6 +367,7 @@ def test_instructor_mistakes_get_one_line_and_exit_2(tmp_path, args, says):
     assert "Traceback" not in done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_unknown_assignment_is_one_line(roundtrip):
     done = nbcourse.run("torchdojo", "nbgrader", "grade", str(roundtrip.state.root),
                         "no_such_assignment", cwd=ROOT, timeout=300)

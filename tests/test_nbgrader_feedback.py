@@ -23,6 +23,8 @@ import pytest
 from tests.conftest import ROOT, sudo_shim
 from tests.corpus import cases
 
+pytestmark = pytest.mark.slow  # real nbgrader, a kernel per notebook
+
 BIN = Path(sys.executable).parent
 COLLECT = "# release and collect as usual"
 
