@@ -5,6 +5,7 @@ first import on, the first Ctrl-C raises KeyboardInterrupt and later ones are ig
 sandboxes are closed undisturbed; once the command is over, shutting down ignores it too.
 """
 
+import atexit
 import os
 import signal
 import sys
@@ -21,13 +22,39 @@ def run() -> None:
     except KeyboardInterrupt:  # before the command started (imports); the CLI handles the rest
         sys.stderr.write("\nInterrupted.\n")
         _stop_helpers()
-        sys.exit(INTERRUPTED)
+        _exit(INTERRUPTED)
     except SystemExit as done:
         if done.code == INTERRUPTED:
             _stop_helpers()
-        raise
+        _exit(done.code)
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # shutting down: nothing left to stop
+
+
+def _exit(code: object) -> None:
+    """End with ``code`` once the command is over, without tearing the interpreter down where
+    torch is loaded: Python would free its thousands of modules one by one, 0.6 s after every
+    result is written (1 s with torch._dynamo), and the fork server would do the same on a
+    core of its own. The atexit handlers still run and the streams are flushed."""
+    if "torch" not in sys.modules:
+        sys.exit(code)
+    status = _status(code)
+    _stop_helpers()  # killed: a fork server has nothing left to serve or to clean up
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: what could be written was
+            status = status or 1
+    os._exit(status)
+
+
+def _status(code: object) -> int:
+    """The exit status ``sys.exit(code)`` gives: None is 0, a message goes to stderr as 1."""
+    if code is None or isinstance(code, int):
+        return code or 0
+    sys.stderr.write(f"{code}\n")
+    return 1
 
 
 def _stop_helpers() -> None:

@@ -58,7 +58,8 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
                          guard=guard and not strict and sys.platform.startswith("linux"))
     forkserver.start()
     started = time.perf_counter()
-    forkserver.import_preloaded()
+    if len(selected) > 1:
+        forkserver.import_preloaded()
     import torch
 
     torch.set_num_threads(threads)
