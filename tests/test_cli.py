@@ -134,3 +134,37 @@ def test_list_shows_topics_in_order(course_copy):
     run = torchdojo("list", cwd=course_copy)
     assert run.returncode == 0
     assert 0 < run.stdout.index(" tensors ") < run.stdout.index(" reshape_view ")
+
+
+def _processes_marked(token: str) -> list[int]:
+    """Live processes whose environment holds ``token`` (a fork server inherits TORCH*)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and token.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("submission, status", [("solutions", 0), ("exercises", 1)])
+def test_the_command_ends_at_once_with_its_whole_output_and_status(submission, status,
+                                                                     tmp_path):
+    """The command ends without tearing torch down (``torchdojo/__main__.py``): its output is
+    whole, its exit status is the grade's, and its fork server is gone with it rather than
+    spending a second freeing modules. (Output goes to a file: a pipe would be held open by a
+    fork server that lingers, and the wait for it would hide it.)"""
+    token = f"TORCHDOJO_TEST_MARK_{os.getpid()}_{submission}"
+    out = tmp_path / "report.json"
+    with out.open("w") as stdout:
+        code = subprocess.call([sys.executable, "-m", "torchdojo", "grade", "tensors",
+                                "--submission", submission, "--format", "json", "--seed", "5"],
+                               cwd=ROOT, stdout=stdout, stderr=subprocess.DEVNULL,
+                               env={**os.environ, token: "1"}, timeout=300)
+    left = _processes_marked(token)
+    assert code == status
+    report = json.loads(out.read_text())
+    assert report["seed"] == 5 and report["topics"][0]["name"] == "tensors"
+    assert left == [], "the fork server outlived the command"
