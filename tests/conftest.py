@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 import subprocess
@@ -96,6 +97,23 @@ def invoke(*args: str, cwd: Path = ROOT, env: dict | None = None
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
+def processes_marked(token: str) -> list[int]:
+    """Live processes whose environment holds ``token``: set it as a variable whose name
+    starts with TORCH and the fork servers started beneath inherit it (Linux: reads /proc).
+    The caller's own multiprocessing resource tracker lives as long as the caller: not
+    counted."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if (entry.name.isdigit() and int(entry.name) != os.getpid()
+                    and token.encode() in (entry / "environ").read_bytes()
+                    and b"resource_tracker" not in (entry / "cmdline").read_bytes()):
+                found.append(int(entry.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
 
 
 SUDO_AS_ROOT = '#!/bin/sh\n[ "$(id -u)" = 0 ] || exit 1\nexec "$@"\n'

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import os
 import shlex
 import signal
@@ -17,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from tests.batchgen import generate, signals_scoped
-from tests.conftest import ROOT, invoke, solution
+from tests.conftest import ROOT, invoke, processes_marked, solution
 from tests.corpus import cases
 from torchdojo.batch.grade_all import grade_batch
+from torchdojo.batch.worker import Settings, serve
 
 
 def _gradebook(output: Path) -> list[dict]:
@@ -342,3 +344,23 @@ def test_bad_input_is_one_line_and_exit_2(layout, says, tmp_path):
     assert says in run.stderr
     assert "Traceback" not in run.stderr + run.stdout
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_worker_told_to_stop_ends_with_its_fork_server(tmp_path, monkeypatch):
+    """A worker told to stop ends without tearing torch down and kills its fork server
+    (``torchdojo.quick_exit``); left to end by itself, the fork server would finish importing
+    torch and then spend a second freeing it, on a core the next batch wants."""
+    token = f"TORCHDOJO_TEST_MARK_{os.getpid()}_worker"
+    monkeypatch.setenv(token, "1")
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    settings = Settings(root=str(ROOT), seed=1, topics=("tensors",), log=str(tmp_path / "log"))
+    worker = context.Process(target=serve, args=(theirs, settings))
+    worker.start()
+    assert ours.recv()[0] == "ready"
+    ours.send(None)
+    worker.join(60)
+    left = processes_marked(token)
+    assert worker.exitcode == 0
+    assert left == [], "the worker's fork server outlived it"

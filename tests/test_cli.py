@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, copy_course, invoke, solution
+from tests.conftest import ROOT, copy_course, invoke, processes_marked, solution
 from tests.corpus import cases
 
 
@@ -136,18 +136,6 @@ def test_list_shows_topics_in_order(course_copy):
     assert 0 < run.stdout.index(" tensors ") < run.stdout.index(" reshape_view ")
 
 
-def _processes_marked(token: str) -> list[int]:
-    """Live processes whose environment holds ``token`` (a fork server inherits TORCH*)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and token.encode() in (entry / "environ").read_bytes():
-                found.append(int(entry.name))
-        except OSError:  # gone meanwhile, or not ours to read
-            continue
-    return found
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("submission, status", [("solutions", 0), ("exercises", 1)])
 def test_the_command_ends_at_once_with_its_whole_output_and_status(submission, status,
@@ -163,7 +151,7 @@ def test_the_command_ends_at_once_with_its_whole_output_and_status(submission, s
                                 "--submission", submission, "--format", "json", "--seed", "5"],
                                cwd=ROOT, stdout=stdout, stderr=subprocess.DEVNULL,
                                env={**os.environ, token: "1"}, timeout=300)
-    left = _processes_marked(token)
+    left = processes_marked(token)
     assert code == status
     report = json.loads(out.read_text())
     assert report["seed"] == 5 and report["topics"][0]["name"] == "tensors"

@@ -54,9 +54,11 @@ def serve(conn: Any, settings: Settings) -> None:
         try:
             job = conn.recv()
         except (EOFError, OSError):
-            return
-        if job is None:
-            return
+            job = None  # the pool is gone
+        if job is None:  # sandboxes are closed after each learner: nothing is left to do
+            from torchdojo.quick_exit import quick_exit
+
+            quick_exit(0)
         learner, folder, topics = job
         topics = topics or settings.topics
         try:
