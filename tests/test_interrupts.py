@@ -207,3 +207,70 @@ def test_ctrl_c_in_watch_mode_while_it_grades_and_while_it_waits(course_dir, pro
     assert line.startswith("Stopped watching. Your progress is kept in .torchdojo/progress.json")
     assert waiting.group_gone()
     assert json.loads(progress.read_text())["checks"]["tensors/scalar_is_0d"]["status"]
+
+
+# ----------------------------------------------------------------------------- each race, alone
+# The tests above send a real Ctrl-C at a moment that varies from run to run; these put it
+# exactly where each of three races once lost it.
+
+
+def test_a_ctrl_c_while_helpers_start_arrives_once_they_have(monkeypatch):
+    """The fork server starts with SIGINT ignored (so a Ctrl-C never reaches it). A Ctrl-C for
+    us in that moment is held back and delivered after, never dropped."""
+    from torchdojo.sandbox import forkserver
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt), forkserver.main_hidden():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # ignored and dropped here, before the fix
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_ctrl_c_that_importing_torch_swallowed_stops_the_next_grade(course, monkeypatch):
+    """torch's C code imports numpy and clears any error of that import, a KeyboardInterrupt
+    included; the command ignores Ctrl-Cs after the first, so the grade raises it again."""
+    from torchdojo import ctrl_c
+    from torchdojo.engine.grading import grade
+
+    monkeypatch.setattr(ctrl_c, "_pressed", False)
+    previous = signal.getsignal(signal.SIGINT)
+    ctrl_c.install()
+    try:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        except KeyboardInterrupt:
+            pass  # what torch's import does with it
+        with pytest.raises(KeyboardInterrupt):
+            grade(course, ["tensors"], submission=course.solutions)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+MAIN_CAUGHT_IN_EXEC = """
+import sys
+import torchdojo.cli
+from torchdojo import __main__ as entry
+
+def main(*args, **kwargs):
+    try:  # a Ctrl-C landing while a dataclass or a namedtuple is made, which exec a string
+        exec("raise KeyboardInterrupt")
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+torchdojo.cli.main = main
+entry.run()
+"""
+
+
+def test_a_caught_ctrl_c_ends_with_status_130_not_by_the_signal(tmp_path):
+    """An interrupt that passed through ``exec`` of a string leaves CPython marked as
+    interrupted; run with ``-m``, a normal exit would then kill the process by SIGINT (status
+    -2) whatever status it asked for. The command ends with ``os._exit``."""
+    (tmp_path / "caught_in_exec.py").write_text(MAIN_CAUGHT_IN_EXEC)
+    run = subprocess.run([sys.executable, "-m", "caught_in_exec"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert run.returncode == 130, run.stderr

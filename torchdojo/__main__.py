@@ -13,28 +13,30 @@ INTERRUPTED = 130  # 128 + SIGINT, as shells report a command Ctrl-C stopped
 
 
 def run() -> None:
-    signal.signal(signal.SIGINT, _first_ctrl_c)
+    from torchdojo import ctrl_c
+
+    ctrl_c.install()
     try:
         from torchdojo.cli import main
 
         main(prog_name="torchdojo")
+        code: object = 0
     except KeyboardInterrupt:  # before the command started (imports); the CLI handles the rest
         sys.stderr.write("\nInterrupted.\n")
-        _stop_helpers()
-        _exit(INTERRUPTED)
+        code = INTERRUPTED
     except SystemExit as done:
-        if done.code == INTERRUPTED:
-            _stop_helpers()
-        _exit(done.code)
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # shutting down: nothing left to stop
+        code = done.code
+    _exit(code)
 
 
 def _exit(code: object) -> None:
-    """End with ``code`` once the command is over; where torch is loaded, without tearing it
-    down (``quick_exit``)."""
-    if "torch" not in sys.modules:
-        sys.exit(code)
+    """End with ``code`` once the command is over, without tearing the interpreter down
+    (``quick_exit``, which also stops the fork server, perhaps still importing torch). Besides
+    the second this saves where torch is loaded, it keeps the status: a Ctrl-C that lands in an
+    ``exec`` of a string (dataclasses, namedtuple) marks the interpreter as interrupted even
+    though the KeyboardInterrupt was caught, and a normal exit would then end the process by
+    SIGINT instead of with status 130."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # shutting down: nothing left to stop
     from torchdojo.quick_exit import quick_exit
 
     quick_exit(_status(code))
@@ -46,18 +48,6 @@ def _status(code: object) -> int:
         return code or 0
     sys.stderr.write(f"{code}\n")
     return 1
-
-
-def _stop_helpers() -> None:
-    """Sandboxes are closed by now; the fork server may still be importing torch."""
-    forkserver = sys.modules.get("torchdojo.sandbox.forkserver")
-    if forkserver is not None:
-        forkserver.stop()
-
-
-def _first_ctrl_c(signum: int, frame: object) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from unittest import mock
 
 import pytest
 
+from torchdojo import ctrl_c
 from torchdojo.course import Course, CourseError
 from torchdojo.engine import sanitize
 from torchdojo.engine import strict as strict_mode
@@ -62,12 +63,13 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
         forkserver.import_preloaded()
     import torch
 
+    ctrl_c.raise_if_pressed()  # one that importing torch swallowed
     torch.set_num_threads(threads)
     plugin = GradingPlugin(config)
-    ctrl_c = _CtrlC()
+    pressed = _CtrlC()
     with _quiet_pytest():
-        code = pytest.main(_pytest_args(course, selected), plugins=[plugin, ctrl_c])
-    if ctrl_c.pressed:
+        code = pytest.main(_pytest_args(course, selected), plugins=[plugin, pressed])
+    if pressed.pressed:
         # pytest caught it and closed every sandbox; a report of the checks run so far would
         # read as a total, so the interrupt goes on to the caller instead
         raise KeyboardInterrupt

@@ -153,19 +153,25 @@ def main_hidden() -> Iterator[None]:
 
 @contextmanager
 def _ctrl_c_ignored() -> Iterator[None]:
-    """Processes started now ignore SIGINT for life, and so do their forks (sandboxes, ranks).
+    """Processes started now never see a Ctrl-C, and neither do their forks (sandboxes,
+    ranks): they start with SIGINT blocked, a signal mask that fork and exec keep.
 
     Ctrl-C in a terminal signals every process of the foreground group: without this, a fork
     server still importing torch would print a KeyboardInterrupt traceback of its own. The
-    grading process alone decides what an interrupt means and closes every sandbox. An ignored
-    signal stays ignored across exec, and Python installs its KeyboardInterrupt handler only
-    where SIGINT was not ignored at start-up. (A Ctrl-C in these few milliseconds is dropped.)
+    grading process alone decides what an interrupt means and closes every sandbox. Only this
+    thread blocks it, and only while they start: a Ctrl-C meant for us meanwhile is kept
+    pending by the kernel and arrives as soon as the mask is back (ignoring SIGINT instead,
+    which is process-wide, dropped it). multiprocessing's resource tracker is started first:
+    it unblocks the signals it blocks for its own start.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held back arrives now
