@@ -66,10 +66,10 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
     ctrl_c.raise_if_pressed()  # one that importing torch swallowed
     torch.set_num_threads(threads)
     plugin = GradingPlugin(config)
-    pressed = _CtrlC()
+    interrupt = _CtrlC()
     with _quiet_pytest():
-        code = pytest.main(_pytest_args(course, selected), plugins=[plugin, pressed])
-    if pressed.pressed:
+        code = pytest.main(_pytest_args(course, selected), plugins=[plugin, interrupt])
+    if interrupt.pressed:
         # pytest caught it and closed every sandbox; a report of the checks run so far would
         # read as a total, so the interrupt goes on to the caller instead
         raise KeyboardInterrupt

@@ -143,7 +143,7 @@ def main_hidden() -> Iterator[None]:
     os.environ.clear()
     os.environ.update(sandbox_environment(environ))
     try:
-        with _ctrl_c_ignored():
+        with _ctrl_c_blocked():
             yield
     finally:
         main.__dict__.update(saved)
@@ -152,7 +152,7 @@ def main_hidden() -> Iterator[None]:
 
 
 @contextmanager
-def _ctrl_c_ignored() -> Iterator[None]:
+def _ctrl_c_blocked() -> Iterator[None]:
     """Processes started now never see a Ctrl-C, and neither do their forks (sandboxes,
     ranks): they start with SIGINT blocked, a signal mask that fork and exec keep.
 
