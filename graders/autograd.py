@@ -122,7 +122,7 @@ def after_grads(reply: object) -> tuple[object, object]:
 ], docs=MANUAL + "notes/autograd.html")
 def loss_builds_graph(learner, ref, draw):
     for x, w, b, y in (intro_problem(), problem(draw)):
-        expect(learner.logistic_loss(x, w, b, y), ref.logistic_loss(x, w, b, y), advice={
+        expect(*both(learner, ref, "logistic_loss", x, w, b, y), advice={
             "requires_grad": "The loss does not require grad, so no graph was recorded: compute "
                              "it outside torch.no_grad() and without .detach().",
             "type": "Return the loss tensor itself (0-d), not .item() or a list.",
@@ -261,8 +261,7 @@ def zeroing_between_batches(learner, ref, draw):
     oracle = [numeric_grad(loss64, [bx, w, b, by], 1) for bx, by in batches]
     expect_oracle(got, oracle, "the per-batch dL/dw")
     stale = (draw.tensor(d), draw.tensor(1))
-    expect(learner.run(probe_per_batch, batches, w, b, *stale),
-           ref.run(probe_per_batch, batches, w, b, *stale),
+    expect(*both(learner, ref, probe_per_batch, batches, w, b, *stale),
            name="grads_per_batch when w.grad and b.grad hold gradients on entry",
            advice="A gradient already in w.grad when the call began leaked into the first "
                   "batch's: clear the gradients before every backward(), the first one too.")
@@ -336,11 +335,10 @@ def probe_train_new_weights(m, n_in, n_out, seed):
 ], docs=PAGES + "torch.Tensor.is_leaf.html")
 def leaf_parameters(learner, ref, draw):
     n_in, n_out, seed = draw.integer(2, 5), draw.integer(2, 5), draw.seed_value()
-    expect(learner.new_weights(n_in, n_out, seed), ref.new_weights(n_in, n_out, seed),
+    expect(*both(learner, ref, "new_weights", n_in, n_out, seed),
            advice={"values": "Draw with torch.randn(n_in, n_out, generator=g) where "
                              "g = torch.Generator().manual_seed(seed), then scale by 0.01."})
-    expect(learner.run(probe_train_new_weights, n_in, n_out, seed),
-           ref.run(probe_train_new_weights, n_in, n_out, seed),
+    expect(*both(learner, ref, probe_train_new_weights, n_in, n_out, seed),
            name="the weights after one optimizer step")
 
 
@@ -419,7 +417,7 @@ def frozen_features(learner, ref, draw):
 ], docs=PAGES + "torch.inference_mode.html")
 def inference_without_graph(learner, ref, draw):
     x, w, b, _ = problem(draw)
-    expect(learner.predict_proba(x, w, b), ref.predict_proba(x, w, b), advice={
+    expect(*both(learner, ref, "predict_proba", x, w, b), advice={
         "requires_grad": "The probabilities require grad: predict under torch.no_grad() or "
                          "torch.inference_mode().",
     })
@@ -464,11 +462,11 @@ def probe_snapshot_then_update(m, w):
 ], docs=PAGES + "torch.Tensor.detach.html")
 def detached_copy(learner, ref, draw):
     w = draw.tensor(draw.integer(2, 6)).requires_grad_(True)
-    expect(learner.run(probe_snapshot_then_update, w), ref.run(probe_snapshot_then_update, w),
+    expect(*both(learner, ref, probe_snapshot_then_update, w),
            name="the snapshot after w was updated in place", advice={
                "values": "The snapshot changed when w did: detach() shares w's memory. "
                          "Add .clone().",
                "requires_grad": "A snapshot should not be part of the graph: detach() it."})
-    expect(learner.snapshot(w), ref.snapshot(w), storage=True, advice={
+    expect(*both(learner, ref, "snapshot", w), storage=True, advice={
         "storage": "detach() shares w's memory: add .clone() for a copy of its own.",
     })

@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from torchdojo.checks import Lesson, as_data, check, expect, mlp, probe
+from torchdojo.checks import Lesson, as_data, both, check, expect, mlp, probe
 
 MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
 PAGES = MANUAL + "generated/"  # one page per function or class
@@ -448,7 +448,7 @@ def best_weights_are_a_copy(learner, ref, draw):
     losses = [round(2.0 - 0.1 * i + draw.number(0, 0.05), 3) for i in range(epochs)]
     best = draw.integer(1, epochs - 2)
     losses[best] = round(min(losses) - draw.number(0.1, 0.3), 3)  # the best is not the last
-    expect(learner.run(probe_keep_best, scene, losses), ref.run(probe_keep_best, scene, losses),
+    expect(*both(learner, ref, probe_keep_best, scene, losses),
            name=f"train_keep_best with validation losses {losses}", advice={
                "['epochs trained']": Lesson(
                    "training for the epochs given",

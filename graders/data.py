@@ -11,7 +11,7 @@ import dataclasses
 
 import torch
 
-from torchdojo.checks import Lesson, TensorData, check, expect, expect_true
+from torchdojo.checks import Lesson, TensorData, both, check, expect, expect_true
 
 MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
 PAGES = MANUAL + "generated/"  # one page per function or class
@@ -83,16 +83,18 @@ def probe_transform_calls(m, features, labels, reads):
             "the transformed features read": samples}
 
 
-def probe_transforms(m, mean, std, noise_std, samples, seed):
-    """Apply both transforms twice to every sample, with the global generator seeded."""
+def probe_transforms(m, mean, std, noise_std, samples, seed, which):
+    """Apply one of the transforms (``which``: "train" or "val") twice to every sample (a row
+    of ``samples``, each made a tensor of its own), with the global generator seeded."""
     import torch
 
-    train_tf, val_tf = m.make_transforms(mean, std, noise_std)
+    transforms = dict(zip(("train", "val"), m.make_transforms(mean, std, noise_std),
+                          strict=True))
+    rows = [x.clone() for x in samples]  # one tensor crosses the wire, not one per sample
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return {"val": [val_tf(x) for x in samples], "val_again": [val_tf(x) for x in samples],
-                "train": [train_tf(x) for x in samples],
-                "train_again": [train_tf(x) for x in samples]}
+        return {which: [transforms[which](x) for x in rows],
+                f"{which}_again": [transforms[which](x) for x in rows]}
 
 
 def probe_loaders(m, n_train, n_val, batch_size, seed, epochs):
@@ -223,7 +225,7 @@ def expect_findings(got: dict, want: dict, advice: dict, context: str = "") -> N
 def intro_toy_dataset(learner, ref, draw):
     lengths = "The training set has 5 samples and the test set 2: __len__ returns the " \
               "number of samples."
-    expect_findings(learner.run(probe_intro, INTRO_SIZES), ref.run(probe_intro, INTRO_SIZES),
+    expect_findings(*both(learner, ref, probe_intro, INTRO_SIZES),
                     advice={"len(train_ds)": lengths, "len(test_ds)": lengths,
                             "the samples of train_ds": ITEM_ADVICE,
                             "the samples of test_ds": ITEM_ADVICE})
@@ -237,8 +239,7 @@ def intro_toy_dataset(learner, ref, draw):
 ], docs=MANUAL + "data.html#torch.utils.data.Dataset")
 def dataset_length(learner, ref, draw):
     for features, labels in (table(draw), table(draw, rows=1)):
-        expect_findings(learner.run(probe_samples, features, labels, "len"),
-                        ref.run(probe_samples, features, labels, "len"), advice={
+        expect_findings(*both(learner, ref, probe_samples, features, labels, "len"), advice={
             "len(dataset)": "len(dataset) must count the samples: one per row of features.",
             "the numbers of each sample": "dataset[i] must hold row i of the features and its "
                                           "label: len() counts samples that must be there.",
@@ -254,8 +255,7 @@ def dataset_length(learner, ref, draw):
 ], docs=MANUAL + "data.html#torch.utils.data.Dataset")
 def dataset_items(learner, ref, draw):
     features, labels = table(draw)
-    expect(learner.run(probe_samples, features, labels, "items"),
-           ref.run(probe_samples, features, labels, "items"), name="the samples",
+    expect(*both(learner, ref, probe_samples, features, labels, "items"), name="the samples",
            advice=ITEM_ADVICE)
 
 
@@ -268,8 +268,7 @@ def dataset_items(learner, ref, draw):
 def collated_batches(learner, ref, draw):
     features, labels = table(draw)
     batch_size = draw.integer(2, 4)
-    expect(learner.run(probe_samples, features, labels, batch_size),
-           ref.run(probe_samples, features, labels, batch_size), name="the batches",
+    expect(*both(learner, ref, probe_samples, features, labels, batch_size), name="the batches",
            advice={**ITEM_ADVICE, "length": SAMPLE_COUNT,
                    "type": "Each batch must be [features, labels], two tensors: return "
                            "tensors from __getitem__, not lists or NumPy rows."})
@@ -284,8 +283,7 @@ def collated_batches(learner, ref, draw):
 def transform_on_every_access(learner, ref, draw):
     features, labels = table(draw)
     reads = [0, 0, draw.integer(1, len(labels) - 1)]
-    expect_findings(learner.run(probe_transform_calls, features, labels, reads),
-                    ref.run(probe_transform_calls, features, labels, reads), advice={
+    expect_findings(*both(learner, ref, probe_transform_calls, features, labels, reads), advice={
         "calls of the transform in ToyDataset(...)": "Store the transform in __init__; apply "
                                                      "it in __getitem__, not to the whole "
                                                      "table up front.",
@@ -300,15 +298,16 @@ def transform_on_every_access(learner, ref, draw):
 # ----------------------------------------------------------------------------- transforms
 
 
-def transformed(learner, ref, draw, count: int) -> tuple[dict, dict, dict]:
-    """Both transforms of ``count`` drawn samples, on both sides, and the inputs used."""
+def transformed(learner, ref, draw, count: int, which: str) -> tuple[dict, dict, dict]:
+    """One transform (``which``) of ``count`` drawn samples, twice, on both sides, and the
+    inputs used."""
     features = draw.integer(2, 4)
     given = {"mean": draw.tensor(features), "std": draw.tensor(features).abs() + 0.5,
              "noise_std": round(draw.number(0.2, 1.0), 2),
              "samples": [draw.tensor(features) for _ in range(count)]}
     seed = draw.seed_value()
-    return (learner.run(probe_transforms, *given.values(), seed),
-            ref.run(probe_transforms, *given.values(), seed), given)
+    return (*both(learner, ref, probe_transforms, given["mean"], given["std"],
+                  given["noise_std"], torch.stack(given["samples"]), seed, which), given)
 
 
 @check(points=2, concept="deterministic validation transforms", hints=[
@@ -318,7 +317,7 @@ def transformed(learner, ref, draw, count: int) -> tuple[dict, dict, dict]:
     "val_transform = lambda x: (x - mean) / std, with no randomness",
 ], docs=TUTORIALS + "beginner/basics/transforms_tutorial.html")
 def validation_transform_deterministic(learner, ref, draw):
-    got, want, _ = transformed(learner, ref, draw, 6)
+    got, want, _ = transformed(learner, ref, draw, 6, "val")
     advice = "The validation transform is (x - mean) / std and nothing else: no random noise."
     expect(got["val"], want["val"], name="val_transform(x)", advice=advice)
     expect(got["val_again"], want["val"], name="val_transform(x) called again", advice=advice)
@@ -331,7 +330,7 @@ def validation_transform_deterministic(learner, ref, draw):
     "train_transform = lambda x: (x - mean) / std + noise_std * torch.randn_like(x)",
 ], docs=TUTORIALS + "beginner/basics/transforms_tutorial.html")
 def training_augmentation(learner, ref, draw):
-    got, want, given = transformed(learner, ref, draw, 400)
+    got, want, given = transformed(learner, ref, draw, 400, "train")
     for key in ("train", "train_again"):
         expect(form(got[key]), form(want[key]), name="train_transform(x)",
                advice="Return a float32 tensor of the sample's shape.")
@@ -387,8 +386,7 @@ def batches_and_drop_last(learner, ref, draw):
               "len(val_loader)": val, "the validation batch sizes": val}
     seed = draw.seed_value()
     for n_train, n_val, batch_size in ((*INTRO_SIZES, 2), loader_sizes(draw)):
-        got = learner.run(probe_loaders, n_train, n_val, batch_size, seed, 1)
-        want = ref.run(probe_loaders, n_train, n_val, batch_size, seed, 1)
+        got, want = both(learner, ref, probe_loaders, n_train, n_val, batch_size, seed, 1)
         expect_findings(summary(got), summary(want), advice, context=f" ({n_train} training "
                         f"and {n_val} validation samples, batch_size={batch_size})")
 
@@ -402,8 +400,7 @@ def batches_and_drop_last(learner, ref, draw):
 def shuffle_training_only(learner, ref, draw):
     n_train, n_val, batch_size = loader_sizes(draw)
     seed = draw.seed_value()
-    got = learner.run(probe_loaders, n_train, n_val, batch_size, seed, 2)
-    want = ref.run(probe_loaders, n_train, n_val, batch_size, seed, 2)
+    got, want = both(learner, ref, probe_loaders, n_train, n_val, batch_size, seed, 2)
     train = "Shuffle the training loader (shuffle=True), so each epoch visits the samples " \
             "in a new order."
     val = "Keep the validation loader in order: shuffle=False."
@@ -438,8 +435,7 @@ def shuffled(loaders: dict) -> dict:
 ], docs=MANUAL + "notes/randomness.html#dataloader")
 def reproducible_order(learner, ref, draw):
     n, batch_size, seed = draw.integer(10, 16), draw.integer(2, 4), draw.seed_value()
-    expect_findings(learner.run(probe_reproducible, n, batch_size, seed),
-                    ref.run(probe_reproducible, n, batch_size, seed), advice={
+    expect_findings(*both(learner, ref, probe_reproducible, n, batch_size, seed), advice={
         "the same seed gives the same order": "The order must not depend on what other code "
                                               "did with the global generator: pass "
                                               "generator=torch.Generator().manual_seed(seed).",
@@ -531,7 +527,6 @@ def split_reproducible(learner, ref, draw):
     for rounds_up in (True, False):
         n, fraction = split_sizes(draw, rounds_up)
         seed = draw.seed_value()
-        expect_findings(learner.run(probe_split, n, fraction, seed),
-                        ref.run(probe_split, n, fraction, seed),
+        expect_findings(*both(learner, ref, probe_split, n, fraction, seed),
                         context=f" ({n} samples, val_fraction={fraction})", advice=SPLIT_ADVICE)
 

@@ -1,9 +1,10 @@
 """Checks for `ddp`: real torch.distributed (gloo) on 2 forked ranks, on CPU; nccl on GPUs.
 
-Each module-scoped fixture runs one DDP job in the learner's sandbox: a probe forks 2 ranks
-(``torchdojo.sandbox.ranks``), they meet through a ``file://`` store in the sandbox's private
-folder, call one or two of the learner's functions next to trusted set-up code, and record what
-happened as data. Several checks read the same job. Expected values come from PyTorch's own
+A DDP job forks 2 ranks in the learner's sandbox (``torchdojo.sandbox.ranks``); they meet
+through a ``file://`` store in the sandbox's private folder, call one or two of the learner's
+functions next to trusted set-up code, and record what happened as data. One shared run
+(``jobs``) runs every CPU job, a few side by side; each check reads its own job, and several
+checks read the same one. Expected values come from PyTorch's own
 oracle, computed here in the grading process: one process training on the full batch that the
 two ranks share must end with the same gradients and parameters, and ``DistributedSampler``
 itself says which samples each rank must see.
@@ -14,6 +15,7 @@ still running after ``DEADLINE``; the sandbox's own call timeout is the last res
 the check reports a timeout that says which collective to look at, never a hung grader.
 """
 
+import math
 from dataclasses import dataclass
 
 import pytest
@@ -23,6 +25,7 @@ from torch import nn
 from torch.utils.data import DistributedSampler
 
 from torchdojo.checks import (
+    DEADLINE,
     GROUP_TIMEOUT,
     Draw,
     Mismatch,
@@ -35,6 +38,7 @@ from torchdojo.checks import (
     job_part,
     mlp,
     probe,
+    probe_helper,
     rank_records,
     ranks_that_wrote,
     shared,
@@ -45,6 +49,9 @@ PAGES = MANUAL + "generated/"  # one page per function or class
 TUTORIALS = "https://docs.pytorch.org/tutorials/"
 
 WORLD = 2
+# Jobs whose ranks run side by side: on two cores, three keep both busy (a job waits on its
+# ranks' rendezvous and collectives) and leave room in a strict sandbox's process limit.
+JOBS_AT_ONCE = 3
 TOL = {"rtol": 1e-4, "atol": 1e-5}  # float32 sums in another order, nothing more
 
 
@@ -212,7 +219,8 @@ def full_batch_gradients(plan: Plan) -> list:
 # ----------------------------------------------------------------------------- probes (sandbox)
 
 
-def probe_group(m, timeout_s):
+@probe_helper
+def start_group(m, timeout_s):
     """Each rank joins with the learner's setup, proves the group with one all_reduce, and
     leaves with the learner's cleanup (after a trusted join if setup did not join)."""
     from datetime import timedelta
@@ -220,7 +228,7 @@ def probe_group(m, timeout_s):
     import torch
     import torch.distributed as dist
 
-    from torchdojo.sandbox.ranks import run
+    from torchdojo.sandbox.ranks import start
 
     def joined():
         if not dist.is_initialized():
@@ -249,15 +257,16 @@ def probe_group(m, timeout_s):
         _, error = rank.attempt(m.cleanup)
         rank.record("cleanup", error=error, initialized=dist.is_initialized())
 
-    return run(rank_main, learner_file=m.__file__, group_timeout=timeout_s)
+    return start(rank_main, learner_file=m.__file__, group_timeout=timeout_s).wait
 
 
-def probe_loader(m, n, batch_size, seed):
+@probe_helper
+def start_loader(m, n, batch_size, seed):
     """Each rank makes its loader over the dataset 0..n-1 and lists one epoch's batches."""
     import torch
     from torch.utils.data import TensorDataset
 
-    from torchdojo.sandbox.ranks import run
+    from torchdojo.sandbox.ranks import start
 
     def rank_main(rank):
         rank.join("loader")
@@ -269,11 +278,11 @@ def probe_loader(m, n, batch_size, seed):
                 lambda: [torch.as_tensor(batch[0]).reshape(-1).tolist() for batch in loader])
         rank.record("loader", error=error, batches=batches)
 
-    return run(rank_main, learner_file=m.__file__)
+    return start(rank_main, learner_file=m.__file__).wait
 
 
-@probe(uses=[mlp])
-def probe_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
+@probe_helper(uses=[mlp])
+def start_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
     """Each rank builds its model (different weights per rank), wraps it with the learner's
     wrap on its device, and runs one forward and backward on its half of a batch. With a
     `backend` (nccl), the ranks join with the learner's setup and leave with its cleanup;
@@ -283,7 +292,7 @@ def probe_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
     import torch
     import torch.nn.functional as F
 
-    from torchdojo.sandbox.ranks import run
+    from torchdojo.sandbox.ranks import start
 
     def rank_main(rank):
         device = torch.device(devices[rank.rank])
@@ -314,23 +323,24 @@ def probe_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
 
     import torch._dynamo  # noqa: F401  DDP imports it on first use: once here, not per rank
 
-    return run(rank_main, learner_file=m.__file__, group_timeout=timeout_s)
+    return start(rank_main, learner_file=m.__file__, group_timeout=timeout_s).wait
 
 
-def probe_metric(m, totals, counts):
+@probe_helper
+def start_metric(m, totals, counts):
     """Each rank calls the learner's global_mean with its own total and count."""
-    from torchdojo.sandbox.ranks import run
+    from torchdojo.sandbox.ranks import start
 
     def rank_main(rank):
         rank.join("metric")
         value, error = rank.attempt(m.global_mean, totals[rank.rank], counts[rank.rank])
         rank.record("global_mean", error=error, value=value)
 
-    return run(rank_main, learner_file=m.__file__)
+    return start(rank_main, learner_file=m.__file__).wait
 
 
-@probe(uses=[mlp])
-def probe_train(m, state, x, y, batch_size, epochs, lr, seed):
+@probe_helper(uses=[mlp])
+def start_train(m, state, x, y, batch_size, epochs, lr, seed):
     """Each rank gets a trusted DDP model, loader, optimizer and global_mean; the learner's train
     runs the epochs. The sampler records every pass's order, a hook every output of the model,
     and the log every call."""
@@ -338,7 +348,7 @@ def probe_train(m, state, x, y, batch_size, epochs, lr, seed):
     from torch.nn.parallel import DistributedDataParallel
     from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
-    from torchdojo.sandbox.ranks import run
+    from torchdojo.sandbox.ranks import start
 
     class RecordingSampler(DistributedSampler):
         def __iter__(self):
@@ -381,11 +391,11 @@ def probe_train(m, state, x, y, batch_size, epochs, lr, seed):
 
     import torch._dynamo  # noqa: F401  DDP imports it on first use: once here, not per rank
 
-    return run(rank_main, learner_file=m.__file__)
+    return start(rank_main, learner_file=m.__file__).wait
 
 
-@probe(uses=[mlp])
-def probe_checkpoint(m, state):
+@probe_helper(uses=[mlp])
+def start_checkpoint(m, state):
     """Each rank saves a trusted DDP model with the learner's save_checkpoint, to a path of
     its own; afterwards the files show who wrote, and rank 0's file is read back."""
     import os
@@ -395,7 +405,7 @@ def probe_checkpoint(m, state):
     import torch
     from torch.nn.parallel import DistributedDataParallel
 
-    from torchdojo.sandbox.ranks import run
+    from torchdojo.sandbox.ranks import start
 
     folder = tempfile.mkdtemp(prefix="checkpoints-", dir=os.getcwd())
     paths = [str(Path(folder, f"rank{r}.pt")) for r in range(2)]
@@ -419,16 +429,23 @@ def probe_checkpoint(m, state):
 
     import torch._dynamo  # noqa: F401  DDP imports it on first use: once here, not per rank
 
-    ranks = run(rank_main, learner_file=m.__file__)
-    return {"ranks": ranks, "written": [os.path.exists(p) for p in paths],
-            "saved": read(paths[0]) if os.path.exists(paths[0]) else None}
+    job = start(rank_main, learner_file=m.__file__)
+
+    def finish():
+        ranks = job.wait()
+        return {"ranks": ranks, "written": [os.path.exists(p) for p in paths],
+                "saved": read(paths[0]) if os.path.exists(paths[0]) else None}
+
+    return finish
 
 
-def probe_torchrun(m, config):
+@probe_helper
+def start_torchrun(m, config):
     """Each rank runs the learner's main with the environment torchrun gives its workers. The
     other functions of the module are replaced by trusted ones, so only main is graded."""
     import os
     import tempfile
+    from contextlib import ExitStack
     from pathlib import Path
 
     import torch
@@ -437,7 +454,7 @@ def probe_torchrun(m, config):
     from torch.nn.parallel import DistributedDataParallel
     from torch.utils.data import DataLoader, DistributedSampler
 
-    from torchdojo.sandbox.ranks import run, torchrun_env
+    from torchdojo.sandbox.ranks import start, torchrun_env
 
     folder = tempfile.mkdtemp(prefix="torchrun-", dir=os.getcwd())
 
@@ -492,16 +509,57 @@ def probe_torchrun(m, config):
 
     import torch._dynamo  # noqa: F401  DDP imports it on first use: once here, not per rank
 
-    with torchrun_env(2) as envs:
-        ranks = run(rank_main, learner_file=m.__file__, envs=envs)
-    paths = [Path(folder, f"rank{r}.pt") for r in range(2)]
-    saved = None
-    if paths[0].exists():
-        try:
-            saved = dict(torch.load(paths[0], map_location="cpu", weights_only=True))
-        except Exception as exc:
-            saved = f"unreadable: {type(exc).__name__}: {exc}"[:300]
-    return {"ranks": ranks, "written": [p.exists() for p in paths], "saved": saved}
+    agent = ExitStack()  # the rendezvous store lives until the ranks are done
+    try:
+        job = start(rank_main, learner_file=m.__file__,
+                    envs=agent.enter_context(torchrun_env(2)))
+    except BaseException:
+        agent.close()
+        raise
+
+    def finish():
+        with agent:
+            ranks = job.wait()
+        paths = [Path(folder, f"rank{r}.pt") for r in range(2)]
+        saved = None
+        if paths[0].exists():
+            try:
+                saved = dict(torch.load(paths[0], map_location="cpu", weights_only=True))
+            except Exception as exc:
+                saved = f"unreadable: {type(exc).__name__}: {exc}"[:300]
+        return {"ranks": ranks, "written": [p.exists() for p in paths], "saved": saved}
+
+    return finish
+
+
+@probe(uses=[start_wrap])
+def probe_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
+    """One wrap job alone (the GPU checks): see start_wrap."""
+    return start_wrap(m, states, xs, ys, devices, backend, timeout_s)()
+
+
+@probe(uses=[start_group, start_loader, start_wrap, start_metric, start_train,
+             start_checkpoint, start_torchrun])
+def probe_jobs(m, jobs, width):
+    """The jobs of ``jobs`` ({name: arguments}), ``width`` at a time: the ranks of different
+    jobs run side by side, and a job starts as soon as the oldest running one is done. A job's
+    records are its own; one rank's failure or hang stays in its job."""
+    starts = {"group": start_group, "loader": start_loader, "wrap": start_wrap,
+              "metric": start_metric, "train": start_train, "checkpoint": start_checkpoint,
+              "torchrun": start_torchrun}
+    waiting, running, done = list(jobs.items()), [], {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < width:
+                name, args = waiting.pop(0)
+                running.append((name, starts[name](m, *args)))
+            name, finish = running.pop(0)
+            done[name] = finish()
+    except BaseException:  # a job could not start: the others end before this is reported
+        for _, finish in running:
+            finish()
+        raise
+    return {name: done[name] for name in jobs}
 
 
 # ----------------------------------------------------------------------------- reading the jobs
@@ -535,24 +593,42 @@ def shuffled(plan):
 
 
 @shared
-def group_job(learner):
-    return learner.run(probe_group, GROUP_TIMEOUT)
+def jobs(learner, plan):
+    """Every job on the CPU, side by side (``probe_jobs``); each check reads its own."""
+    xs, ys = halves(plan)
+    arguments = {
+        "group": [GROUP_TIMEOUT],
+        "loader": [len(plan.x), plan.batch_size, plan.seed],
+        "wrap": [[plan.state, plan.other], xs, ys, ["cpu"] * WORLD],
+        "metric": [list(plan.totals), list(plan.counts)],
+        "train": [plan.state, plan.x, plan.y, plan.batch_size, plan.epochs, plan.lr, plan.seed],
+        "checkpoint": [plan.state],
+        "torchrun": [plan.config],
+    }
+    waves = math.ceil(len(arguments) / JOBS_AT_ONCE)  # every job may run to its deadline
+    return learner.run(probe_jobs, arguments, JOBS_AT_ONCE, timeout=DEADLINE * waves + 10,
+                       label="the distributed jobs (setup, make_loader, wrap, global_mean, "
+                             "train, save_checkpoint, main)")
 
 
 @shared
-def loader_job(learner, plan):
-    return learner.run(probe_loader, len(plan.x), plan.batch_size, plan.seed)
+def group_job(jobs):
+    return jobs["group"]
 
 
 @shared
-def train_job(learner, plan):
-    return learner.run(probe_train, plan.state, plan.x, plan.y, plan.batch_size, plan.epochs,
-                       plan.lr, plan.seed)
+def loader_job(jobs):
+    return jobs["loader"]
 
 
 @shared
-def checkpoint_job(learner, plan):
-    return learner.run(probe_checkpoint, plan.state)
+def train_job(jobs):
+    return jobs["train"]
+
+
+@shared
+def checkpoint_job(jobs):
+    return jobs["checkpoint"]
 
 
 # ----------------------------------------------------------------------------- checks
@@ -656,10 +732,8 @@ def batch_size_is_per_rank(learner, loader_job, plan):
     "does not.",
     "return DDP(model)  (on a GPU: DDP(model.to(device), device_ids=[device.index]))",
 ], docs=PAGES + "torch.nn.parallel.DistributedDataParallel.html")
-def wrap_averages_gradients(learner, plan):
-    xs, ys = halves(plan)
-    ranks = learner.run(probe_wrap, [plan.state, plan.other], xs, ys, ["cpu"] * WORLD)
-    check_wrap(ranks, learner, plan)
+def wrap_averages_gradients(learner, jobs, plan):
+    check_wrap(jobs["wrap"], learner, plan)
 
 
 def check_wrap(ranks, learner, plan) -> None:
@@ -689,9 +763,8 @@ def check_wrap(ranks, learner, plan) -> None:
     "t = torch.tensor([total, count], dtype=torch.float64); dist.all_reduce(t); "
     "return (t[0] / t[1]).item()",
 ], docs=MANUAL + "distributed.html#torch.distributed.all_reduce")
-def global_mean_all_reduces(learner, plan):
-    ranks = learner.run(probe_metric, list(plan.totals), list(plan.counts))
-    found = rank_records(ranks, "global_mean", learner, "global_mean")
+def global_mean_all_reduces(learner, jobs, plan):
+    found = rank_records(jobs["metric"], "global_mean", learner, "global_mean")
     want = sum(plan.totals) / sum(plan.counts)
     for rank, rec in enumerate(found):
         learner.last_call = (f"global_mean({plan.totals[rank]}, {plan.counts[rank]}) "
@@ -833,9 +906,9 @@ def checkpoint_holds_module_state(learner, checkpoint_job, plan):
     "the end.",
     "setup(int(os.environ['RANK']), int(os.environ['WORLD_SIZE']), 'env://', timeout)",
 ], docs=MANUAL + "elastic/run.html")
-def runs_under_torchrun(learner, ref, plan):
+def runs_under_torchrun(learner, ref, jobs, plan):
     config = plan.config
-    job = learner.run(probe_torchrun, config)
+    job = jobs["torchrun"]
     found = rank_records(job, "main", learner, "main")
     with torch.random.fork_rng(devices=[]):  # make_model seeds the global generator
         model = ref.module.make_model(config["seed"])

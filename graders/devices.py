@@ -97,8 +97,7 @@ ARGUMENTS = {"causal_scores": ("q", "k"), "weighted_loss": ("logits", "labels", 
 def expect_on_one_device(learner, ref, name: str, *args, advice: dict) -> None:
     """``name(*args)`` against the reference, then every operation it ran on one device."""
     label = f"{name}({', '.join(ARGUMENTS[name])})"
-    got, crossed = learner.run(probe_one_device, name, *args, label=label)
-    want, _ = ref.run(probe_one_device, name, *args, label=label)
+    (got, crossed), (want, _) = both(learner, ref, probe_one_device, name, *args, label=label)
     expect(got, want, advice=advice)
     expect_true(crossed is None, f"ran an operation across devices: {crossed}.",
                 advice=advice["device"], prop="device")
@@ -225,7 +224,7 @@ def compares_device_types(learner, ref, draw):
     cases = [(x, "cpu"), (x, "cpu:0"), (x, torch.device("cpu", 0)), (x, "meta"),
              (x.to("meta"), "meta"), (x.to("meta"), torch.device("cpu"))]
     for tensor, device in cases:
-        expect(learner.is_on(tensor, device), ref.is_on(tensor, device), advice=(
+        expect(*both(learner, ref, "is_on", tensor, device), advice=(
             "Compare device types: tensor.device.type == torch.device(device).type; a device "
             "with an index ('cpu:0') is not == to one without."))
 
@@ -236,8 +235,7 @@ def moves_batch_on(learner, ref, draw, device):
     batches = [[inputs, labels], (inputs, labels),
                {"image": inputs, "label": labels, "weight": draw.tensor(n)}]
     for batch in batches:
-        expect(learner.move_batch(batch, torch.device(device)),
-               ref.move_batch(batch, torch.device(device)), advice={
+        expect(*both(learner, ref, "move_batch", batch, torch.device(device)), advice={
                    "device": "Every tensor of the batch must move, labels included, and "
                              "Tensor.to() returns a new tensor: keep what it returns "
                              "(x = x.to(device)).",
@@ -431,7 +429,7 @@ def loads_gpu_checkpoint(learner, ref, draw):
 def cuda_moves(learner, ref, draw):
     x = draw.tensor(*draw.shape(2)).to("cuda")
     for device in ("cuda", "cuda:0", "cpu"):
-        expect(learner.is_on(x, device), ref.is_on(x, device))
+        expect(*both(learner, ref, "is_on", x, device))
     moves_batch_on(learner, ref, draw, "cuda")
     training_on(learner, ref, draw, "cuda", "prepare", rtol=1e-4, atol=1e-5)
     training_on(learner, ref, draw, "cuda", "step", rtol=1e-4, atol=1e-5)

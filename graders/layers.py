@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from torchdojo.checks import Lesson, Mismatch, TensorData, as_data, check, expect, expect_true
+from torchdojo.checks import Lesson, Mismatch, TensorData, as_data, both, check, expect, expect_true
 
 DOCS = "https://docs.pytorch.org/docs/stable/"
 # Hand-written normalisation differs from PyTorch's kernels by float rounding only.
@@ -656,7 +656,7 @@ def sequences(draw, vocab: int, padding_idx: int) -> list[list[int]]:
 def padded_indices_int64(learner, ref, draw):
     padding_idx = draw.choice([0, 1])
     seqs = sequences(draw, 12, padding_idx)
-    expect(learner.pad_batch(seqs, padding_idx), ref.pad_batch(seqs, padding_idx), advice={
+    expect(*both(learner, ref, "pad_batch", seqs, padding_idx), advice={
         "dtype": "Embedding indices must be int64 (torch.long): pass dtype=torch.long, and do "
                  "not build them with torch.Tensor(...), which makes float32.",
         "shape": "One row per sequence, as long as the longest one: pad at the end.",

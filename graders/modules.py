@@ -8,7 +8,7 @@ reference here.
 
 import torch
 
-from torchdojo.checks import as_data, check, expect, mlp, probe
+from torchdojo.checks import as_data, both, check, expect, mlp, probe
 
 MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
 PAGES = MANUAL + "generated/"  # one page per function or class
@@ -171,7 +171,7 @@ def mlp_structure(learner, ref, draw):
     })
     expect(intro["trainable"], as_data(INTRO_PARAMETERS), name="MLP(50, 3)'s trainable count")
     sizes = (draw.integer(2, 40), draw.integer(2, 9))
-    expect(learner.run(probe_mlp_structure, *sizes), ref.run(probe_mlp_structure, *sizes),
+    expect(*both(learner, ref, probe_mlp_structure, *sizes),
            name=f"MLP{sizes}", advice="Use num_inputs and num_outputs for the first and last "
                                       "layers; the hidden sizes stay 30 and 20.")
 
@@ -187,8 +187,7 @@ def mlp_forward_logits(learner, ref, draw):
     state = mlp_state(draw, num_inputs, num_outputs)
     for n in (1, draw.integer(2, 9)):
         x = draw.tensor(n, num_inputs)
-        expect(learner.run(probe_mlp_forward, num_inputs, num_outputs, state, x),
-               ref.run(probe_mlp_forward, num_inputs, num_outputs, state, x), advice={
+        expect(*both(learner, ref, probe_mlp_forward, num_inputs, num_outputs, state, x), advice={
                    "values": "The outputs are not the last layer's logits: return "
                              "self.layers(x) with no softmax (or anything else) on top.",
                    "requires_grad": "The output must stay in the autograd graph so the model "
@@ -197,7 +196,7 @@ def mlp_forward_logits(learner, ref, draw):
 
 
 def expect_count(learner, ref, layout: str, sizes: tuple, name: str, advice: str) -> None:
-    expect(learner.run(probe_count, layout, *sizes), ref.run(probe_count, layout, *sizes),
+    expect(*both(learner, ref, probe_count, layout, *sizes),
            name=f"count_trainable({name})", advice={
                "['count']": advice,
                "['model unchanged']": "Counting must not change the model's weights."})
@@ -254,15 +253,14 @@ def standardize_inputs(draw):
 ], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.register_buffer")
 def buffers_in_state_dict(learner, ref, draw):
     mean, std, x = standardize_inputs(draw)
-    expect(learner.run(probe_buffers, mean, std), ref.run(probe_buffers, mean, std),
+    expect(*both(learner, ref, probe_buffers, mean, std),
            name="Standardize(mean, std)", advice={
                "['state_dict']": "mean and std are missing from the state_dict: a plain tensor "
                                  "attribute is not saved. Use self.register_buffer('mean', ...).",
                "['parameters']": "mean and std must not be parameters (an optimizer would "
                                  "train them): register them as buffers.",
            })
-    expect(learner.run(probe_standardize, mean, std, x),
-           ref.run(probe_standardize, mean, std, x), name="Standardize(mean, std)(x)")
+    expect(*both(learner, ref, probe_standardize, mean, std, x), name="Standardize(mean, std)(x)")
 
 
 @check(points=1, concept="buffers move with .to()", hints=[
@@ -273,12 +271,12 @@ def buffers_in_state_dict(learner, ref, draw):
 ], docs=PAGES + "torch.nn.Module.html#torch.nn.Module.to")
 def buffers_move_with_to(learner, ref, draw):
     mean, std, x = standardize_inputs(draw)
-    expect(learner.run(probe_buffers_move, mean, std, x, False),
-           ref.run(probe_buffers_move, mean, std, x, False), name="Standardize after .to()",
+    expect(*both(learner, ref, probe_buffers_move, mean, std, x, False),
+           name="Standardize after .to()",
            advice="mean or std did not follow module.to(): a plain tensor attribute is not "
                   "moved. Register them with self.register_buffer.")
-    expect(learner.run(probe_buffers_move, mean, std, x, True),
-           ref.run(probe_buffers_move, mean, std, x, True), name="Standardize's output after "
+    expect(*both(learner, ref, probe_buffers_move, mean, std, x, True),
+           name="Standardize's output after "
            ".to()")
 
 
@@ -290,8 +288,8 @@ def buffers_move_with_to(learner, ref, draw):
 ], docs=PAGES + "torch.nn.ModuleList.html")
 def module_list_registers(learner, ref, draw):
     width, depth = draw.integer(2, 6), draw.integer(2, 4)
-    expect(learner.run(probe_stack_structure, width, depth),
-           ref.run(probe_stack_structure, width, depth), name=f"Stack({width}, {depth})",
+    expect(*both(learner, ref, probe_stack_structure, width, depth),
+           name=f"Stack({width}, {depth})",
            advice={"['parameters']": "The layers' parameters are not registered: keep them in "
                                      "an nn.ModuleList, not a Python list.",
                    "['state_dict']": "The state_dict lacks the layers: store them in "
@@ -314,8 +312,8 @@ def module_list_forward(learner, ref, draw):
         state[f"layers.{i}.weight"] = draw.tensor(width, width)
         state[f"layers.{i}.bias"] = draw.tensor(width)
     x = draw.tensor(draw.integer(1, 5), width)
-    expect(learner.run(probe_stack_forward, width, depth, state, x),
-           ref.run(probe_stack_forward, width, depth, state, x), name=f"Stack({width}, {depth})",
+    expect(*both(learner, ref, probe_stack_forward, width, depth, state, x),
+           name=f"Stack({width}, {depth})",
            advice={"values": "Apply every layer in order, each followed by torch.relu."})
 
 
@@ -327,7 +325,7 @@ def module_list_forward(learner, ref, draw):
 ], docs=PAGES + "torch.manual_seed.html")
 def seeded_initialisation(learner, ref, draw):
     sizes, seed = (draw.integer(2, 12), draw.integer(2, 6)), draw.seed_value()
-    expect(learner.run(probe_seeded, *sizes, seed), ref.run(probe_seeded, *sizes, seed),
+    expect(*both(learner, ref, probe_seeded, *sizes, seed),
            name="seeded_mlp's weights", advice={
                "values": "The weights depend on random numbers drawn before the call: call "
                          "torch.manual_seed(seed) before building the model, not after.",
@@ -345,8 +343,7 @@ def softmax_probabilities(learner, ref, draw):
     n = c + draw.integer(1, 3)  # rows and classes differ, so dim mistakes show
     for big in (False, True):
         state, x = classifier_state(draw, d, h, c, big=big), draw.tensor(n, d)
-        expect(learner.run(probe_predict, "predict_proba", state, x, "values"),
-               ref.run(probe_predict, "predict_proba", state, x, "values"),
+        expect(*both(learner, ref, probe_predict, "predict_proba", state, x, "values"),
                name="predict_proba" + (" with large logits" if big else ""), advice={
                    "values": "Rows must sum to 1: softmax over dim=1 (the classes), with "
                              "torch.softmax, which stays finite for large logits.",
@@ -362,8 +359,8 @@ def softmax_probabilities(learner, ref, draw):
 def inference_without_graph(learner, ref, draw):
     d, h, c = draw.integer(2, 5), draw.integer(2, 5), draw.integer(2, 5)
     state, x = classifier_state(draw, d, h, c), draw.tensor(draw.integer(2, 6), d)
-    expect(learner.run(probe_predict, "predict_proba", state, x, "graph"),
-           ref.run(probe_predict, "predict_proba", state, x, "graph"), name="predict_proba",
+    expect(*both(learner, ref, probe_predict, "predict_proba", state, x, "graph"),
+           name="predict_proba",
            advice={"['requires_grad']": "The probabilities require grad: run the model under "
                                         "torch.no_grad() (or torch.inference_mode()).",
                    "['depends on x']": "predict_proba must compute the probabilities from the "
@@ -378,7 +375,7 @@ def inference_without_graph(learner, ref, draw):
 def predicted_classes(learner, ref, draw):
     d, h, c = draw.integer(2, 5), draw.integer(2, 5), draw.integer(3, 5)
     state, x = classifier_state(draw, d, h, c), draw.tensor(c + draw.integer(1, 3), d)
-    expect(learner.run(probe_predict, "predict_classes", state, x, "values"),
-           ref.run(probe_predict, "predict_classes", state, x, "values"), name="predict_classes",
+    expect(*both(learner, ref, probe_predict, "predict_classes", state, x, "values"),
+           name="predict_classes",
            advice={"shape": "One class per row: argmax over dim=1.",
                    "dtype": "Class indices are int64, as argmax returns them."})

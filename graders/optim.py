@@ -25,6 +25,7 @@ from torchdojo.checks import (
     Mismatch,
     TensorData,
     as_data,
+    both,
     check,
     derive_seed,
     expect,
@@ -967,7 +968,7 @@ def draw_curves(draw: Draw) -> list[tuple[str, list[float]]]:
 ], docs=DOCS + "generated/torch.isfinite.html")
 def classify_by_the_final_loss(learner, ref, draw):
     for kind, losses in draw_curves(draw):
-        expect(learner.classify_run(losses), ref.classify_run(losses),
+        expect(*both(learner, ref, "classify_run", losses),
                advice={"type": 'Return one of the strings "diverges", "converges", "slow".',
                        "values": CURVE_ADVICE[kind]})
 

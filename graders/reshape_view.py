@@ -2,7 +2,7 @@
 
 import torch
 
-from torchdojo.checks import check, expect, expect_inputs_kept
+from torchdojo.checks import both, check, expect, expect_inputs_kept
 
 MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
 PAGES = MANUAL + "generated/"  # one page per function or class
@@ -22,7 +22,7 @@ def transposed(draw, rows, cols):
 def reshape_any_layout(learner, ref, draw):
     rows, cols = draw.distinct_shape(2)
     for x in (draw.tensor(rows, cols), transposed(draw, rows, cols)):
-        expect(learner.as_rows(x, cols), ref.as_rows(x, cols))
+        expect(*both(learner, ref, "as_rows", x, cols))
 
 
 @check(points=1, concept="views share storage", hints=[
@@ -33,7 +33,7 @@ def reshape_any_layout(learner, ref, draw):
 ], docs=MANUAL + "tensor_view.html")
 def view_shares_storage(learner, ref, draw):
     x = draw.tensor(*draw.shape(3))
-    expect(learner.flat_view(x), ref.flat_view(x), storage=True, advice={
+    expect(*both(learner, ref, "flat_view", x), storage=True, advice={
         "storage": "The result must be a view: x.view(-1) (or reshape/flatten on a contiguous "
                    "tensor) shares memory; clone() or torch.tensor() make a copy.",
     })
@@ -48,7 +48,7 @@ def view_shares_storage(learner, ref, draw):
 def copy_is_independent(learner, ref, draw):
     rows, cols = draw.distinct_shape(2)
     for x in (draw.tensor(rows, cols), transposed(draw, rows, cols)):
-        expect(learner.flat_copy(x), ref.flat_copy(x), storage=True, advice={
+        expect(*both(learner, ref, "flat_copy", x), storage=True, advice={
             "storage": "reshape() and flatten() only copy when they must; on a contiguous "
                        "input they return a view. Add .clone() to be sure of a copy.",
         })
@@ -63,7 +63,7 @@ def copy_is_independent(learner, ref, draw):
 def contiguous_only_when_needed(learner, ref, draw):
     rows, cols = draw.distinct_shape(2)
     for x in (draw.tensor(rows, cols), transposed(draw, rows, cols)):
-        expect(learner.row_major(x), ref.row_major(x), storage=True, contiguity=True, advice={
+        expect(*both(learner, ref, "row_major", x), storage=True, contiguity=True, advice={
             "storage": "For a contiguous input, return it as it is (no copy); for a "
                        "non-contiguous one, a copy is unavoidable. x.contiguous() does both.",
         })
@@ -78,7 +78,7 @@ def contiguous_only_when_needed(learner, ref, draw):
 def permute_not_reshape(learner, ref, draw):
     n, h, w, c = draw.integer(1, 3), *draw.distinct_shape(3)
     images = torch.arange(n * h * w * c, dtype=torch.float32).reshape(n, h, w, c)
-    expect(learner.nhwc_to_nchw(images), ref.nhwc_to_nchw(images), advice={
+    expect(*both(learner, ref, "nhwc_to_nchw", images), advice={
         "values": "The shape is right but pixels moved: reshape/view regroup elements in "
                   "memory order. Use permute(0, 3, 1, 2) to move the channel axis.",
     })
@@ -92,7 +92,7 @@ def permute_not_reshape(learner, ref, draw):
 def batch_transpose(learner, ref, draw):
     b, m, n = draw.distinct_shape(3)
     batch = draw.tensor(b, m, n)
-    expect(learner.swap_last_two(batch), ref.swap_last_two(batch), advice={
+    expect(*both(learner, ref, "swap_last_two", batch), advice={
         "shape": ".T on a 3-d tensor reverses every axis, (B, M, N) -> (N, M, B). Use "
                  "transpose(-2, -1) or .mT.",
     })
@@ -116,9 +116,9 @@ def flatten_smaller_last_batch(learner, ref, draw):
                        "read from images.shape[0] (view(-1) flattens the batch too)."}
     for n in (32, draw.integer(2, 31), 1):
         images = draw.tensor(n, c, h, w)
-        expect(learner.flatten_batch(images), ref.flatten_batch(images), advice=advice)
+        expect(*both(learner, ref, "flatten_batch", images), advice=advice)
     channels_last = draw.tensor(5, h, w, c + 1).permute(0, 3, 1, 2)
-    expect(learner.flatten_batch(channels_last), ref.flatten_batch(channels_last),
+    expect(*both(learner, ref, "flatten_batch", channels_last),
            advice=advice)
 
 
@@ -131,7 +131,7 @@ def flatten_smaller_last_batch(learner, ref, draw):
 def merge_heads_after_permute(learner, ref, draw):
     b, h, t, d = draw.integer(1, 3), *draw.distinct_shape(3)
     x = draw.tensor(b, h, t, d)
-    expect(learner.merge_heads(x), ref.merge_heads(x), advice={
+    expect(*both(learner, ref, "merge_heads", x), advice={
         "values": "Each output row must concatenate the heads for one time step: permute "
                   "(B, H, T, D) to (B, T, H, D) before merging, not reshape directly.",
     })
@@ -147,12 +147,12 @@ def batch_of_one(learner, ref, draw):
     classes = draw.integer(2, 6)
     for n in (1, draw.integer(2, 5)):
         scores = draw.tensor(n, 1, classes)
-        expect(learner.drop_middle_axis(scores), ref.drop_middle_axis(scores), advice={
+        expect(*both(learner, ref, "drop_middle_axis", scores), advice={
             "shape": "squeeze() with no dim also drops the batch axis when N == 1; name the "
                      "axis: squeeze(1).",
         })
     sample = draw.tensor(*draw.shape(3))
-    expect(learner.add_batch_axis(sample), ref.add_batch_axis(sample), storage=True)
+    expect(*both(learner, ref, "add_batch_axis", sample), storage=True)
 
 
 @check(points=2, concept="never mutate the caller's input", hints=[

@@ -2,7 +2,7 @@
 
 import torch
 
-from torchdojo.checks import check, expect
+from torchdojo.checks import both, check, expect
 
 MANUAL = "https://docs.pytorch.org/docs/stable/"  # the PyTorch manual
 PAGES = MANUAL + "generated/"  # one page per function or class
@@ -16,7 +16,7 @@ PAGES = MANUAL + "generated/"  # one page per function or class
 ], docs=PAGES + "torch.tensor.html")
 def scalar_is_0d(learner, ref, draw):
     for value in (draw.number(), float(draw.integer(2, 6))):
-        expect(learner.scalar(value), ref.scalar(value), advice={
+        expect(*both(learner, ref, "scalar", value), advice={
             "shape": "torch.Tensor(n) builds a vector of length n; torch.tensor(x) wraps x.",
         })
 
@@ -36,7 +36,7 @@ def from_nested_data(learner, ref, draw):
         [[[draw.integer(0, 9) for _ in range(cols)] for _ in range(rows)] for _ in range(depth)],
     ]
     for data in samples:
-        expect(learner.from_data(data), ref.from_data(data), advice={
+        expect(*both(learner, ref, "from_data", data), advice={
             "dtype": "Integers make an int64 tensor and floats a float32 one; torch.Tensor() "
                      "forces float32, torch.tensor() infers.",
         })
@@ -49,7 +49,7 @@ def from_nested_data(learner, ref, draw):
 ], docs=MANUAL + "tensor_attributes.html#torch-dtype")
 def labels_are_int64(learner, ref, draw):
     labels = [draw.integer(0, 4) for _ in range(draw.integer(3, 8))]
-    expect(learner.labels_tensor(labels), ref.labels_tensor(labels), advice={
+    expect(*both(learner, ref, "labels_tensor", labels), advice={
         "dtype": "torch.Tensor(list) always builds float32, and CrossEntropyLoss then fails "
                  "with 'expected target dtype to be Long'. Ask for torch.int64.",
     })
@@ -62,7 +62,7 @@ def labels_are_int64(learner, ref, draw):
 ], docs=PAGES + "torch.from_numpy.html")
 def numpy_shared(learner, ref, draw):
     array = draw.array(draw.integer(2, 4), draw.integer(2, 4))
-    expect(learner.share_numpy(array), ref.share_numpy(array), storage=True, advice={
+    expect(*both(learner, ref, "share_numpy", array), storage=True, advice={
         "storage": "torch.tensor(array) always copies. torch.from_numpy(array) (or "
                    "torch.as_tensor) reuses the array's memory, so writes show in both.",
         "dtype": "Sharing memory means keeping the array's dtype (float64 here): any "
@@ -78,7 +78,7 @@ def numpy_shared(learner, ref, draw):
 ], docs=PAGES + "torch.tensor.html")
 def numpy_copied(learner, ref, draw):
     array = draw.array(draw.integer(2, 4), draw.integer(2, 4))
-    expect(learner.copy_numpy(array), ref.copy_numpy(array), storage=True, advice={
+    expect(*both(learner, ref, "copy_numpy", array), storage=True, advice={
         "storage": "torch.from_numpy and torch.as_tensor share the array's memory; "
                    "torch.tensor(array) copies it.",
     })
@@ -91,7 +91,7 @@ def numpy_copied(learner, ref, draw):
 ], docs=[PAGES + "torch.from_numpy.html", MANUAL + "tensor_attributes.html#torch-dtype"])
 def numpy_features_float32(learner, ref, draw):
     array = draw.array(draw.integer(2, 5), draw.integer(2, 5))
-    expect(learner.features_from_numpy(array), ref.features_from_numpy(array), advice={
+    expect(*both(learner, ref, "features_from_numpy", array), advice={
         "dtype": "NumPy arrays are float64 by default; convert features with .float() "
                  "before they reach a float32 model.",
     })
@@ -106,13 +106,13 @@ def numpy_features_float32(learner, ref, draw):
 def like_and_new(learner, ref, draw):
     for dtype in (torch.float64, torch.int32):
         x = draw.tensor(*draw.shape(2), dtype=dtype)
-        expect(learner.zeros_like_input(x), ref.zeros_like_input(x), advice={
+        expect(*both(learner, ref, "zeros_like_input", x), advice={
             "dtype": "torch.zeros(x.shape) uses the default float32; zeros_like(x) keeps "
                      "x's dtype.",
         })
         shape = draw.shape(draw.integer(1, 3))
         value = draw.integer(-5, 5) if dtype == torch.int32 else draw.number()
-        expect(learner.new_filled(x, shape, value), ref.new_filled(x, shape, value), advice={
+        expect(*both(learner, ref, "new_filled", x, shape, value), advice={
             "dtype": "x.new_full(shape, value) (like new_zeros, new_ones) takes x's dtype; "
                      "torch.full infers its own.",
         })
@@ -130,14 +130,14 @@ def constants_and_ranges(learner, ref, draw):
     start = float(draw.integer(-3, 3))
     step = draw.choice([0.25, 0.5, 1.0])
     end = start + step * draw.integer(3, 9)
-    expect(learner.steps(start, end, step), ref.steps(start, end, step), advice={
+    expect(*both(learner, ref, "steps", start, end, step), advice={
         "shape": "torch.arange stops strictly before `end` (the end is excluded).",
     })
     count = draw.integer(3, 9)
-    expect(learner.evenly_spaced(start, end, count), ref.evenly_spaced(start, end, count),
+    expect(*both(learner, ref, "evenly_spaced", start, end, count),
            advice={"shape": "linspace takes the number of points and includes both ends."})
     shape, value = draw.shape(2), draw.integer(1, 9)
-    expect(learner.full_of(shape, value), ref.full_of(shape, value), advice={
+    expect(*both(learner, ref, "full_of", shape, value), advice={
         "dtype": "torch.full infers int64 from an int fill value; pass dtype=torch.float32.",
     })
 
@@ -179,12 +179,10 @@ def random_advice(name: str) -> dict[str, str]:
 ], docs=[PAGES + "torch.Generator.html", PAGES + "torch.randn.html", PAGES + "torch.randint.html"])
 def random_with_generator(learner, ref, draw):
     rows, cols, seed = draw.integer(2, 5), draw.integer(2, 5), draw.seed_value()
-    expect(learner.run(probe_random, "random_matrix", rows, cols, seed),
-           ref.run(probe_random, "random_matrix", rows, cols, seed),
+    expect(*both(learner, ref, probe_random, "random_matrix", rows, cols, seed),
            name="random_matrix", advice=random_advice("random_matrix"))
     n, classes = draw.integer(20, 40), draw.integer(2, 5)
-    expect(learner.run(probe_random, "random_labels", n, classes, seed),
-           ref.run(probe_random, "random_labels", n, classes, seed),
+    expect(*both(learner, ref, probe_random, "random_labels", n, classes, seed),
            name="random_labels", advice=random_advice("random_labels"))
 
 
@@ -198,7 +196,7 @@ def random_with_generator(learner, ref, draw):
 def attributes(learner, ref, draw):
     x = draw.tensor(*draw.shape(draw.integer(1, 3)), dtype=draw.choice(
         [torch.float32, torch.float64, torch.int64]))
-    expect(learner.describe(x), ref.describe(x), advice={
+    expect(*both(learner, ref, "describe", x), advice={
         "type": "Return the attributes themselves: x.shape, x.dtype, x.device are objects, "
                 "not strings (x.type() gives a string).",
     })
@@ -216,12 +214,12 @@ def attributes(learner, ref, draw):
 })
 def matmul_transpose(learner, ref, draw):
     intro = torch.tensor([[1, 2, 3], [4, 5, 6]])
-    expect(learner.gram(intro), ref.gram(intro), advice={
+    expect(*both(learner, ref, "gram", intro), advice={
         "shape": "matrix @ matrix.T turns (m, n) into (m, m); matrix.T @ matrix gives (n, n).",
     })
     rows, cols = draw.distinct_shape(2)
     matrix = draw.tensor(rows, cols)
-    expect(learner.gram(matrix), ref.gram(matrix))
+    expect(*both(learner, ref, "gram", matrix))
 
 
 @check(points=1, concept="batched matrix multiplication", hints=[
@@ -233,4 +231,4 @@ def matmul_transpose(learner, ref, draw):
 def batched_matmul(learner, ref, draw):
     batch, m, k, n = draw.integer(2, 4), *draw.distinct_shape(3)
     a, b = draw.tensor(batch, m, k), draw.tensor(batch, k, n)
-    expect(learner.batch_matmul(a, b), ref.batch_matmul(a, b), rtol=1e-5, atol=1e-5)
+    expect(*both(learner, ref, "batch_matmul", a, b), rtol=1e-5, atol=1e-5)

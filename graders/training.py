@@ -186,7 +186,7 @@ def class_targets_start_at_zero(learner, ref, draw):
     for n in (draw.integer(4, 9), 1):
         raw = draw.integers(n, lo=1, hi=CLASSES).float()
         raw[0] = CLASSES  # the highest class is there: it must become index C-1
-        expect(learner.class_targets(raw), ref.class_targets(raw), advice={
+        expect(*both(learner, ref, "class_targets", raw), advice={
             "dtype": "CrossEntropyLoss takes class indices as torch.int64 (torch.long); "
                      "int32 and float targets raise 'expected target dtype to be Long'.",
             "values": "Class indices start at 0: the class numbered k is index k - 1, or "
@@ -212,7 +212,7 @@ def accuracy_per_row(learner, ref, draw):
     targets[0] = int(rows[0].argmax())  # at least one hit, so 0.0 is never right by luck
     targets[1] = int(rows[1].argmin())  # and at least one miss
     for logits, labels in ((square, hits), (rows, targets)):
-        expect(learner.accuracy(logits, labels), ref.accuracy(logits, labels), advice={
+        expect(*both(learner, ref, "accuracy", logits, labels), advice={
             "type": "Return a Python float: .item() turns a 0-d tensor into a number.",
             "values": "Take argmax over the classes of each row (dim=1) and compare with the "
                       "labels, which have shape (N,).",

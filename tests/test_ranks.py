@@ -11,7 +11,7 @@ import torch.distributed as dist
 
 from torchdojo.engine.rank_records import rank_records
 from torchdojo.sandbox.host import SandboxCrashed, SandboxTimeout
-from torchdojo.sandbox.ranks import run, torchrun_env
+from torchdojo.sandbox.ranks import run, start, torchrun_env
 
 
 class FakeLearner:
@@ -23,7 +23,15 @@ def private_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # jobs keep their files in the working folder, as in a sandbox
 
 
-def test_records_come_back_as_data_with_tensors():
+@pytest.fixture(params=["pidfd", "poll"])
+def exits(request, monkeypatch):
+    """How a job hears that its ranks exited: pidfds, or polling where there are none."""
+    if request.param == "poll":
+        monkeypatch.delattr(os, "pidfd_open", raising=False)
+    return request.param
+
+
+def test_records_come_back_as_data_with_tensors(exits):
     def target(rank):
         rank.record("step", rank=rank.rank, values=torch.arange(3) * rank.rank, name="x")
 
@@ -31,6 +39,27 @@ def test_records_come_back_as_data_with_tensors():
     assert [r["status"] for r in ranks] == ["ok", "ok"]
     assert ranks[1]["steps"]["step"]["rank"] == 1
     assert torch.equal(ranks[1]["steps"]["step"]["values"], torch.tensor([0, 1, 2]))
+
+
+def test_jobs_started_together_run_side_by_side(tmp_path):
+    """The first job's ranks wait for a file that only the second job's ranks write: run one
+    after the other, they would wait out their deadline."""
+    signal_file = tmp_path / "second job ran"
+
+    def waiting(rank):
+        end = time.monotonic() + 10
+        while not signal_file.exists() and time.monotonic() < end:
+            time.sleep(0.01)
+        rank.record("saw", it=signal_file.exists())
+
+    def writing(rank):
+        signal_file.write_text("here")
+        rank.record("wrote", it=True)
+
+    first = start(waiting, learner_file=__file__, deadline=15)
+    second = start(writing, learner_file=__file__)
+    assert [r["steps"]["saw"]["it"] for r in first.wait()] == [True, True]
+    assert [r["status"] for r in second.wait()] == ["ok", "ok"]
 
 
 def test_ranks_meet_in_one_gloo_group():
@@ -44,7 +73,7 @@ def test_ranks_meet_in_one_gloo_group():
     assert [f["value"] for f in found] == [3.0, 3.0] and found[0]["world"] == 2
 
 
-def test_a_hanging_rank_is_killed_at_the_deadline_and_keeps_its_records():
+def test_a_hanging_rank_is_killed_at_the_deadline_and_keeps_its_records(exits):
     def target(rank):
         rank.record("before", ok=True)
         if rank.rank == 1:
@@ -60,7 +89,7 @@ def test_a_hanging_rank_is_killed_at_the_deadline_and_keeps_its_records():
         rank_records(ranks, "after", FakeLearner(), "the step")
 
 
-def test_an_exiting_rank_is_a_crash_not_a_hang():
+def test_an_exiting_rank_is_a_crash_not_a_hang(exits):
     def target(rank):
         if rank.rank == 0:
             print("bye", flush=True)

@@ -13,7 +13,8 @@ The forms, one each:
 
 - **ask both sides alike**: ``both(learner, ref, "fn", *args)`` or ``both(learner, ref, probe,
   *args, label="fn(...)")`` returns ``(got, want)``; ``after=True`` also returns the arguments
-  as the call left them (``expect_inputs_kept``).
+  as the call left them (``expect_inputs_kept``). The reference answers while the learner's
+  sandbox works, so prefer it to asking each side in turn.
 - **compare**: ``expect(got, want, name=..., advice=...)`` names the first property that
   differs, and teaches the lesson given for *that* property (a plain string belongs to the
   check's concept, a ``Lesson(concept, advice)`` names another); ``expect_true(ok, detail,

@@ -8,6 +8,7 @@ runs in the sandbox against the learner's module and here against the reference 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from typing import Any
 
 from torchdojo.engine.probes import probe_source
 from torchdojo.sandbox import wire
-from torchdojo.sandbox.host import FileRefused, NotAttempted, Reply, Sandbox
+from torchdojo.sandbox.host import FileRefused, NotAttempted, Pending, Reply, Sandbox
 
 
 def describe_args(args: tuple, kwargs: dict) -> str:
@@ -70,11 +71,7 @@ class Learner:
     def call(self, name: str, *args: Any, after: bool = False, timeout: float | None = None,
              **kwargs: Any) -> Reply:
         """Call ``name`` and keep the whole reply (value, inputs after the call, warnings)."""
-        self.last_call = f"{name}({describe_args(args, kwargs)})"
-        box = self._sandbox()
-        self.last_reply = box.call(name, args, kwargs, timeout=timeout or self.timeout,
-                                   after=after)
-        return self.last_reply
+        return self.send_call(name, *args, after=after, timeout=timeout, **kwargs).reply()
 
     def run(self, probe: Callable, *args: Any, timeout: float | None = None,
             label: str | None = None, **kwargs: Any) -> Any:
@@ -83,12 +80,24 @@ class Learner:
         ``label`` is how messages name what ran (``"train_step(..., device='meta')"``); by
         default the probe's name without ``probe_`` and its arguments.
         """
+        return self.send_run(probe, *args, timeout=timeout, label=label, **kwargs).reply().value
+
+    def send_call(self, name: str, *args: Any, after: bool = False,
+                  timeout: float | None = None, **kwargs: Any) -> Sent:
+        """``call``, sent: the reply is read by the result's ``reply()``."""
+        self.last_call = f"{name}({describe_args(args, kwargs)})"
+        pending = self._sandbox().send_call(name, args, kwargs, timeout=timeout or self.timeout,
+                                            after=after)
+        return Sent(self, pending)
+
+    def send_run(self, probe: Callable, *args: Any, timeout: float | None = None,
+                 label: str | None = None, **kwargs: Any) -> Sent:
+        """``run``, sent: the reply is read by the result's ``reply()``."""
         self.last_call = label or \
             f"{probe.__name__.removeprefix('probe_')}({describe_args(args, kwargs)})"
-        box = self._sandbox()
-        self.last_reply = box.probe(probe, args, kwargs, source=probe_source(probe),
-                                    timeout=timeout or self.timeout)
-        return self.last_reply.value
+        pending = self._sandbox().send_probe(probe, args, kwargs, source=probe_source(probe),
+                                             timeout=timeout or self.timeout)
+        return Sent(self, pending)
 
     def _sandbox(self) -> Sandbox:
         if self._box is None:
@@ -96,6 +105,18 @@ class Learner:
                 raise FileRefused(self._refused)
             raise NotAttempted(self._missing)
         return self._box
+
+
+class Sent:
+    """A learner request under way; ``reply()`` waits for it and keeps it as ``last_reply``."""
+
+    def __init__(self, learner: Learner, pending: Pending) -> None:
+        self._learner = learner
+        self._pending = pending
+
+    def reply(self) -> Reply:
+        self._learner.last_reply = self._pending.reply()
+        return self._learner.last_reply
 
 
 class Reference:
@@ -164,8 +185,10 @@ class Reference:
         return self._cache[key]
 
 
+@functools.lru_cache(maxsize=256)
 def _compiled(source: str, name: str) -> Callable:
-    """A probe defined from its source (helpers first), as the sandbox defines it."""
+    """A probe defined from its source (helpers first), as the sandbox defines it: once per
+    source, as a sandbox keeps it for all of a topic's calls."""
     namespace: dict[str, Any] = {"__name__": "torchdojo_probe"}
     exec(compile(source, f"<probe {name}>", "exec"), namespace)
     return namespace[name]
@@ -177,13 +200,29 @@ def both(learner: Any, ref: Any, target: str | Callable, *args: Any, after: bool
 
     Returns ``(got, want)``. With a name, ``after=True`` returns whole replies (the value plus
     the arguments as they are after the call, see ``expect_inputs_kept``); a probe's ``label``
-    names it in messages.
+    names it in messages. The reference answers while the learner's sandbox works, so the two
+    run side by side on two cores.
     """
     if callable(target):
-        return learner.run(target, *args, label=label, **kwargs), ref.run(target, *args, **kwargs)
-    if after:
-        return learner.call(target, *args, after=True, **kwargs), ref.call(target, *args, **kwargs)
-    return getattr(learner, target)(*args, **kwargs), getattr(ref, target)(*args, **kwargs)
+        sent = learner.send_run(target, *args, label=label, **kwargs)
+        want = _meanwhile(sent, lambda: ref.run(target, *args, **kwargs))
+        return sent.reply().value, want
+    sent = learner.send_call(target, *args, after=after, **kwargs)
+    want = _meanwhile(sent, lambda: ref.call(target, *args, **kwargs) if after
+                      else getattr(ref, target)(*args, **kwargs))
+    reply = sent.reply()
+    return (reply if after else reply.value), want
+
+
+def _meanwhile(sent: Sent, work: Callable[[], Any]) -> Any:
+    """``work()``, done while ``sent`` is under way. Should it raise, the reply is read first,
+    so the sandbox stays in step with its requests, and what the learner's code raised, if
+    anything, is the verdict, as when the learner was asked first."""
+    try:
+        return work()
+    except Exception:
+        sent.reply()
+        raise
 
 
 def as_data(value: object) -> object:

@@ -128,6 +128,23 @@ class Reply:
     seconds: float = 0.0
 
 
+@dataclass
+class Pending:
+    """A request sent to a sandbox whose reply is not read yet. Meanwhile the grading process
+    is free: ``both`` computes the reference then, on the other core."""
+
+    sandbox: Sandbox
+    sent: wire.Message
+    timeout: float | None
+    label: str
+    read: bool = False
+
+    def reply(self) -> Reply:
+        """Wait for the answer (within the request's time limit) and return it, or raise what
+        the learner's code raised, as a direct call would."""
+        return self.sandbox._answer(self)
+
+
 # ----------------------------------------------------------------------------- the sandbox
 
 
@@ -163,6 +180,7 @@ class Sandbox:
         self._group: cgroups.Group | None = None
         self._group_problem = ""
         self.spent = 0.0
+        self._awaiting: Pending | None = None  # a request sent whose reply is not read yet
         self.output = _OutputTail()
         self.warnings: list[str] = []  # distinct warnings the learner's calls raised, in order
         self._proc: Any = None
@@ -269,6 +287,7 @@ class Sandbox:
 
     def close(self) -> None:
         """Kill the child and everything it started, then remove its working directory."""
+        self._awaiting = None
         proc, self._proc = self._proc, None
         if proc is not None:
             _kill_tree(proc)
@@ -297,17 +316,30 @@ class Sandbox:
 
     def call(self, name: str, args: tuple = (), kwargs: dict | None = None, *,
              timeout: float | None = None, after: bool = False) -> Reply:
-        label = f"{name}(...)"
-        return self._request({"op": "call", "name": name}, args, kwargs or {}, timeout, after,
-                             label)
+        return self.send_call(name, args, kwargs, timeout=timeout, after=after).reply()
 
     def probe(self, fn: Callable, args: tuple = (), kwargs: dict | None = None, *,
               source: str, timeout: float | None = None, after: bool = False) -> Reply:
-        head = {"op": "probe", "name": fn.__name__, "source": source}
-        return self._request(head, args, kwargs or {}, timeout, after, fn.__name__)
+        return self.send_probe(fn, args, kwargs, source=source, timeout=timeout,
+                               after=after).reply()
 
-    def _request(self, head: dict, args: tuple, kwargs: dict, timeout: float | None,
-                 after: bool, label: str) -> Reply:
+    def send_call(self, name: str, args: tuple = (), kwargs: dict | None = None, *,
+                  timeout: float | None = None, after: bool = False) -> Pending:
+        """Send a call and return at once; its ``reply()`` waits for the answer."""
+        return self._send({"op": "call", "name": name}, args, kwargs or {}, timeout, after,
+                          f"{name}(...)")
+
+    def send_probe(self, fn: Callable, args: tuple = (), kwargs: dict | None = None, *,
+                   source: str, timeout: float | None = None, after: bool = False) -> Pending:
+        """Send a probe and return at once; its ``reply()`` waits for the answer."""
+        head = {"op": "probe", "name": fn.__name__, "source": source}
+        return self._send(head, args, kwargs or {}, timeout, after, fn.__name__)
+
+    def _send(self, head: dict, args: tuple, kwargs: dict, timeout: float | None,
+              after: bool, label: str) -> Pending:
+        if self._awaiting is not None:
+            raise RuntimeError(f"a request to the sandbox of {self.topic} was sent before the "
+                               f"reply to {self._awaiting.label} was read")
         self.start()
         sent = wire.pack_call(args, kwargs)
         sent.header.update(head, after=after)
@@ -323,10 +355,23 @@ class Sandbox:
                                  f"before {label}", STOPPED) from None
         finally:
             self.spent += time.perf_counter() - started
-        header, msg = self._receive(timeout or self.budget.call, f"running {label}")
+        self._awaiting = Pending(self, sent, timeout, label)
+        return self._awaiting
+
+    def _answer(self, pending: Pending) -> Reply:
+        """The reply to ``pending``. Its time limit counts from now, so whatever the grading
+        process did since the request was sent never shortens the learner's time."""
+        label = pending.label
+        if pending.read:
+            raise RuntimeError(f"the reply to {label} was read already")
+        pending.read = True
+        if self._awaiting is not pending:  # closed meanwhile (and perhaps started again)
+            raise SandboxCrashed(f"the sandbox was closed before {label} answered")
+        self._awaiting = None
+        header, msg = self._receive(pending.timeout or self.budget.call, f"running {label}")
         status = header.get("status")
         if status == "ok":
-            reply = _reply(header, msg, sent, label)
+            reply = _reply(header, msg, pending.sent, label)
             self.warnings += [w for w in dict.fromkeys(reply.warnings) if w not in self.warnings]
             del self.warnings[WARNINGS_KEPT:]
             return reply
