@@ -83,18 +83,31 @@ def probe_transform_calls(m, features, labels, reads):
             "the transformed features read": samples}
 
 
-def probe_transforms(m, mean, std, noise_std, samples, seed, which):
+def probe_transforms(m, mean, std, noise_std, samples, seed, which, keep):
     """Apply one of the transforms (``which``: "train" or "val") twice to every sample (a row
-    of ``samples``, each made a tensor of its own), with the global generator seeded."""
+    of ``samples``, each made a tensor of its own), with the global generator seeded. The
+    first ``keep`` outputs of each pass come back as they are; every output, stacked (None
+    when they are not tensors of one shape): one tensor crosses the wire, not one per sample."""
     import torch
 
     transforms = dict(zip(("train", "val"), m.make_transforms(mean, std, noise_std),
                           strict=True))
-    rows = [x.clone() for x in samples]  # one tensor crosses the wire, not one per sample
+    rows = [x.clone() for x in samples]
+
+    def stacked(made):
+        if not all(type(y) is torch.Tensor for y in made):
+            return None
+        try:
+            return torch.stack([y.detach() for y in made])
+        except RuntimeError:
+            return None
+
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return {which: [transforms[which](x) for x in rows],
-                f"{which}_again": [transforms[which](x) for x in rows]}
+        first = [transforms[which](x) for x in rows]
+        again = [transforms[which](x) for x in rows]
+    return {which: first[:keep], f"{which}_again": again[:keep], "all": stacked(first),
+            "all_again": stacked(again)}
 
 
 def probe_loaders(m, n_train, n_val, batch_size, seed, epochs):
@@ -298,16 +311,17 @@ def transform_on_every_access(learner, ref, draw):
 # ----------------------------------------------------------------------------- transforms
 
 
-def transformed(learner, ref, draw, count: int, which: str) -> tuple[dict, dict, dict]:
-    """One transform (``which``) of ``count`` drawn samples, twice, on both sides, and the
-    inputs used."""
+def transformed(learner, ref, draw, count: int, which: str, keep: int
+                ) -> tuple[dict, dict, dict]:
+    """One transform (``which``) of ``count`` drawn samples, twice, on both sides (see
+    ``probe_transforms`` for ``keep``), and the inputs used."""
     features = draw.integer(2, 4)
     given = {"mean": draw.tensor(features), "std": draw.tensor(features).abs() + 0.5,
              "noise_std": round(draw.number(0.2, 1.0), 2),
              "samples": [draw.tensor(features) for _ in range(count)]}
     seed = draw.seed_value()
     return (*both(learner, ref, probe_transforms, given["mean"], given["std"],
-                  given["noise_std"], torch.stack(given["samples"]), seed, which), given)
+                  given["noise_std"], torch.stack(given["samples"]), seed, which, keep), given)
 
 
 @check(points=2, concept="deterministic validation transforms", hints=[
@@ -317,7 +331,7 @@ def transformed(learner, ref, draw, count: int, which: str) -> tuple[dict, dict,
     "val_transform = lambda x: (x - mean) / std, with no randomness",
 ], docs=TUTORIALS + "beginner/basics/transforms_tutorial.html")
 def validation_transform_deterministic(learner, ref, draw):
-    got, want, _ = transformed(learner, ref, draw, 6, "val")
+    got, want, _ = transformed(learner, ref, draw, 6, "val", keep=6)
     advice = "The validation transform is (x - mean) / std and nothing else: no random noise."
     expect(got["val"], want["val"], name="val_transform(x)", advice=advice)
     expect(got["val_again"], want["val"], name="val_transform(x) called again", advice=advice)
@@ -330,14 +344,16 @@ def validation_transform_deterministic(learner, ref, draw):
     "train_transform = lambda x: (x - mean) / std + noise_std * torch.randn_like(x)",
 ], docs=TUTORIALS + "beginner/basics/transforms_tutorial.html")
 def training_augmentation(learner, ref, draw):
-    got, want, given = transformed(learner, ref, draw, 400, "train")
+    got, want, given = transformed(learner, ref, draw, 400, "train", keep=3)
+    advice = "Return a float32 tensor of the sample's shape."
     for key in ("train", "train_again"):
-        expect(form(got[key]), form(want[key]), name="train_transform(x)",
-               advice="Return a float32 tensor of the sample's shape.")
+        expect(form(got[key]), form(want[key]), name="train_transform(x)", advice=advice)
+    expect_true(all(isinstance(got[k], TensorData) for k in ("all", "all_again")),
+                "gave outputs that are not all tensors of one shape.", advice,
+                name="train_transform(x)", prop="type")
     noise = given["noise_std"]
-    clean = [(x - given["mean"]) / given["std"] for x in given["samples"]]
-    residual = torch.stack([t.values - c for t, c in zip(got["train"], clean, strict=True)])
-    again = torch.stack([t.values - c for t, c in zip(got["train_again"], clean, strict=True)])
+    clean = torch.stack([(x - given["mean"]) / given["std"] for x in given["samples"]])
+    residual, again = got["all"].values - clean, got["all_again"].values - clean
     spread, centre = residual.std().item(), residual.mean().item()
     expect_true(spread > 0 and not torch.equal(residual, again),
                 "gives the same output every time it is called; expected fresh noise on each "
