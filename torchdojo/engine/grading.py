@@ -89,9 +89,11 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
 # pytest plugins a grading run has no use for. Each costs setup on every run, and
 # unraisableexception and threadexception run a full gc.collect() at session end: with torch
 # loaded that is about 90 ms apiece, most of the time a warm re-grade (watch mode) takes.
+# Checks take no fixtures of pytest's own (tmp_path, monkeypatch, recwarn, subtests).
 UNUSED_PLUGINS = ("terminal", "cacheprovider", "stepwise", "doctest", "unraisableexception",
                   "threadexception", "junitxml", "pastebin", "legacypath", "setuponly",
-                  "setupplan", "debugging", "unittest", "logging", "faulthandler")
+                  "setupplan", "debugging", "unittest", "logging", "faulthandler", "tmpdir",
+                  "monkeypatch", "recwarn", "subtests")
 
 
 def _pytest_args(course: Course, topics: list) -> list[str]:
