@@ -1,6 +1,7 @@
 """Run a distributed job inside a sandbox: several forked ranks, a deadline, results as data.
 
-A probe for ``torch.distributed`` calls ``run(target, ...)``. Each rank is a fork of the sandbox,
+A probe for ``torch.distributed`` calls ``run(target, ...)``, or ``start(target, ...)`` for
+several jobs side by side (each ``wait()``-ed for in turn). Each rank is a fork of the sandbox,
 which already imported torch, so a rank starts in milliseconds where a spawned interpreter takes
 seconds. Ranks meet through ``file://`` rendezvous files in the sandbox's private working folder
 (no port to clash with other jobs), or, like ``torchrun``, through a store that a separate agent
