@@ -23,13 +23,22 @@ from tests.conftest import ROOT
 from torchdojo.sandbox.host import Budget, Sandbox
 from torchdojo.sandbox.ranks import torchrun_env
 
+# Each worker ends as the grader's ranks do (torchdojo/sandbox/ranks.py): a gloo group freed
+# after its shutdown, or at interpreter exit once the other rank is gone, can abort the
+# process ("terminate called without an active exception"), which fails the run after its
+# work is done. The groups are kept, and the worker skips interpreter teardown.
 DUMP_ENV = """
 import json, os, runpy, sys
+from torchdojo.sandbox.ranks import _keep_shut_down_groups
 keys = sorted(k for k in os.environ if k.startswith(("RANK", "LOCAL_", "WORLD_", "GROUP_",
               "ROLE_", "MASTER_", "TORCHELASTIC_")))
 with open(f"env{os.environ['RANK']}.json", "w") as f:
     json.dump(keys, f)
+_keep_shut_down_groups()
 runpy.run_path(sys.argv[1], run_name="__main__")
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(0)
 """
 
 
