@@ -64,7 +64,11 @@ class Rank:
         """Start a default process group (trusted set-up) through its own rendezvous file.
 
         The store waits long for late ranks, so one rank's slow failure does not strand the
-        others; collectives give up after ``group_timeout``.
+        others; collectives give up after ``group_timeout``. It returns once every rank is
+        connected: gloo lets a rank out of ``init_process_group`` while the other may still be
+        connecting to it, and a rank whose job needs no collective (a loader job) could exit
+        meanwhile, failing the other's connection ("Connection closed by peer") on a busy
+        machine, a verdict against the learner for trusted code's race.
         """
         import torch.distributed as dist
 
@@ -73,6 +77,7 @@ class Rank:
         dist.init_process_group(backend, store=store, rank=self.rank,
                                 world_size=self.world_size,
                                 timeout=timedelta(seconds=self.group_timeout))
+        dist.barrier()
 
     def gather(self, name: str, value: Any) -> list:
         """Every rank's ``value`` (plain JSON data) for ``name``, in rank order, exchanged
