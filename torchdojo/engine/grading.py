@@ -13,7 +13,7 @@ from unittest import mock
 
 import pytest
 
-from torchdojo import ctrl_c
+from torchdojo import ctrl_c, lazy_dynamo
 from torchdojo.course import Course, CourseError
 from torchdojo.engine import sanitize
 from torchdojo.engine import strict as strict_mode
@@ -63,6 +63,7 @@ def grade(course: Course, topics: list[str] | tuple[str, ...] = (), *,
         forkserver.import_preloaded()
     import torch
 
+    lazy_dynamo.install()  # the references' optimizers would import torch._dynamo (1.3 s)
     ctrl_c.raise_if_pressed()  # one that importing torch swallowed
     torch.set_num_threads(threads)
     plugin = GradingPlugin(config)
@@ -100,8 +101,8 @@ def _pytest_args(course: Course, topics: list) -> list[str]:
     disabled = [arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")]
     return ["-c", str(INI), "--rootdir", str(course.graders), "--noconftest",
             # python_files = *.py would make assertion rewriting recompile every module a
-            # check imports lazily (torch._dynamo on the first optimizer: ~800 modules, tens
-            # of seconds); checks fail through expect(), so rewriting gains nothing
+            # check imports lazily (torch._dynamo, should learner code compile: ~800 modules,
+            # tens of seconds); checks fail through expect(), so rewriting gains nothing
             "--assert=plain",
             "--import-mode=importlib", "--capture=sys", *disabled,
             *[str(course.grader(t)) for t in topics]]

@@ -22,7 +22,12 @@ from typing import Any
 
 import torch
 
+from torchdojo import lazy_dynamo
 from torchdojo.sandbox import limits, warm_spawn, wire
+
+# Here, not in serve(): importing this module is how the fork server prepares every sandbox
+# (and how a spawned one starts), so the stand-in is in place before any learner code runs.
+lazy_dynamo.install()
 
 MAX_TEXT = 2000
 

@@ -16,9 +16,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-# torch._dynamo: every optimizer imports it on first use (its methods are wrapped by
-# torch._disable_dynamo), about 3 s in each sandbox of a topic that trains; paid here once.
-PRELOAD = ["torch", "torch._dynamo", "numpy", "safetensors.torch", "torchdojo.sandbox.child"]
+# What a sandbox would otherwise import on its own, in every sandbox. symbolic_shapes brings
+# sympy, which torch's Python references import on their first elementwise op (a module's
+# forward with a tensor buffer: 0.3 s). torch._dynamo is not among them: the sandbox child
+# puts a stand-in in its place (see torchdojo.lazy_dynamo), since it costs 0.7 s more and
+# grading compiles nothing.
+PRELOAD = ["torch", "torch.fx.experimental.symbolic_shapes", "numpy", "safetensors.torch",
+           "torchdojo.sandbox.child"]
 # TORCHDOJO_START_METHOD=spawn grades as Windows does, to try that path on any machine.
 METHODS = ("forkserver", "spawn")
 
@@ -49,13 +53,12 @@ def start() -> None:
 def import_preloaded() -> None:
     """Import here what the fork server preloads for the sandboxes.
 
-    The grading process runs the references' probes itself, and the first optimizer step imports
-    torch._dynamo (1.4 s on the build machine). Met in the middle of a grade, that import is
-    paid on its critical path; paid now, it runs while the fork server imports the same modules
-    for the first sandbox, which waits for them anyway. A warm process has them all already.
-    The grade calls this for several topics, which all but surely meet an optimizer (7 of the
-    16 topics step one in the grading process); for one topic it would cost more than it saves
-    (a CLI test file of one-topic grades took 15% longer).
+    The grading process runs the references' probes itself and needs most of these modules.
+    Met in the middle of a grade, each import is paid on its critical path; paid now, they run
+    while the fork server imports the same modules for the first sandbox, which waits for them
+    anyway. A warm process has them all already. The grade calls this for several topics; for
+    one topic it would cost more than it saves (a CLI test file of one-topic grades took 15%
+    longer when this also imported torch._dynamo).
     """
     import importlib
 
