@@ -151,7 +151,7 @@ def one_process(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, batch_siz
             index = torch.tensor([i for o in orders for i in o[start:start + per_rank]])
             out = model(x[index])
             grads = torch.autograd.grad(F.mse_loss(out, y[index]), params)
-            with torch.no_grad():  # plain SGD; torch.optim would import torch._dynamo here
+            with torch.no_grad():  # plain SGD, by hand
                 for param, grad in zip(params, grads, strict=True):
                     param.add_(grad, alpha=-lr)
             total += F.mse_loss(out, y[index], reduction="none").mean(dim=1).sum().item()
@@ -321,8 +321,6 @@ def start_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
         found, error = rank.attempt(step)
         rank.record("wrap", error=error, **(found or {}))
 
-    import torch._dynamo  # noqa: F401  DDP imports it on first use: once here, not per rank
-
     return start(rank_main, learner_file=m.__file__, group_timeout=timeout_s).wait
 
 
@@ -389,8 +387,6 @@ def start_train(m, state, x, y, batch_size, epochs, lr, seed):
         rank.record("train", error=error, orders=sampler.orders, logged=logged,
                     outputs=outputs, params=[p.detach().clone() for p in model.parameters()])
 
-    import torch._dynamo  # noqa: F401  DDP imports it on first use: once here, not per rank
-
     return start(rank_main, learner_file=m.__file__).wait
 
 
@@ -426,8 +422,6 @@ def start_checkpoint(m, state):
             return f"<{type(saved).__name__}>"
         return {str(k): v if isinstance(v, torch.Tensor) else f"<{type(v).__name__}>"
                 for k, v in saved.items()}
-
-    import torch._dynamo  # noqa: F401  DDP imports it on first use: once here, not per rank
 
     job = start(rank_main, learner_file=m.__file__)
 
@@ -506,8 +500,6 @@ def start_torchrun(m, config):
         ours = dict(config, checkpoint=str(Path(folder, f"rank{rank.rank}.pt")))
         _, error = rank.attempt(m.main, ours, lambda epoch, loss: logged.append([epoch, loss]))
         rank.record("main", error=error, logged=logged, left=not dist.is_initialized())
-
-    import torch._dynamo  # noqa: F401  DDP imports it on first use: once here, not per rank
 
     agent = ExitStack()  # the rendezvous store lives until the ranks are done
     try:

@@ -11,6 +11,8 @@ import textwrap
 
 import pytest
 
+from tests.conftest import solution
+
 PRELUDE = """
 import sys, torch
 from torchdojo import lazy_dynamo
@@ -151,3 +153,17 @@ def test_nothing_to_stand_in_for_once_dynamo_is_imported() -> None:
     assert sys.modules["torch._dynamo"] is real and lazy_dynamo.loaded()
     assert lazy_dynamo._FINDER not in sys.meta_path
     """, first="import torch._dynamo; real = torch._dynamo")
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["local", "strict"])
+def test_learner_code_that_compiles_grades_as_before(grade_files, strict: bool) -> None:
+    # the real module loads inside the sandbox, confined or not, at the learner's first use
+    if strict and not sys.platform.startswith("linux"):
+        pytest.skip("strict grading needs Linux")
+    source = solution("tensors").replace(
+        "    return torch.tensor(value, dtype=torch.float32)",
+        "    compiled = torch.compile(lambda v: v * 1, backend='eager')\n"
+        "    return compiled(torch.tensor(value, dtype=torch.float32))", 1)
+    assert "torch.compile" in source
+    report = grade_files({"tensors": source}, strict=strict)
+    assert report.score == report.max_score > 0, report.fault

@@ -133,8 +133,6 @@ def test_a_collective_only_rank_0_enters_ends_as_a_timeout():
 def test_freeing_ddp_after_destroy_does_not_hang_a_rank():
     """A gloo group freed after destroy_process_group can hang in its destructor (17 of 40
     runs before ranks kept shut-down groups alive); keep it from coming back."""
-    import torch._dynamo  # noqa: F401  DDP imports it; once here, not in every rank
-
     def target(rank):
         rank.join("group")
         model = torch.nn.parallel.DistributedDataParallel(torch.nn.Linear(3, 2))
