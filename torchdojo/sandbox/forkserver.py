@@ -18,11 +18,11 @@ from contextlib import contextmanager, suppress
 
 # What a sandbox would otherwise import on its own, in every sandbox. symbolic_shapes brings
 # sympy, which torch's Python references import on their first elementwise op (a module's
-# forward with a tensor buffer: 0.3 s). torch._dynamo is not among them: the sandbox child
-# puts a stand-in in its place (see torchdojo.lazy_dynamo), since it costs 0.7 s more and
-# grading compiles nothing.
-PRELOAD = ["torch", "torch.fx.experimental.symbolic_shapes", "numpy", "safetensors.torch",
-           "torchdojo.sandbox.child"]
+# forward with a tensor buffer: 0.3 s); DataLoader workers import numpy.random. torch._dynamo
+# is not among them: the sandbox child puts a stand-in in its place (see
+# torchdojo.lazy_dynamo), since it costs 0.7 s more and grading compiles nothing.
+PRELOAD = ["torch", "torch.fx.experimental.symbolic_shapes", "numpy", "numpy.random",
+           "safetensors.torch", "torchdojo.sandbox.child"]
 # TORCHDOJO_START_METHOD=spawn grades as Windows does, to try that path on any machine.
 METHODS = ("forkserver", "spawn")
 
