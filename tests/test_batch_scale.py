@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from torchdojo.batch.output import MANIFEST, read_manifest
 from torchdojo.batch.shards import Shard, shard_of
 from torchdojo.course import CourseError
 from torchdojo.reporters import gradebook_csv
+from torchdojo.sandbox import capabilities
 
 TOPICS = ["tensors", "reshape_view"]
 SHARDS = 3
@@ -404,3 +406,48 @@ def test_a_stop_request_wakes_the_pool_and_other_signals_do_not_keep_it_awake():
         assert signal.getsignal(signal.SIGINT) is before  # put back as it was
     finally:
         signal.signal(signal.SIGUSR1, previous)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="strict grading needs Linux")
+def test_a_strict_batch_continues_only_under_the_same_waivers(course, tmp_path):
+    """A report graded with a confinement waived is not kept by a run that promises it (nor
+    the other way round): the waivers are part of the batch key and of every record."""
+    learner = tmp_path / "subs" / "ada"
+    learner.mkdir(parents=True)
+    (learner / "tensors.py").write_text(solution("tensors"))
+    out = tmp_path / "out"
+    lacking = capabilities.missing()
+    held = [k for k in capabilities.KINDS if capabilities.fact(k) not in lacking]
+    if not held:
+        pytest.skip("no confinement holds on this machine")
+    every, fewer = list(capabilities.KINDS), [k for k in capabilities.KINDS if k != held[0]]
+    options = {"workers": 1, "topics": ["tensors"], "seed": 7, "strict": True}
+    first = grade_batch(course, tmp_path / "subs", out, allow_weaker=every, **options)
+    assert first.todo and not first.kept
+    key = read_manifest(out)[0]
+    assert key.waived == tuple(sorted(capabilities.fact(k) for k in every))
+    with pytest.raises(CourseError, match="confinements waived") as error:
+        grade_batch(course, tmp_path / "subs", out, allow_weaker=fewer, resume=True, **options)
+    assert "(this run: " in str(error.value) and capabilities.fact(held[0]) in str(error.value)
+    again = grade_batch(course, tmp_path / "subs", out, allow_weaker=every, resume=True,
+                        **options)
+    assert again.kept == ["ada"] and not again.todo
+    # a record graded under other waivers is refused, whatever the manifest says
+    other = replace(key, waived=key.waived[1:])
+    with pytest.raises(records.RecordError, match="confinement.waived"):
+        records.load(out / "reports" / "ada.json", "ada", other)
+
+
+def test_a_manifest_from_before_waivers_were_kept_reads_as_none_waived(graded, tmp_path):
+    _, _, whole, _ = graded
+    out = tmp_path / "out"
+    shutil.copytree(whole.output, out)
+    manifest = out / MANIFEST
+    data = json.loads(manifest.read_text())
+    assert data.pop("waived") == []
+    manifest.write_text(json.dumps(data))
+    assert read_manifest(out)[0].waived == ()
+    data["waived"] = "memory"
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(CourseError, match="waived must be a list"):
+        read_manifest(out)

@@ -96,7 +96,7 @@ def prepare(course: Course, submissions: Path, output: Path, *, workers: int | N
              if shard is None or shard.holds(n)]
     prepare_output(Path(output))
     remove_stale_temporaries(Path(output))
-    out = open_for_run(course, Path(output), seed, strict, selected, shard)
+    out = open_for_run(course, Path(output), seed, strict, selected, shard, waived)
     out.load_records(records.course_points(course, selected), check=check)
     out.add_learners(n for n, _ in found)
     todo, kept = [], []

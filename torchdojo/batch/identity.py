@@ -3,7 +3,9 @@
 A report is reusable when it was graded with the same *batch key* and from the same
 submission bytes:
 
-- the seed (inputs differ with it), the tier (local or strict) and the graded topics;
+- the seed (inputs differ with it), the tier (local or strict), the graded topics and, for
+  strict batches, the confinements the run waived (``--allow-weaker``): a report graded with
+  fewer confinements in force is not kept by a run that promises more, nor the other way;
 - the course fingerprint: a SHA-256 over every file of ``graders/`` (the manifest, the hidden
   checks and their helpers) and ``solutions/``, by path and content; stubs and docs do not
   change a grade and are left out;
@@ -37,28 +39,32 @@ class BatchKey:
     topics: tuple[str, ...]
     course: str  # course_fingerprint()
     torchdojo: str  # engine_fingerprint(): the engine that graded
+    waived: tuple[str, ...] = ()  # strict: the confinements waived (fact names, sorted)
 
     @classmethod
-    def for_run(cls, course: Course, seed: int, strict: bool, topics: Sequence[str]) -> BatchKey:
+    def for_run(cls, course: Course, seed: int, strict: bool, topics: Sequence[str],
+                waived: Iterable[str] = ()) -> BatchKey:
         return cls(seed, "strict" if strict else "local", tuple(topics),
-                   course_fingerprint(course), engine_fingerprint())
+                   course_fingerprint(course), engine_fingerprint(),
+                   tuple(sorted(set(waived))) if strict else ())
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "topics": list(self.topics)}
+        return {**asdict(self), "topics": list(self.topics), "waived": list(self.waived)}
 
     def differences(self, held: BatchKey) -> list[str]:
         """How ``held`` (an existing batch's key) differs from this one, in words."""
         said = {"seed": "seed", "tier": "tier", "topics": "topics",
                 "course": "course (hidden checks or solutions changed)",
-                "torchdojo": "torchdojo engine (its version or code changed)"}
+                "torchdojo": "torchdojo engine (its version or code changed)",
+                "waived": "confinements waived"}
         mine, theirs = asdict(self), asdict(held)
-        return [f"{said[k]} {_short(theirs[k])} (this run: {_short(mine[k])})"
+        return [f"{said[k]} {_short(theirs[k], k)} (this run: {_short(mine[k], k)})"
                 for k in said if mine[k] != theirs[k]]
 
 
-def _short(value: object) -> str:
+def _short(value: object, key: str) -> str:
     if isinstance(value, tuple):
-        return " ".join(value) or "(all)"
+        return " ".join(value) or ("(none)" if key == "waived" else "(all)")
     text = str(value)
     return text[:19] if text.startswith("sha256:") else text
 

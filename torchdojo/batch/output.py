@@ -15,7 +15,7 @@ import contextlib
 import json
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,8 +120,11 @@ def read_manifest(folder: Path) -> tuple[BatchKey, Shard | None, list[str]]:
         topics = data["topics"]
         if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
             raise ValueError("topics must be a list of names")
+        waived = data.get("waived", [])  # absent from manifests written before it was kept
+        if not isinstance(waived, list) or not all(isinstance(w, str) for w in waived):
+            raise ValueError("waived must be a list of confinement names")
         key = BatchKey(data["seed"], data["tier"], tuple(topics), data["course"],
-                       data["torchdojo"])
+                       data["torchdojo"], tuple(waived))
         kinds = {"seed": int, "tier": str, "course": str, "torchdojo": str}
         if any(type(getattr(key, k)) is not t for k, t in kinds.items()):
             raise ValueError("seed, tier, course or torchdojo has the wrong type")
@@ -139,7 +142,7 @@ def read_manifest(folder: Path) -> tuple[BatchKey, Shard | None, list[str]]:
 
 
 def open_for_run(course: Course, folder: Path, seed: int | None, strict: bool,
-                 topics: list[str], shard: Shard | None) -> Output:
+                 topics: list[str], shard: Shard | None, waived: Sequence[str] = ()) -> Output:
     """The output folder of a grade-batch run, created or continued.
 
     A folder that already holds a batch lends it its seed (when none is given) and must agree
@@ -153,10 +156,11 @@ def open_for_run(course: Course, folder: Path, seed: int | None, strict: bool,
                               "torchdojo): grade into another --output")
         from torchdojo.seeds import new_seed
 
-        key = BatchKey.for_run(course, new_seed() if seed is None else seed, strict, topics)
+        key = BatchKey.for_run(course, new_seed() if seed is None else seed, strict, topics,
+                               waived)
         return Output(folder, key, shard, [])
     held, held_shard, learners = read_manifest(folder)
-    key = BatchKey.for_run(course, held.seed if seed is None else seed, strict, topics)
+    key = BatchKey.for_run(course, held.seed if seed is None else seed, strict, topics, waived)
     differences = key.differences(held)
     if held_shard != shard:
         differences.append(f"shard {held_shard or '(none)'} (this run: {shard or '(none)'})")

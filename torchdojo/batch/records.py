@@ -145,7 +145,12 @@ class _Checker:
         _same(doc.get("advisory"), self.key.tier != "strict", "advisory")
         _kind(doc.get("fault"), (str, type(None)), "fault")
         _kind(doc.get("environment"), dict, "environment")
-        _kind(doc.get("confinement"), (dict, type(None)), "confinement")
+        confinement = _kind(doc.get("confinement"), (dict, type(None)), "confinement")
+        if confinement and "waived" in confinement:  # a fault's report holds none
+            waived = _kind(confinement["waived"], list, "confinement.waived")
+            if not all(isinstance(w, str) for w in waived):
+                raise RecordError("confinement.waived must list confinement names")
+            _same(sorted(set(waived)), list(self.key.waived), "confinement.waived")
         _number(doc.get("seconds"), "seconds")
         self.submission(doc.get("submission"))
         topics = _kind(doc.get("topics"), list, "topics")
