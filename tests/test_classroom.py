@@ -1,10 +1,11 @@
 """GitHub Classroom: the step that `torchdojo export classroom` ships, run as Actions runs it,
 and its output read the way Classroom's autograding reporter reads it.
 
-The reporter (classroom-resources/autograding-grading-reporter) is not vendored here. Its
-arithmetic is reproduced in ``reporter_verdict`` from its source, and the real reporter runs
-with node when ``TORCHDOJO_CLASSROOM_REPORTER`` names its entry point: ``src/main.js`` of a
-checkout after ``npm install --omit=dev``, or a built ``dist/main.js``.
+The reporter (classroom-resources/autograding-grading-reporter) runs for real, with node: its
+source is copied unchanged into tests/tools/classroom-reporter (scripts/test installs its two
+dependencies), or ``TORCHDOJO_CLASSROOM_REPORTER`` names another entry point (a built
+``dist/main.js``). Its arithmetic is also reproduced in ``reporter_verdict``, which the tests
+that need no node use.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from torchdojo.ci import classroom
 
 TOPICS = ("tensors", "reshape_view", "devices")  # devices: its GPU tier is skipped here
 BIN = Path(sys.executable).parent
+REPORTER = ROOT / "tests" / "tools" / "classroom-reporter"
 
 
 def reporter_verdict(runner_results: list[dict]) -> tuple[str, bool]:
@@ -113,14 +115,24 @@ def test_reporter_records_the_points_torchdojo_gives(step_run, course):
     assert re.search(r"^::stop-commands::[0-9a-f]{32}$", done.stdout, re.M)
 
 
-@pytest.mark.skipif(not os.environ.get("TORCHDOJO_CLASSROOM_REPORTER") or not shutil.which("node"),
-                    reason="set TORCHDOJO_CLASSROOM_REPORTER to the reporter's src/main.js "
-                           "(npm install --omit=dev in its checkout) to run the real reporter")
+def _reporter() -> str:
+    """GitHub Classroom's own reporter: TORCHDOJO_CLASSROOM_REPORTER (its src/main.js), else
+    the copy of its source in tests/tools, whose dependencies scripts/test installs."""
+    if not shutil.which("node"):
+        pytest.fail("node is not installed: the reporter is a Node.js action (Debian: nodejs)")
+    if os.environ.get("TORCHDOJO_CLASSROOM_REPORTER"):
+        return os.environ["TORCHDOJO_CLASSROOM_REPORTER"]
+    if not (REPORTER / "node_modules" / "@actions" / "core").is_dir():
+        pytest.fail(f"the reporter's dependencies are not installed: npm install --prefix "
+                    f"{REPORTER.relative_to(ROOT)} (scripts/test does it)")
+    return str(REPORTER / "src" / "main.js")
+
+
 def test_the_real_reporter_agrees(step_run):
     _, encoded, _ = step_run
     results = json.loads(base64.b64decode(encoded))
     env = {**os.environ, "INPUT_RUNNERS": "torchdojo", "TORCHDOJO_RESULTS": encoded}
-    done = subprocess.run(["node", os.environ["TORCHDOJO_CLASSROOM_REPORTER"]], env=env,
+    done = subprocess.run(["node", _reporter()], env=env,
                           capture_output=True, text=True, timeout=120)
     notice = re.search(r"::notice title=Autograding complete::(Points \S+)", done.stdout)
     points, fails = reporter_verdict([results])
