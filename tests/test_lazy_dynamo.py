@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from tests.conftest import solution
+from tests.conftest import ROOT, solution
 
 PRELUDE = """
 import sys, torch
@@ -26,7 +26,7 @@ def real_loaded():
 def run(body: str, first: str = "") -> None:
     code = PRELUDE.format(first=first) + textwrap.dedent(body)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
 
 
@@ -167,3 +167,23 @@ def test_learner_code_that_compiles_grades_as_before(grade_files, strict: bool) 
     assert "torch.compile" in source
     report = grade_files({"tensors": source}, strict=strict)
     assert report.score == report.max_score > 0, report.fault
+
+
+def test_grading_every_topic_never_imports_dynamo() -> None:
+    # the references run every topic's eager paths in the grading process: if a torch release
+    # reaches torch._dynamo another way, this names the first use (see EAGER)
+    run("""
+    import traceback
+    from torchdojo import course
+    from torchdojo.engine.grading import grade
+    first = []
+    real = lazy_dynamo.real
+    def noted():
+        first.append("".join(traceback.format_stack(limit=12)))
+        return real()
+    lazy_dynamo.real = noted
+    c = course.locate()
+    report = grade(c, [], submission=c.solutions, seed=3)
+    assert report.score == report.max_score > 0, report.fault
+    assert not first and not real_loaded(), first[:1]
+    """)
