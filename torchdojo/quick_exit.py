@@ -40,7 +40,8 @@ def _stop_resource_tracker() -> None:
     It ends by itself once every process holding its pipe is gone, but a moment after this
     one: on a busy machine it was still running after the command returned. Its pipe is closed
     here and it is waited for, briefly: a learner's process that escaped its sandbox may still
-    hold the pipe (sandboxes inherit it), and the command must not wait on that.
+    hold the pipe (sandboxes inherit it), and the command must not wait on that (the tracker's
+    own ``_stop()`` would: it waits for the tracker without a limit).
     """
     module = sys.modules.get("multiprocessing.resource_tracker")
     tracker = getattr(module, "_resource_tracker", None)

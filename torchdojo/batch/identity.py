@@ -62,9 +62,12 @@ class BatchKey:
                 for k in said if mine[k] != theirs[k]]
 
 
+_EMPTY = {"topics": "(all)", "waived": "(none)"}  # what an empty list of each means
+
+
 def _short(value: object, key: str) -> str:
     if isinstance(value, tuple):
-        return " ".join(value) or ("(none)" if key == "waived" else "(all)")
+        return " ".join(value) or _EMPTY[key]
     text = str(value)
     return text[:19] if text.startswith("sha256:") else text
 
