@@ -18,8 +18,8 @@ from torchdojo.engine.probes import probe_source
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "torchdojo"
 GRADERS = ROOT / "graders"
-# Probes run in the sandbox, where a distributed job's ranks come from this module.
-PROBE_SIDE = {"torchdojo.sandbox.ranks"}
+# Probes run in the sandbox, where forks (and a distributed job's ranks) come from these.
+PROBE_SIDE = {"torchdojo.sandbox.ranks", "torchdojo.sandbox.forks"}
 
 
 def imports(path: Path) -> list[tuple[str, int, bool]]:
@@ -107,7 +107,8 @@ def test_graders_import_from_torchdojo_only_through_checks():
                 continue
             allowed = {"torchdojo.checks"} | (PROBE_SIDE if nested else set())
             assert module in allowed, f"{path.name}:{line} imports {module}: graders import " \
-                                      "from torchdojo.checks (probes may use the sandbox's ranks)"
+                                      "from torchdojo.checks (probes may use the sandbox's " \
+                                      "forks and ranks)"
 
 
 def test_checks_only_gathers_what_the_engine_defines():

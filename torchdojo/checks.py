@@ -14,7 +14,8 @@ The forms, one each:
 - **ask both sides alike**: ``both(learner, ref, "fn", *args)`` or ``both(learner, ref, probe,
   *args, label="fn(...)")`` returns ``(got, want)``; ``after=True`` also returns the arguments
   as the call left them (``expect_inputs_kept``). The reference answers while the learner's
-  sandbox works, so prefer it to asking each side in turn.
+  sandbox works, so prefer it to asking each side in turn; ``alongside(learner.send_run(...),
+  lambda: ref.run(...))`` does the same for two different requests.
 - **compare**: ``expect(got, want, name=..., advice=...)`` names the first property that
   differs, and teaches the lesson given for *that* property (a plain string belongs to the
   check's concept, a ``Lesson(concept, advice)`` names another); ``expect_true(ok, detail,
@@ -25,7 +26,10 @@ The forms, one each:
 - **probes**: a function ``probe_x(m, ...)`` drives the learner's module ``m`` in the sandbox
   and returns data; ``@probe_helper`` declares trusted code that probes share and
   ``@probe(uses=[...])`` sends it with them (see ``torchdojo.engine.probes``); ``mlp``
-  builds a test network from a state_dict for any grader.
+  builds a test network from a state_dict for any grader. A probe may run learner work in a
+  fork of the sandbox, beside its own (``torchdojo.sandbox.forks``), or as the ranks of a
+  distributed job (``torchdojo.sandbox.ranks``); ``fork_value`` and ``rank_records`` read
+  what they left, or raise what stopped them.
 - **inputs**: the ``draw`` fixture (a ``Draw`` seeded per check), ``seed`` for shared runs,
   ``derive_seed`` for inputs drawn outside a check, ``as_data`` for a value computed here.
 
@@ -42,9 +46,10 @@ from torchdojo.compare import (
 )
 from torchdojo.datasets import load_digits
 from torchdojo.engine.draw import Draw, derive_seed
+from torchdojo.engine.fork_results import fork_value
 from torchdojo.engine.models import mlp
 from torchdojo.engine.probes import probe, probe_helper
-from torchdojo.engine.proxies import as_data, both
+from torchdojo.engine.proxies import alongside, as_data, both
 from torchdojo.engine.rank_records import job_part, rank_records, ranks_that_wrote
 from torchdojo.engine.shared import shared
 from torchdojo.engine.spec import Check, check, spec_of
@@ -63,7 +68,7 @@ from torchdojo.sandbox.wire import Foreign, TensorData
 __all__ = [
     "DEADLINE", "GROUP_TIMEOUT", "Check", "Draw", "Foreign", "LearnerRaised", "Lesson", "Mismatch",
     "NotAttempted", "Reply", "SandboxCrashed", "SandboxProblem", "SandboxTimeout", "TensorData",
-    "as_data", "both", "check", "derive_seed", "expect", "expect_inputs_kept", "expect_true",
-    "job_part", "learner_problem", "load_digits", "mlp", "probe", "probe_helper", "rank_records",
-    "ranks_that_wrote", "shared", "spec_of", "type_name",
+    "alongside", "as_data", "both", "check", "derive_seed", "expect", "expect_inputs_kept",
+    "expect_true", "fork_value", "job_part", "learner_problem", "load_digits", "mlp", "probe",
+    "probe_helper", "rank_records", "ranks_that_wrote", "shared", "spec_of", "type_name",
 ]

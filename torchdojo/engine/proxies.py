@@ -204,14 +204,21 @@ def both(learner: Any, ref: Any, target: str | Callable, *args: Any, after: bool
     run side by side on two cores.
     """
     if callable(target):
-        sent = learner.send_run(target, *args, label=label, **kwargs)
-        want = _meanwhile(sent, lambda: ref.run(target, *args, **kwargs))
-        return sent.reply().value, want
+        return alongside(learner.send_run(target, *args, label=label, **kwargs),
+                         lambda: ref.run(target, *args, **kwargs))
     sent = learner.send_call(target, *args, after=after, **kwargs)
     want = _meanwhile(sent, lambda: ref.call(target, *args, **kwargs) if after
                       else getattr(ref, target)(*args, **kwargs))
     reply = sent.reply()
     return (reply if after else reply.value), want
+
+
+def alongside(sent: Sent, work: Callable[[], Any]) -> tuple[Any, Any]:
+    """``(the value of the learner request sent, work())``, the work done meanwhile: for a
+    check that asks the two sides different things (``both`` asks the same), such as a
+    learner run that also repeats itself in forks beside the reference's single run."""
+    want = _meanwhile(sent, work)
+    return sent.reply().value, want
 
 
 def _meanwhile(sent: Sent, work: Callable[[], Any]) -> Any:

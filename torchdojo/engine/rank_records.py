@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from torchdojo.compare import Mismatch
+from torchdojo.engine.fork_results import ended, last_line
 from torchdojo.sandbox.host import SandboxCrashed, SandboxTimeout, learner_problem
 from torchdojo.sandbox.ranks import DEADLINE
 
@@ -74,7 +75,7 @@ def _raise_errors(found: list, ranks: list[dict], learner: Any, name: str) -> No
         learner.last_call = f"{name} on rank {rank}"
         if not _collective(error):
             raise learner_problem(error, learner.last_call)
-        said = _line(error.get("message"), strip=GLOO_PLACE)
+        said = last_line(error.get("message"), strip=GLOO_PLACE)
         raise SandboxTimeout(f"rank {rank} waited in a collective that another rank never "
                              f"entered ({error.get('type')}: {said})", COLLECTIVE_ADVICE,
                              COLLECTIVE)
@@ -84,28 +85,10 @@ def _raise_lost(rank: int, record: dict, name: str) -> None:
     if record.get("status") == "killed":
         raise SandboxTimeout(f"rank {rank} was still running {name} after {DEADLINE:g} s and "
                              "was stopped", COLLECTIVE_ADVICE, COLLECTIVE)
-    said = _line(record.get("output"), last=True)
-    raise SandboxCrashed(f"rank {rank} {_ended(record.get('exit'))} while running {name}"
+    said = last_line(record.get("output"), last=True)
+    raise SandboxCrashed(f"rank {rank} {ended(record.get('exit'))} while running {name}"
                          + (f" (its last words: {said})" if said else ""))
 
 
 def _collective(error: dict) -> bool:
     return bool(COLLECTIVE_FAILED.search(str(error.get("message", ""))))
-
-
-def _ended(exit: object) -> str:
-    text = str(exit)
-    if text == "ok":
-        return "exited (status 0, before its function returned)"
-    if text.startswith("exit "):
-        return f"exited with status {text[5:]}"
-    return f"was killed by {text}"
-
-
-def _line(text: object, last: bool = False, strip: re.Pattern | None = None) -> str:
-    lines = [line for line in str(text or "").splitlines() if line.strip()]
-    if not lines:
-        return ""
-    line = lines[-1] if last else lines[0]
-    line = strip.sub("", line) if strip else line
-    return line if len(line) <= 200 else line[:197] + "..."

@@ -1,15 +1,16 @@
 """Run a distributed job inside a sandbox: several forked ranks, a deadline, results as data.
 
 A probe for ``torch.distributed`` calls ``run(target, ...)``, or ``start(target, ...)`` for
-several jobs side by side (each ``wait()``-ed for in turn). Each rank is a fork of the sandbox,
-which already imported torch, so a rank starts in milliseconds where a spawned interpreter takes
-seconds. Ranks meet through ``file://`` rendezvous files in the sandbox's private working folder
-(no port to clash with other jobs), or, like ``torchrun``, through a store that a separate agent
-process hosts on a free port (``torchrun_env``). What a rank records goes through the wire format
-(JSON + safetensors) into a file that the probe reads back: never pickle, and a rank that dies
-keeps what it recorded before. Ranks that outlive the deadline are killed; a collective that
-only some ranks enter therefore ends, at the latest, at the deadline. Everything here runs next
-to learner code, so the probe returns these records for the grading process to judge.
+several jobs side by side (each ``wait()``-ed for in turn). Each rank is a fork of the sandbox
+(``forks``), which already imported torch, so a rank starts in milliseconds where a spawned
+interpreter takes seconds. Ranks meet through ``file://`` rendezvous files in the sandbox's
+private working folder (no port to clash with other jobs), or, like ``torchrun``, through a
+store that a separate agent process hosts on a free port (``torchrun_env``). What a rank records
+goes through the wire format (JSON + safetensors) into a file that the probe reads back: never
+pickle, and a rank that dies keeps what it recorded before. Ranks that outlive the deadline are
+killed; a collective that only some ranks enter therefore ends, at the latest, at the deadline.
+Everything here runs next to learner code, so the probe returns these records for the grading
+process to judge.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import os
 import select
 import shutil
 import signal
-import stat
 import sys
 import tempfile
 import time
@@ -32,12 +32,10 @@ from typing import Any
 
 import torch
 
-from torchdojo import intake
 from torchdojo.sandbox import wire
 from torchdojo.sandbox.child import describe_exception
+from torchdojo.sandbox.forks import decode, echo_output, encode, fork, read_limited, wait, write
 
-OUTPUT_TAIL = 2000
-ECHO_LIMIT = 64 * 1024  # of a rank's output, echoed into the sandbox's own
 STEPS_LIMIT = 64 * 1024
 MAX_STEPS = 1000
 DEADLINE = 20.0  # seconds a job's ranks may run before they are killed
@@ -84,7 +82,7 @@ class Rank:
         through files in the job's folder: trusted code's own collective, which needs no
         process group. A rank that never comes makes it fail after ``group_timeout``, as a
         collective would ("Timed out")."""
-        self._write(f"gather-{name}-{self.rank}", json.dumps(value).encode())
+        write(self.folder, f"gather-{name}-{self.rank}", json.dumps(value).encode())
         paths = [Path(self.folder, f"gather-{name}-{r}") for r in range(self.world_size)]
         end = time.monotonic() + self.group_timeout
         while not all(p.exists() for p in paths):
@@ -103,18 +101,9 @@ class Rank:
 
     def record(self, step: str, **values: Any) -> None:
         """Keep ``values`` (plain data and tensors) as this rank's result for ``step``, now."""
-        try:
-            data = wire.to_bytes(wire.pack_call((values,), {}))
-        except wire.WireError as exc:
-            data = wire.to_bytes(wire.pack_call(({"unreadable": str(exc)},), {}))
-        self._write(f"rank{self.rank}-{len(self.recorded)}.rec", data)
+        write(self.folder, f"rank{self.rank}-{len(self.recorded)}.rec", encode(values))
         self.recorded.append(step)
-        self._write(f"rank{self.rank}-steps.txt", "\n".join(self.recorded).encode())
-
-    def _write(self, name: str, data: bytes) -> None:
-        partial = Path(self.folder, f"{name}.part")
-        partial.write_bytes(data)
-        partial.rename(Path(self.folder, name))  # a rank killed mid-write leaves no half file
+        write(self.folder, f"rank{self.rank}-steps.txt", "\n".join(self.recorded).encode())
 
 
 def run(target: Callable[[Rank], Any], *, learner_file: str, world_size: int = 2,
@@ -161,26 +150,14 @@ class Job:
     def wait(self) -> list[dict]:
         """What each rank recorded, once all have exited or the deadline killed the rest."""
         try:
-            fates = _wait(self.pids, self.end)
+            fates = wait(self.pids, self.end)
             return [_collect(self.folder, r, fates[pid]) for r, pid in enumerate(self.pids)]
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _fork_rank(target: Callable[[Rank], Any], rank: Rank, env: dict[str, str]) -> int:
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid:
-        return pid
-    try:  # the rank: never return into the sandbox's request loop
-        out = os.open(Path(rank.folder, f"rank{rank.rank}.out"),
-                      os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-        os.dup2(out, 1)
-        os.dup2(out, 2)
-        sys.stdout = os.fdopen(1, "w", buffering=1, errors="replace", closefd=False)
-        sys.stderr = os.fdopen(2, "w", buffering=1, errors="replace", closefd=False)
-        os.environ.update(env)
+    def body() -> None:
         _prefer_loopback()
         _keep_shut_down_groups()
         torch.set_num_threads(1)  # two ranks share the cores; results do not depend on threads
@@ -188,11 +165,8 @@ def _fork_rank(target: Callable[[Rank], Any], rank: Rank, env: dict[str, str]) -
             target(rank)
         except BaseException as exc:
             rank.record("__rank__", error=describe_exception(exc, rank.learner_file))
-    finally:
-        with suppress(Exception):
-            sys.stdout.flush()
-            sys.stderr.flush()
-        os._exit(0)  # skip atexit and destructors: gloo teardown can abort after an error
+
+    return fork(body, Path(rank.folder, f"rank{rank.rank}.out"), env)
 
 
 def _keep_shut_down_groups() -> None:
@@ -229,80 +203,17 @@ def _interfaces() -> list[str]:
         return []
 
 
-def _wait(pids: list[int], end: float) -> dict[int, str]:
-    """Wait for every rank until ``end`` (``time.monotonic()``); kill the rest. Returns each
-    rank's fate."""
-    fates: dict[int, str] = {}
-    exits = _pidfds(pids)
-    try:
-        while True:
-            for pid in pids:
-                if pid not in fates:
-                    done, status = os.waitpid(pid, os.WNOHANG)
-                    if done:
-                        fates[pid] = _exit_name(status)
-            left = end - time.monotonic()
-            if len(fates) == len(pids) or left <= 0:
-                break
-            running = [fd for pid, fd in exits.items() if pid not in fates]
-            if running:  # wakes at the exit itself
-                waiting = select.poll()  # not select(): learner code may hold fds past 1024
-                for fd in running:
-                    waiting.register(fd, select.POLLIN)
-                waiting.poll(left * 1000)
-            else:
-                time.sleep(min(left, 0.005))
-    finally:
-        for fd in exits.values():
-            os.close(fd)
-    for pid in pids:
-        if pid not in fates:
-            with suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            fates[pid] = "killed"
-    return fates
-
-
-def _pidfds(pids: list[int]) -> dict[int, int]:
-    """A pidfd per rank (Linux 5.3), readable once it exits; none where there are none.
-
-    A job is two ranks that finish in tens of milliseconds: polling with a growing pause, as
-    before, added up to a third of its time.
-    """
-    fds: dict[int, int] = {}
-    try:
-        for pid in pids:
-            fds[pid] = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        for fd in fds.values():
-            os.close(fd)
-        return {}
-    return fds
-
-
-def _exit_name(status: int) -> str:
-    code = os.waitstatus_to_exitcode(status)
-    if code == 0:
-        return "ok"
-    if code < 0:
-        with suppress(ValueError):
-            return signal.Signals(-code).name
-        return f"signal {-code}"
-    return f"exit {code}"
-
-
 def _collect(folder: str, rank: int, fate: str) -> dict:
     """What the rank recorded. Its files are read as learner files are (``intake``): a rank
     runs learner code, which can replace them with links, pipes or huge files."""
     steps: dict[str, Any] = {}
-    names = _read(Path(folder, f"rank{rank}-steps.txt"), STEPS_LIMIT)
+    names = read_limited(Path(folder, f"rank{rank}-steps.txt"), STEPS_LIMIT)
     recorded = names.decode("utf-8", "replace").splitlines()[:MAX_STEPS] if names else []
     for index, step in enumerate(recorded):
-        data = _read(Path(folder, f"rank{rank}-{index}.rec"), wire.MAX_MESSAGE_BYTES)
-        with suppress(wire.WireError, KeyError, IndexError, TypeError, ValueError):
-            if data:
-                steps[step] = wire.unpack_call(wire.from_bytes(data)).args[0]
+        value = decode(read_limited(Path(folder, f"rank{rank}-{index}.rec"),
+                                    wire.MAX_MESSAGE_BYTES))
+        if value is not None:
+            steps[step] = value
     result: dict[str, Any] = {"steps": steps, "status": "ok", "exit": fate, "output": ""}
     escaped = steps.pop("__rank__", None)
     if escaped is not None:
@@ -311,36 +222,8 @@ def _collect(folder: str, rank: int, fate: str) -> dict:
         result["status"] = "killed"
     elif fate != "ok":
         result["status"] = "died"
-    result["output"] = _output(folder, rank)
+    result["output"] = echo_output(Path(folder, f"rank{rank}.out"), f"rank {rank}")
     return result
-
-
-def _output(folder: str, rank: int) -> str:
-    """What the rank printed: its start echoed into the sandbox's output, and its tail kept."""
-    try:
-        fd = os.open(Path(folder, f"rank{rank}.out"), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return ""
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return ""
-        size = os.fstat(fd).st_size
-        head = handle.read(ECHO_LIMIT)
-        handle.seek(max(size - OUTPUT_TAIL, 0))
-        tail = handle.read(OUTPUT_TAIL)
-    if head:
-        sys.stdout.write(head.decode("utf-8", "replace"))
-        if size > len(head):
-            sys.stdout.write(f"\n... ({size - len(head)} more bytes from rank {rank})\n")
-        sys.stdout.flush()
-    return tail.decode("utf-8", "replace")
-
-
-def _read(path: Path, limit: int) -> bytes | None:
-    try:
-        return intake.read_file(path, limit=limit)
-    except intake.Refused:
-        return None
 
 
 @contextmanager
