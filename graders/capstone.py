@@ -11,8 +11,9 @@ One training run per grade (``run``) does what a learner's script does: ``make_m
 the validation set, with hooks recording what the loop did (every forward pass: its mode,
 its grad mode, what went in, whether a backward pass went through it; every optimizer step:
 whether the gradients it used were this step's only). Most checks read that run. Two short
-runs with the same seed (``twice``, other random numbers drawn between the calls) are read by
-the reproducibility check only, and the reference runs once (``reference``) for its curve.
+runs with the same seed (``twice``, other random numbers drawn between the calls), one after
+the other in a fork of the sandbox while the run trains, are read by the reproducibility
+check only, and the reference runs once (``reference``) for its curve.
 """
 
 import math
@@ -25,18 +26,24 @@ import torch
 from torchdojo.checks import (
     Draw,
     TensorData,
-    both,
+    alongside,
     check,
     derive_seed,
     expect,
     expect_true,
+    fork_value,
     load_digits,
+    probe,
+    probe_helper,
     shared,
     type_name,
 )
 
 EPOCHS = 15
 REPEAT_EPOCHS = 2  # reproducibility is judged on two short runs: two epochs show every seed
+# Seconds the two short runs may take in their fork: as long as a whole run's call, for
+# 2 x 2 epochs where the run has 15.
+REPEAT_DEADLINE = 60.0
 TEST, VAL = 360, 180
 CLASSES = 10
 CHANCE_LOSS = math.log(CLASSES)  # the cross-entropy of guessing uniformly
@@ -82,6 +89,7 @@ def draw_plan(seed: int) -> Plan:
 # ----------------------------------------------------------------------------- probes
 
 
+@probe_helper
 def probe_run(m, data, epochs, seed, noise):
     """One run of the learner's pipeline, recorded by hooks; returns only data.
 
@@ -111,7 +119,27 @@ def probe_run(m, data, epochs, seed, noise):
                 generator=torch.Generator().manual_seed(flat.shape[1]))
         return torch.round(flat @ weights[flat.shape[1]], decimals=3)
 
-    forwards, prints, used, faults = [], [], set(), []
+    # Each forward pass's input is copied and fingerprinted later, many at once: on batches
+    # this small, a forward hook's own tensor operations cost as much as the model's.
+    settle_elements = 1 << 22  # copies kept at most (float32: 16 MiB)
+    pending, prints, kept = [], {}, [0]
+
+    def settle():
+        """Fingerprint and sum the inputs copied so far (grouped by sample width)."""
+        widths = {}
+        for row, flat in pending:
+            widths.setdefault(flat.shape[1], []).append((row, flat))
+        for rows in widths.values():
+            flats = torch.cat([flat for _, flat in rows])
+            found = fingerprint(flats).split([len(flat) for _, flat in rows])
+            totals = flats.to(torch.float64).sum(dim=1).split([len(flat) for _, flat in rows])
+            for (row, _), part, total in zip(rows, found, totals, strict=True):
+                prints[row] = part
+                forwards[row][4] = float(total.sum())
+        pending.clear()
+        kept[0] = 0
+
+    forwards, used, faults = [], set(), []
     now, steps, arrived = {"phase": "make_model"}, [0], {}
 
     threads = torch.get_num_threads()
@@ -135,9 +163,12 @@ def probe_run(m, data, epochs, seed, noise):
                 batch = x is not None and x.dim() > 0 and len(x) > 0
                 forwards.append([now["phase"], any(mod.training for mod in module.modules()),
                                  torch.is_grad_enabled(), len(x) if batch else 0,
-                                 float(x.detach().sum(dtype=torch.float64)) if batch else 0.0,
-                                 x.numel() if batch else 0])
-                prints.append(fingerprint(x) if batch else torch.zeros(0, dtype=torch.float64))
+                                 0.0, x.numel() if batch else 0])  # the sum comes in settle
+                if batch:
+                    pending.append((index, x.detach().reshape(len(x), -1).clone()))
+                    kept[0] += x.numel()
+                    if kept[0] > settle_elements:
+                        settle()
                 if isinstance(output, torch.Tensor) and output.requires_grad:
                     output.register_hook(lambda grad, index=index: used.add(index))
 
@@ -154,13 +185,15 @@ def probe_run(m, data, epochs, seed, noise):
                 if not params:
                     return
                 g = torch.cat([p.grad.detach().reshape(-1) if p.grad is not None
-                               else torch.zeros(p.numel()) for p in params]).double()
+                               else torch.zeros(p.numel()) for p in params])
                 a = torch.cat([arrived[k].reshape(-1) if k in arrived else torch.zeros(p.numel())
-                               for k, p in enumerate(params)]).double()
+                               for k, p in enumerate(params)])
                 arrived.clear()
-                gg, aa = float(g @ g), float(a @ a)
-                scale = float(g @ a) / aa if aa > 0 else 0.0
-                rest = float((g - scale * a).norm()) / gg ** 0.5 if gg > 0 else 0.0
+                pair = torch.stack([g, a]).double()
+                (gg, ga), (_, aa) = (pair @ pair.T).tolist()  # every dot product at once
+                scale = ga / aa if aa > 0 else 0.0
+                # |g - scale * a| / |g|, the part of g that is not this step's gradients
+                rest = max(gg - ga * scale, 0.0) ** 0.5 / gg ** 0.5 if gg > 0 else 0.0
                 if gg == 0 or aa == 0 or rest > 1e-3 or not 0 < scale <= 1 + 1e-3:
                     faults.append([steps[0], gg == 0, aa == 0])
 
@@ -181,6 +214,7 @@ def probe_run(m, data, epochs, seed, noise):
             finally:
                 for hook in hooks:
                     hook.remove()
+            settle()
 
             def measured():
                 """The trained model measured by trusted code, on the learner's own samples."""
@@ -203,8 +237,11 @@ def probe_run(m, data, epochs, seed, noise):
                 trusted = measured()
             except Exception as exc:  # the learner's Dataset gives samples trusted code can't stack
                 trusted = {"problem": f"{type(exc).__name__}: {exc}"[:300]}
+        empty = torch.zeros(0, dtype=torch.float64)  # a forward pass without a batch
         return {"history": history, "predictions": predictions, "evaluated": evaluated,
-                "forwards": forwards, "prints": torch.cat(prints) if prints else None,
+                "forwards": forwards,
+                "prints": torch.cat([prints.get(i, empty) for i in range(len(forwards))])
+                if forwards else None,
                 "used": sorted(used), "steps": steps[0], "faults": faults[:5],
                 "bad_steps": len(faults), "trusted": trusted, "sizes": [len(train_ds), len(val_ds)]}
     finally:
@@ -262,22 +299,44 @@ def plan(seed):
     return draw_plan(seed)
 
 
+@probe(uses=[probe_run])
+def probe_runs(m, data, epochs, seed, noises, repeat_epochs, deadline):
+    """The run (with ``noises[0]``) here and, meanwhile, a short run per noise one after the
+    other in a fork made before the run begins: both cores work. The short runs share a
+    process, as they would one after the other here, so learner state that one run leaves
+    behind (a generator made at import, say) still shows in the next. Should the run fail,
+    the fork is stopped and the run's failure is the answer."""
+    from torchdojo.sandbox.forks import start
+
+    repeats = start(lambda: [probe_run(m, data, repeat_epochs, seed, noise) for noise in noises],
+                    learner_file=m.__file__, deadline=deadline)
+    try:
+        found = probe_run(m, data, epochs, seed, noises[0])
+    except BaseException:
+        repeats.close()
+        raise
+    return {"run": found, "repeats": repeats.result()}
+
+
 @shared
-def runs(learner, ref, plan):  # side by side: the reference trains while the learner does
-    return both(learner, ref, probe_run, plan.data, EPOCHS, plan.seed, plan.noise[0],
-                label=RUN_CALL)
+def runs(learner, ref, plan):
+    """The learner's run with its short repetitions, beside the reference's run (the reference
+    needs no repetition)."""
+    sent = learner.send_run(probe_runs, plan.data, EPOCHS, plan.seed, list(plan.noise),
+                            REPEAT_EPOCHS, REPEAT_DEADLINE, label=RUN_CALL)
+    return alongside(sent, lambda: ref.run(probe_run, plan.data, EPOCHS, plan.seed,
+                                           plan.noise[0]))
 
 
 @shared
 def run(runs):
-    return runs[0]
+    return runs[0]["run"]
 
 
 @shared
-def twice(learner, plan, run):  # after run: when run fails, so does this, without more tries
-    label = f"a short training run ({REPEAT_EPOCHS} epochs)"
-    return [learner.run(probe_run, plan.data, REPEAT_EPOCHS, plan.seed, noise, label=label)
-            for noise in plan.noise]
+def twice(learner, runs):  # fails with the run: its repetitions are not read then
+    return fork_value(runs[0]["repeats"], learner,
+                      f"a short training run ({REPEAT_EPOCHS} epochs)", REPEAT_DEADLINE)
 
 
 @shared
