@@ -93,3 +93,14 @@ def test_close_stops_a_running_fork_at_once():
     with pytest.raises(ProcessLookupError):
         os.kill(fork.pid, 0)  # reaped, not left a zombie
     assert fork.result()["lost"] == "killed"  # and asking again answers the same
+
+
+def test_without_fork_the_work_runs_at_once_with_the_same_answers(monkeypatch):
+    monkeypatch.delattr(os, "fork")  # as on Windows
+    found = start(lambda n: {"ones": torch.ones(n), "pid": os.getpid()}, 2,
+                  learner_file=__file__, deadline=30).result()
+    assert torch.equal(found["value"]["ones"], torch.ones(2))
+    assert found["value"]["pid"] == os.getpid()
+    with pytest.raises(LearnerRaised, match="ZeroDivisionError"):
+        fork_value(start(lambda: 1 / 0, learner_file=__file__, deadline=30).result(),
+                   FakeLearner(), "a short run", 30)
