@@ -16,6 +16,7 @@ the check reports a timeout that says which collective to look at, never a hung 
 """
 
 import math
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -587,6 +588,8 @@ def shuffled(plan):
 @shared
 def jobs(learner, plan):
     """Every job on the CPU, side by side (``probe_jobs``); each check reads its own."""
+    if not hasattr(os, "fork"):  # Windows: sandboxes are spawned, and ranks are forks
+        pytest.skip("the ranks are forks of the sandbox, and this system cannot fork")
     xs, ys = halves(plan)
     arguments = {
         "group": [GROUP_TIMEOUT],

@@ -77,6 +77,20 @@ def test_a_whole_grade_with_spawned_sandboxes_gets_full_marks():
     assert report["score"] == report["max_score"] > 0
 
 
+def test_ddp_is_skipped_not_failed_where_the_system_cannot_fork():
+    # As on Windows: no os.fork, sandboxes spawned. Its ranks are forks of the sandbox, so
+    # ddp's checks cannot run; a learner must not be blamed for the missing system call.
+    script = ("import os, sys\ndel os.fork\nsys.argv = ['torchdojo', 'grade', 'ddp', "
+              "'--submission', 'solutions', '--format', 'json', '--seed', '1']\n"
+              "from torchdojo.__main__ import run\nrun()\n")
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300,
+                         env={**os.environ, "TORCHDOJO_START_METHOD": "spawn"})
+    checks = json.loads(run.stdout)["topics"][0]["checks"]
+    assert {c["status"] for c in checks} == {"skipped"}, run.stderr
+    assert any("cannot fork" in c["message"] for c in checks)
+
+
 def test_start_method_override_ignores_unknown_values(monkeypatch):
     from torchdojo.sandbox import forkserver
 
