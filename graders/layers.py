@@ -22,6 +22,7 @@ NORM_TOL = {"rtol": 1e-4, "atol": 1e-5}
 # How many standard errors a statistic of a correct random draw may stray: a false alarm is
 # rarer than one in a million per statistic, and a wrong distribution is still many times off.
 SIGMAS = 6
+NORMAL_TAILS = 0.0455  # the share of a normal draw beyond two standard deviations
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -491,9 +492,10 @@ def kaiming_fan_in(learner, ref, draw):
         expect_true(abs(mean) <= SIGMAS * target / math.sqrt(n),
                     f"have mean {mean:.4f}; expected about 0.", "Draw from a normal "
                     "distribution centred on 0.", name=layer)
-        if n >= 4000:  # enough values to tell a normal draw from a uniform one
+        if n >= 4000:  # enough values to tell a normal draw from a uniform one (which has none)
             tails = float((values.abs() > 2 * target).double().mean())
-            expect_true(0.0455 - 0.012 <= tails <= 0.0455 + 0.012,
+            slack = SIGMAS * math.sqrt(NORMAL_TAILS * (1 - NORMAL_TAILS) / n)  # 0.02 at 4000
+            expect_true(abs(tails - NORMAL_TAILS) <= slack,
                         f"lie beyond two standard deviations {tails:.1%} of the time; a normal "
                         "distribution puts 4.6% there.", "Kaiming normal draws from a normal "
                         "distribution (torch.nn.init.kaiming_normal_ or normal_), not a "

@@ -494,11 +494,14 @@ def converged(learner, fit_runs, band: tuple[float, float]) -> None:
                 f"budget is {FIT_EPOCHS} epochs ({want['steps']} steps).", prop="values",
                 advice="Train for the number of epochs you are given.", name="fit")
     loss, acc = final_metrics(got)
-    ceiling, floor = band
+    theirs, their_acc = final_metrics(want)
+    # The band holds for the reference from nearly every seed's start, not every one (0.308 on
+    # one): where the reference misses it, its own result, within a sample, is the bar.
+    ceiling, floor = max(band[0], theirs + 0.01), min(band[1], their_acc - 1.01 / len(Y_VAL))
     expect_true(loss < ceiling and acc >= floor,
                 f"ends at validation loss {loss:.3f} and accuracy {acc:.0%}; this band needs "
-                f"loss < {ceiling} and accuracy >= {floor:.0%} within {FIT_EPOCHS} epochs "
-                f"(the reference reaches {final_metrics(want)[0]:.3f}).",
+                f"loss < {ceiling:.3g} and accuracy >= {floor:.0%} within {FIT_EPOCHS} epochs "
+                f"(the reference reaches {theirs:.3f}).",
                 advice="Check that the parameters change: SGD over model.parameters() of the "
                        "model you were given, zero_grad/backward/step per batch, and a loss "
                        "on logits.", name="the model trained by fit")

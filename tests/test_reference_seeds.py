@@ -1,0 +1,22 @@
+"""The reference gets full marks from every seed, including the rare ones where a fixed bar
+would fail it: a check that compares a seeded run with a fixed bar falls back to what the
+reference reaches from the same seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from torchdojo.engine.grading import grade
+
+# Found by CI (Gradescope's strict run drew it): the reference's fit ends at validation loss
+# 0.308 from this seed, over the 0.3 of training's convergence band (the other 400 seeds tried
+# end under 0.22).
+SEEDS = {"training": [1670637950]}
+
+
+@pytest.mark.parametrize(("topic", "seed"),
+                         [(topic, seed) for topic, seeds in SEEDS.items() for seed in seeds])
+def test_the_reference_gets_full_marks_from_a_seed_that_misses_a_fixed_bar(course, topic, seed):
+    result = grade(course, [topic], submission=course.solutions, seed=seed).topics[0]
+    missed = [f"{c.name}: {c.message}" for c in result.checks if c.status.value == "failed"]
+    assert result.score == result.max_score > 0, missed
