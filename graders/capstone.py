@@ -53,6 +53,9 @@ CHANCE_LOSS = math.log(CLASSES)  # the cross-entropy of guessing uniformly
 # (9 of 360 images) under the reference's worst seed, where one seed's accuracy spreads by
 # about 0.9 points (binomial, 360 images): passing it still takes a well-trained network.
 LEVELS = {"learns": 0.5, "good": 0.85, "excellent": 0.92}
+# From a seed the reference does worse on than any of those 200, a level needs no more than
+# the reference's own accuracy less that margin: a bar never fails the reference.
+REFERENCE_MARGIN = 0.024
 # A reported epoch loss is the mean cross-entropy of the model while it trains, which is close
 # to the cross-entropy of the trained model (measured in the sandbox, in train() mode): within
 # this factor either way, plus this slack above (early in training the two differ most).
@@ -904,10 +907,11 @@ def reaches(level: str, run: dict, reference: dict, plan: Plan, record: dict) ->
     got = held_out_accuracy(run, plan, reference)
     want = held_out_accuracy(reference, plan, reference)
     record.update(accuracy=got, reference_accuracy=want)  # kept in the report's data
-    missed = next(name for name, floor in LEVELS.items() if got < floor) \
-        if got < LEVELS[level] else level  # the advice for the first level not reached
-    expect_true(got >= LEVELS[level], f"classifies {got:.1%} of the {TEST} held-out images "
-                f"correctly; this level needs {LEVELS[level]:.0%} (the reference: {want:.1%}).",
+    bars = {name: min(floor, want - REFERENCE_MARGIN) for name, floor in LEVELS.items()}
+    missed = next(name for name, bar in bars.items() if got < bar) \
+        if got < bars[level] else level  # the advice for the first level not reached
+    expect_true(got >= bars[level], f"classifies {got:.1%} of the {TEST} held-out images "
+                f"correctly; this level needs {bars[level]:.1%} (the reference: {want:.1%}).",
                 name="predict(model, test_images)", advice=ACCURACY_ADVICE[missed])
 
 
