@@ -255,3 +255,19 @@ def test_every_check_of_the_course_links_pytorch_documentation():
         for spec in catalog.checks(course, topic):
             assert spec.docs and all(page.startswith("https://docs.pytorch.org/")
                                      for page in spec.docs), (topic.name, spec.name, spec.docs)
+
+
+def test_dev_seeds_names_each_check_a_reference_loses_with_the_seed_to_reproduce_it(tmp_path):
+    # training's convergence band as it was before it fell back to the reference's own result:
+    # from this seed (drawn by CI) the reference ends at loss 0.308, over the bar of 0.3
+    course = copy_course(tmp_path, ("training",))
+    grader = course / "graders" / "training.py"
+    grader.write_text(grader.read_text().replace("max(band[0], theirs + 0.01)", "band[0]"))
+    run = torchdojo("dev", "seeds", "--seed", "1670637950", cwd=course)
+    assert run.returncode == 2, run.stderr
+    assert "training.converges_well from seed 1670637950" in run.stderr
+    assert "torchdojo grade training --submission solutions --seed 1670637950" in run.stderr
+
+    fixed = torchdojo("dev", "seeds", "--seed", "1670637950", cwd=copy_course(tmp_path / "b",
+                                                                               ("training",)))
+    assert fixed.returncode == 0 and "full marks from every seed" in fixed.stdout, fixed.stderr

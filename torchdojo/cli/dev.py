@@ -1,4 +1,4 @@
-"""``torchdojo dev``: the course author's commands (``sync``, ``check``).
+"""``torchdojo dev``: the course author's commands (``sync``, ``check``, ``seeds``).
 
 ``sync`` writes into a course checkout only: a learner's workspace, or the course a wheel
 installed, holds nothing of the author's to write. ``check`` reads the course's own sources
@@ -71,3 +71,29 @@ def dev_check() -> None:
             click.echo(f"✗ {problem}", err=True)
         raise Failure(f"{len(problems)} problem(s) found")
     click.echo("✓ course is consistent")
+
+
+@dev.command("seeds")
+@click.argument("topics", nargs=-1)
+@click.option("--count", type=click.IntRange(1, 10_000), default=20, show_default=True,
+              help="How many seeds to grade from, drawn as grades draw them.")
+@click.option("--start", type=int, default=0, show_default=True,
+              help="Seeds the draw of seeds, so a run can be repeated.")
+@click.option("--seed", "seeds", type=click.IntRange(0), multiple=True,
+              help="Grade from this seed instead of drawn ones (repeatable).")
+@friendly
+def dev_seeds(topics: tuple[str, ...], count: int, start: int, seeds: tuple[int, ...]) -> None:
+    """Grade the reference solutions of TOPICS (default: all) from many seeds and list every
+    check they lose, with the command that reproduces it. A reference must pass from every
+    seed: a loss is a bar in the grader that a correct solution can miss by chance."""
+    from torchdojo.author.seeds import drawn_seeds, reference_misses
+
+    course = course_mod.load(load_course().root)
+    names = [t.name for t in course.select(topics)]  # an unknown topic fails before grading
+    missed = reference_misses(course, names, list(seeds) or drawn_seeds(count, start),
+                              echo=click.echo)
+    if missed:
+        for miss in missed:
+            click.echo(f"✗ {miss}", err=True)
+        raise Failure(f"the references lost {len(missed)} check(s): each is a bar to fix")
+    click.echo("✓ the references get full marks from every seed")
