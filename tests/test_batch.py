@@ -12,6 +12,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -98,6 +99,7 @@ def test_killed_worker_is_replaced_and_batch_completes(generated):
 def test_worker_that_dies_is_replaced_and_costs_only_its_learner(tmp_path):
     """Where a learner cannot kill its worker (scoped signals), a worker can still die (a
     grader bug, the machine's OOM killer): here it is killed from outside while it grades."""
+    before = _temp_dirs()
     submissions, output = tmp_path / "subs", tmp_path / "out"
     for name in ("a-right", "b-dies", "c-right"):
         (submissions / name).mkdir(parents=True)
@@ -123,6 +125,12 @@ def test_worker_that_dies_is_replaced_and_costs_only_its_learner(tmp_path):
     assert rows["a-right"]["status"] == rows["c-right"]["status"] == "graded"
     assert rows["a-right"]["tensors"] == rows["c-right"]["tensors"] != "0"
     assert not _alive(sandbox), "the dead worker's sandbox outlived it"
+    assert _temp_dirs() <= before, "the killed worker's fork server folder was left behind"
+
+
+def _temp_dirs() -> set[Path]:
+    """multiprocessing's folders (a fork server's socket) in the system's temporary folder."""
+    return set(Path(tempfile.gettempdir()).glob("pymp-*"))
 
 
 def _parent(pid: int) -> int:
@@ -255,6 +263,7 @@ def _batch(submissions: Path, output: Path, *extra: str) -> subprocess.Popen:
 
 @pytest.mark.slow
 def test_ctrl_c_keeps_what_finished_and_the_printed_command_resumes(tmp_path):
+    before = _temp_dirs()
     submissions, output = tmp_path / "subs", tmp_path / "out"
     for name in ("a-right", "b-hangs", "c-right"):
         (submissions / name).mkdir(parents=True)
@@ -281,6 +290,7 @@ def test_ctrl_c_keeps_what_finished_and_the_printed_command_resumes(tmp_path):
     assert not [p for p in below | {int((tmp_path / "pid").read_text())} if _alive(p)], \
         "workers or sandboxes outlived the interrupted batch"
     assert not list(output.rglob(".*.tmp"))
+    assert _temp_dirs() <= before, "a stopped worker left its fork server's folder behind"
 
     (submissions / "b-hangs" / "tensors.py").write_text(solution("tensors"))
     command = shlex.split(said[0].split("Resume with: ", 1)[1])
