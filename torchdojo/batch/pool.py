@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.util
 import pickle
-import shutil
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable
@@ -55,6 +54,10 @@ Fault = Callable[[str], Report]  # builds the report of a learner that could not
 class _Worker:
     def __init__(self, number: int, settings: Settings, log_dir: Path | None) -> None:
         log = str(log_dir / f"worker-{number}.log") if log_dir else None
+        # multiprocessing's folder (fork-server sockets) is made here first, so every worker
+        # inherits it instead of making its own: this process removes it when it ends, where
+        # a worker that is killed, or stopped by a signal, would leave its own behind.
+        multiprocessing.util.get_temp_dir()
         self.conn, child_conn = _CTX.Pipe()
         self.proc = _CTX.Process(target=serve, args=(child_conn, replace(settings, log=log)),
                                  name=f"torchdojo-batch-worker-{number}")
@@ -65,7 +68,6 @@ class _Worker:
         # message: every read and write has a deadline, and reading never blocks the pool.
         self.channel = Channel(self.conn, MESSAGE_LIMIT)
         self.ready = False
-        self.temp_dir: str | None = None  # multiprocessing's folder in the worker (its socket)
         self.job: Job | None = None
         self.deadline = time.monotonic() + START_TIMEOUT
 
@@ -97,20 +99,10 @@ class _Worker:
             self.proc.kill()
             self.proc.join(STOP_GRACE)
         self.conn.close()
-        self.remove_temp_dir()
 
     def terminate(self) -> None:
         with contextlib.suppress(OSError, AttributeError):
             self.proc.terminate()
-
-    def remove_temp_dir(self) -> None:
-        """Once it has ended: remove the folder its fork server kept its socket in, which a
-        worker that was killed, or stopped by a signal, leaves behind. Only that folder: a
-        ``pymp-`` folder directly in the system's temporary folder."""
-        folder = Path(self.temp_dir) if isinstance(self.temp_dir, str) else None
-        if folder is not None and folder.name.startswith("pymp-") and \
-                folder.parent == Path(tempfile.gettempdir()) and not self.proc.is_alive():
-            shutil.rmtree(folder, ignore_errors=True)
 
     def exit_text(self) -> str:
         self.proc.join(1)
@@ -198,7 +190,6 @@ class Pool:
         for message in worker.messages():
             if message[0] == "ready":
                 worker.ready = True
-                worker.temp_dir = message[2]
                 self._failed_starts = 0
             elif message[0] == "done" and worker.job is not None:
                 job, worker.job = worker.job, None
@@ -222,7 +213,6 @@ class Pool:
             done(job, self.fault(f"{why}; regrade this learner alone with `torchdojo grade "
                                  f"--submission {job.folder}`"))
         worker.conn.close()
-        worker.remove_temp_dir()
 
     def _give_up(self, pending: deque, done: Callable[[Job, Report], None]) -> None:
         while pending:
@@ -242,5 +232,4 @@ def _stop_now(workers: list[_Worker]) -> None:
     for worker in slow:
         worker.proc.join(STOP_NOW)
     for worker in workers:
-        worker.remove_temp_dir()
         worker.job = None  # so that the final stop does not wait on it

@@ -49,11 +49,7 @@ def serve(conn: Any, settings: Settings) -> None:
     from torchdojo.intake import read_submission
 
     course = course_mod.load(Path(settings.root))
-    from multiprocessing import util
-
-    # Where the fork server's socket lives: a worker that is killed cannot remove it, so the
-    # pool does (see Pool._lost).
-    conn.send(("ready", os.getpid(), util.get_temp_dir()))
+    conn.send(("ready", os.getpid()))
     while True:
         try:
             job = conn.recv()
