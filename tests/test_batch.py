@@ -128,6 +128,10 @@ def test_worker_that_dies_is_replaced_and_costs_only_its_learner(tmp_path):
     assert _temp_dirs() <= before, "the killed worker's fork server folder was left behind"
 
 
+def _tail(path: Path) -> str:
+    return path.read_text(errors="replace")[-2000:] if path.exists() else "(no log)"
+
+
 def _temp_dirs() -> set[Path]:
     """multiprocessing's folders (a fork server's socket) in the system's temporary folder."""
     return set(Path(tempfile.gettempdir()).glob("pymp-*"))
@@ -368,7 +372,9 @@ def test_a_worker_told_to_stop_ends_with_its_fork_server(tmp_path, monkeypatch):
     settings = Settings(root=str(ROOT), seed=1, topics=("tensors",), log=str(tmp_path / "log"))
     worker = context.Process(target=serve, args=(theirs, settings))
     worker.start()
-    assert ours.recv()[0] == "ready"
+    theirs.close()  # then a worker that dies before it is ready ends the wait, not the suite
+    said = ours.recv() if ours.poll(300) else None
+    assert said and said[0] == "ready", f"the worker was not ready: {_tail(tmp_path / 'log')}"
     ours.send(None)
     worker.join(60)
     left = processes_marked(token)
