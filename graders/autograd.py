@@ -85,13 +85,14 @@ def as_float32(value: object) -> object:
     return value
 
 
-def expect_oracle(got: object, oracle: object, what: str) -> None:
-    """Compare a learner's float32 gradients with float64 estimates, at float32 accuracy."""
+def expect_oracle(got: object, oracle: object, what: str, rtol: float | None = None) -> None:
+    """Compare a learner's float32 gradients with float64 estimates, at float32 accuracy
+    (``rtol`` where a quantity holds less of it)."""
     want = as_data(as_float32(oracle))
     expect(got, want, name=f"{what} (against a float64 finite-difference estimate)",
            advice="The value disagrees with a numerical derivative of the task's formula: "
                   "check which tensor you differentiate and with respect to what.",
-           **ORACLE_TOLERANCE)
+           **{**ORACLE_TOLERANCE, **({} if rtol is None else {"rtol": rtol})})
 
 
 def oracle_grads(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor,
@@ -435,15 +436,19 @@ def inference_without_graph(learner, ref, draw):
    docs=PAGES + "torch.autograd.grad.html")
 def second_derivative(learner, ref, draw):
     x, w, b, y = problem(draw)
-    got = learner.curvature(x, w, b, y)
-    expect(got, ref.curvature(x, w, b, y), rtol=1e-4, atol=1e-6, advice={
+    got, want = learner.curvature(x, w, b, y), ref.curvature(x, w, b, y)
+    expect(got, want, rtol=1e-4, atol=1e-6, advice={
         "type": "Return d2L/db2 as a Python float (.item()).",
     })
     x64, w64, b64, y64 = float64(x, w, b, y)
     h = 1e-4
-    second = (loss64(x64, w64, b64 + h, y64) - 2 * loss64(x64, w64, b64, y64)
-              + loss64(x64, w64, b64 - h, y64)) / h**2
-    expect_oracle(got, second.item(), "d2L/db2")
+    second = ((loss64(x64, w64, b64 + h, y64) - 2 * loss64(x64, w64, b64, y64)
+               + loss64(x64, w64, b64 - h, y64)) / h**2).item()
+    # In float32 a second derivative of this loss keeps less accuracy than a gradient (the
+    # reference's was 6e-4 off from one seed CI drew): the bar is never tighter than twice
+    # the reference's own distance from the estimate.
+    off = abs(want - second) / abs(second) if second else 0.0
+    expect_oracle(got, second, "d2L/db2", rtol=max(ORACLE_TOLERANCE["rtol"], 2 * off))
 
 
 def probe_snapshot_then_update(m, w):

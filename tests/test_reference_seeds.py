@@ -8,10 +8,13 @@ import pytest
 
 from torchdojo.engine.grading import grade
 
-# Found by CI (Gradescope's strict run drew it): the reference's fit ends at validation loss
+# Found by CI (its Gradescope runs drew them): the reference's fit ends at validation loss
 # 0.308 from this seed, over the 0.3 of training's convergence band (the other 400 seeds tried
-# end under 0.22).
-SEEDS = {"training": [1670637950]}
+# end under 0.22)...
+SEEDS = {"training": [1670637950],
+         # and this one for autograd: the reference's float32 d2L/db2 is 6e-4 off the float64
+         # estimate, over the rtol of 1e-4 the second-derivative check had
+         "autograd": [595162814]}
 
 
 @pytest.mark.parametrize(("topic", "seed"),
