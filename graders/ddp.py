@@ -1,13 +1,13 @@
 """Checks for `ddp`: real torch.distributed (gloo) on 2 forked ranks, on CPU; nccl on GPUs.
 
-A DDP job forks 2 ranks in the learner's sandbox (``torchdojo.sandbox.ranks``); they meet
-through a ``file://`` store in the sandbox's private folder, call one or two of the learner's
-functions next to trusted set-up code, and record what happened as data. One shared run
-(``jobs``) runs every CPU job, a few side by side; each check reads its own job, and several
-checks read the same one. Expected values come from PyTorch's own
-oracle, computed here in the grading process: one process training on the full batch that the
-two ranks share must end with the same gradients and parameters, and ``DistributedSampler``
-itself says which samples each rank must see.
+A DDP job runs on 2 ranks forked in the learner's sandbox (``torchdojo.sandbox.ranks``); they
+meet through a ``file://`` store in the sandbox's private folder, call one or two of the
+learner's functions next to trusted set-up code, and record what happened as data. One shared
+run (``jobs``) runs every CPU job on a few crews of ranks side by side, each crew's jobs one
+after the other; each check reads its own job, and several checks read the same one. Expected
+values come from PyTorch's own oracle, computed here in the grading process: one process
+training on the full batch that the two ranks share must end with the same gradients and
+parameters, and ``DistributedSampler`` itself says which samples each rank must see.
 
 A rank that waits in a collective the other rank never enters gives up after
 ``GROUP_TIMEOUT`` seconds (the ``timeout=`` of its process group), and the job kills ranks
@@ -50,9 +50,10 @@ PAGES = MANUAL + "generated/"  # one page per function or class
 TUTORIALS = "https://docs.pytorch.org/tutorials/"
 
 WORLD = 2
-# Jobs whose ranks run side by side: on two cores, three keep both busy (a job waits on its
-# ranks' rendezvous and collectives) and leave room in a strict sandbox's process limit.
-JOBS_AT_ONCE = 3
+# Crews of ranks side by side, each running its share of the jobs in turn: on two cores, three
+# keep both busy (a rank waits on rendezvous and collectives) and leave room in a strict
+# sandbox's process limit.
+CREWS = 2
 TOL = {"rtol": 1e-4, "atol": 1e-5}  # float32 sums in another order, nothing more
 
 
@@ -221,7 +222,7 @@ def full_batch_gradients(plan: Plan) -> list:
 
 
 @probe_helper
-def start_group(m, timeout_s):
+def job_group(m, timeout_s):
     """Each rank joins with the learner's setup, proves the group with one all_reduce, and
     leaves with the learner's cleanup (after a trusted join if setup did not join)."""
     from datetime import timedelta
@@ -229,7 +230,7 @@ def start_group(m, timeout_s):
     import torch
     import torch.distributed as dist
 
-    from torchdojo.sandbox.ranks import start
+    from torchdojo.sandbox.ranks import Work
 
     def joined():
         if not dist.is_initialized():
@@ -258,16 +259,16 @@ def start_group(m, timeout_s):
         _, error = rank.attempt(m.cleanup)
         rank.record("cleanup", error=error, initialized=dist.is_initialized())
 
-    return start(rank_main, learner_file=m.__file__, group_timeout=timeout_s).wait
+    return Work(rank_main, group_timeout=timeout_s)
 
 
 @probe_helper
-def start_loader(m, n, batch_size, seed):
+def job_loader(m, n, batch_size, seed):
     """Each rank makes its loader over the dataset 0..n-1 and lists one epoch's batches."""
     import torch
     from torch.utils.data import TensorDataset
 
-    from torchdojo.sandbox.ranks import start
+    from torchdojo.sandbox.ranks import Work
 
     def rank_main(rank):
         rank.join("loader")
@@ -279,11 +280,11 @@ def start_loader(m, n, batch_size, seed):
                 lambda: [torch.as_tensor(batch[0]).reshape(-1).tolist() for batch in loader])
         rank.record("loader", error=error, batches=batches)
 
-    return start(rank_main, learner_file=m.__file__).wait
+    return Work(rank_main)
 
 
 @probe_helper(uses=[mlp])
-def start_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
+def job_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
     """Each rank builds its model (different weights per rank), wraps it with the learner's
     wrap on its device, and runs one forward and backward on its half of a batch. With a
     `backend` (nccl), the ranks join with the learner's setup and leave with its cleanup;
@@ -293,7 +294,7 @@ def start_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
     import torch
     import torch.nn.functional as F
 
-    from torchdojo.sandbox.ranks import start
+    from torchdojo.sandbox.ranks import Work
 
     def rank_main(rank):
         device = torch.device(devices[rank.rank])
@@ -322,24 +323,24 @@ def start_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
         found, error = rank.attempt(step)
         rank.record("wrap", error=error, **(found or {}))
 
-    return start(rank_main, learner_file=m.__file__, group_timeout=timeout_s).wait
+    return Work(rank_main, group_timeout=timeout_s)
 
 
 @probe_helper
-def start_metric(m, totals, counts):
+def job_metric(m, totals, counts):
     """Each rank calls the learner's global_mean with its own total and count."""
-    from torchdojo.sandbox.ranks import start
+    from torchdojo.sandbox.ranks import Work
 
     def rank_main(rank):
         rank.join("metric")
         value, error = rank.attempt(m.global_mean, totals[rank.rank], counts[rank.rank])
         rank.record("global_mean", error=error, value=value)
 
-    return start(rank_main, learner_file=m.__file__).wait
+    return Work(rank_main)
 
 
 @probe_helper(uses=[mlp])
-def start_train(m, state, x, y, batch_size, epochs, lr, seed):
+def job_train(m, state, x, y, batch_size, epochs, lr, seed):
     """Each rank gets a trusted DDP model, loader, optimizer and global_mean; the learner's train
     runs the epochs. The sampler records every pass's order, a hook every output of the model,
     and the log every call."""
@@ -347,7 +348,7 @@ def start_train(m, state, x, y, batch_size, epochs, lr, seed):
     from torch.nn.parallel import DistributedDataParallel
     from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
-    from torchdojo.sandbox.ranks import start
+    from torchdojo.sandbox.ranks import Work
 
     class RecordingSampler(DistributedSampler):
         def __iter__(self):
@@ -388,11 +389,11 @@ def start_train(m, state, x, y, batch_size, epochs, lr, seed):
         rank.record("train", error=error, orders=sampler.orders, logged=logged,
                     outputs=outputs, params=[p.detach().clone() for p in model.parameters()])
 
-    return start(rank_main, learner_file=m.__file__).wait
+    return Work(rank_main)
 
 
 @probe_helper(uses=[mlp])
-def start_checkpoint(m, state):
+def job_checkpoint(m, state):
     """Each rank saves a trusted DDP model with the learner's save_checkpoint, to a path of
     its own; afterwards the files show who wrote, and rank 0's file is read back."""
     import os
@@ -402,7 +403,7 @@ def start_checkpoint(m, state):
     import torch
     from torch.nn.parallel import DistributedDataParallel
 
-    from torchdojo.sandbox.ranks import start
+    from torchdojo.sandbox.ranks import Work
 
     folder = tempfile.mkdtemp(prefix="checkpoints-", dir=os.getcwd())
     paths = [str(Path(folder, f"rank{r}.pt")) for r in range(2)]
@@ -424,18 +425,15 @@ def start_checkpoint(m, state):
         return {str(k): v if isinstance(v, torch.Tensor) else f"<{type(v).__name__}>"
                 for k, v in saved.items()}
 
-    job = start(rank_main, learner_file=m.__file__)
-
-    def finish():
-        ranks = job.wait()
+    def finish(ranks):
         return {"ranks": ranks, "written": [os.path.exists(p) for p in paths],
                 "saved": read(paths[0]) if os.path.exists(paths[0]) else None}
 
-    return finish
+    return Work(rank_main, finish=finish)
 
 
 @probe_helper
-def start_torchrun(m, config):
+def job_torchrun(m, config):
     """Each rank runs the learner's main with the environment torchrun gives its workers. The
     other functions of the module are replaced by trusted ones, so only main is graded."""
     import os
@@ -449,7 +447,7 @@ def start_torchrun(m, config):
     from torch.nn.parallel import DistributedDataParallel
     from torch.utils.data import DataLoader, DistributedSampler
 
-    from torchdojo.sandbox.ranks import start, torchrun_env
+    from torchdojo.sandbox.ranks import Work, torchrun_env
 
     folder = tempfile.mkdtemp(prefix="torchrun-", dir=os.getcwd())
 
@@ -502,17 +500,7 @@ def start_torchrun(m, config):
         _, error = rank.attempt(m.main, ours, lambda epoch, loss: logged.append([epoch, loss]))
         rank.record("main", error=error, logged=logged, left=not dist.is_initialized())
 
-    agent = ExitStack()  # the rendezvous store lives until the ranks are done
-    try:
-        job = start(rank_main, learner_file=m.__file__,
-                    envs=agent.enter_context(torchrun_env(2)))
-    except BaseException:
-        agent.close()
-        raise
-
-    def finish():
-        with agent:
-            ranks = job.wait()
+    def finish(ranks):
         paths = [Path(folder, f"rank{r}.pt") for r in range(2)]
         saved = None
         if paths[0].exists():
@@ -522,37 +510,40 @@ def start_torchrun(m, config):
                 saved = f"unreadable: {type(exc).__name__}: {exc}"[:300]
         return {"ranks": ranks, "written": [p.exists() for p in paths], "saved": saved}
 
-    return finish
+    agent = ExitStack()  # the rendezvous store lives until the job is over
+    return Work(rank_main, envs=agent.enter_context(torchrun_env(2)), finish=finish,
+                close=agent.close)
 
 
-@probe(uses=[start_wrap])
+@probe(uses=[job_wrap])
 def probe_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
-    """One wrap job alone (the GPU checks): see start_wrap."""
-    return start_wrap(m, states, xs, ys, devices, backend, timeout_s)()
+    """One wrap job alone (the GPU checks): see job_wrap."""
+    from torchdojo.sandbox.ranks import run_jobs
+
+    return run_jobs({"wrap": job_wrap(m, states, xs, ys, devices, backend, timeout_s)},
+                    crews=1, module=m)["wrap"]
 
 
-@probe(uses=[start_group, start_loader, start_wrap, start_metric, start_train,
-             start_checkpoint, start_torchrun])
-def probe_jobs(m, jobs, width):
-    """The jobs of ``jobs`` ({name: arguments}), ``width`` at a time: the ranks of different
-    jobs run side by side, and a job starts as soon as the oldest running one is done. A job's
-    records are its own; one rank's failure or hang stays in its job."""
-    starts = {"group": start_group, "loader": start_loader, "wrap": start_wrap,
-              "metric": start_metric, "train": start_train, "checkpoint": start_checkpoint,
-              "torchrun": start_torchrun}
-    waiting, running, done = list(jobs.items()), [], {}
-    try:
-        while waiting or running:
-            while waiting and len(running) < width:
-                name, args = waiting.pop(0)
-                running.append((name, starts[name](m, *args)))
-            name, finish = running.pop(0)
-            done[name] = finish()
-    except BaseException:  # a job could not start: the others end before this is reported
-        for _, finish in running:
-            finish()
-        raise
-    return {name: done[name] for name in jobs}
+@probe(uses=[job_group, job_loader, job_wrap, job_metric, job_train, job_checkpoint,
+             job_torchrun])
+def probe_jobs(m, jobs, crews):
+    """The jobs of ``jobs`` ({name: arguments}) on ``crews`` crews of ranks, side by side, each
+    running its share of the jobs one after the other (``ranks.run_jobs``). A job's records are
+    its own: the ranks put back what a job changed, and after a job that went wrong the next
+    one starts on fresh ranks."""
+    from contextlib import ExitStack
+
+    from torchdojo.sandbox.ranks import run_jobs
+
+    makers = {"group": job_group, "loader": job_loader, "wrap": job_wrap, "metric": job_metric,
+              "train": job_train, "checkpoint": job_checkpoint, "torchrun": job_torchrun}
+    works = {}
+    with ExitStack() as made:  # a job that cannot be made: the ones made before are closed
+        for name, args in jobs.items():
+            works[name] = makers[name](m, *args)
+            made.callback(works[name].close)
+        made.pop_all()
+    return run_jobs(works, crews=crews, module=m)
 
 
 # ----------------------------------------------------------------------------- reading the jobs
@@ -591,17 +582,17 @@ def jobs(learner, plan):
     if not hasattr(os, "fork"):  # Windows: sandboxes are spawned, and ranks are forks
         pytest.skip("the ranks are forks of the sandbox, and this system cannot fork")
     xs, ys = halves(plan)
-    arguments = {
+    arguments = {  # the longest first, dealt to the crews in turn: crews of even length
+        "torchrun": [plan.config],
+        "train": [plan.state, plan.x, plan.y, plan.batch_size, plan.epochs, plan.lr, plan.seed],
+        "wrap": [[plan.state, plan.other], xs, ys, ["cpu"] * WORLD],
+        "checkpoint": [plan.state],
         "group": [GROUP_TIMEOUT],
         "loader": [len(plan.x), plan.batch_size, plan.seed],
-        "wrap": [[plan.state, plan.other], xs, ys, ["cpu"] * WORLD],
         "metric": [list(plan.totals), list(plan.counts)],
-        "train": [plan.state, plan.x, plan.y, plan.batch_size, plan.epochs, plan.lr, plan.seed],
-        "checkpoint": [plan.state],
-        "torchrun": [plan.config],
     }
-    waves = math.ceil(len(arguments) / JOBS_AT_ONCE)  # every job may run to its deadline
-    return learner.run(probe_jobs, arguments, JOBS_AT_ONCE, timeout=DEADLINE * waves + 10,
+    turns = math.ceil(len(arguments) / CREWS)  # every job may run to its deadline
+    return learner.run(probe_jobs, arguments, CREWS, timeout=DEADLINE * turns + 10,
                        label="the distributed jobs (setup, make_loader, wrap, global_mean, "
                              "train, save_checkpoint, main)")
 

@@ -211,7 +211,7 @@ def test_the_source_lines_looked_for_are_code():
 # A probe runs in the learner's sandbox, so its source is the learner's to read. These still
 # carry working versions of other exercises of their topic (see the report).
 PROBES_WITH_SOLUTIONS = {
-    ("ddp", "start_torchrun"): "main is graded with working setup, train and save_checkpoint "
+    ("ddp", "job_torchrun"): "main is graded with working setup, train and save_checkpoint "
                                "in place of the learner's; hiding them means grading main by "
                                "the calls it makes instead",
 }

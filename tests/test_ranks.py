@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import time
 
@@ -11,7 +12,7 @@ import torch.distributed as dist
 
 from torchdojo.engine.rank_records import rank_records
 from torchdojo.sandbox.host import SandboxCrashed, SandboxTimeout
-from torchdojo.sandbox.ranks import run, start, torchrun_env
+from torchdojo.sandbox.ranks import Work, run, run_jobs, start, torchrun_env
 
 
 class FakeLearner:
@@ -159,3 +160,118 @@ def test_torchrun_environment_lets_env_rendezvous_work():
         found = rank_records(run(target, learner_file=__file__, envs=envs), "sum",
                              FakeLearner(), "sum")
     assert [(f["rank"], f["value"]) for f in found] == [(0, 3.0), (1, 3.0)]
+
+
+# ----------------------------------------------------------------------------- crews: several jobs
+
+
+def pid_job(rank):
+    rank.record("pid", pid=os.getpid())
+
+
+def test_jobs_of_a_crew_share_ranks_and_keep_their_records_apart(tmp_path):
+    """Two crews run three jobs each; a job's records, output and environment are its own, and
+    what one job changes in its ranks (the learner module, grad mode, the default dtype, the
+    random generator, the environment) is put back before the next."""
+    module = _module(tmp_path)
+
+    def meddle(rank):
+        print(f"meddling on rank {rank.rank}", flush=True)
+        module.answer = lambda: "patched"
+        module.extra = 1
+        os.environ["TORCHDOJO_TEST_LEFT"] = "yes"
+        torch.set_grad_enabled(False)
+        torch.set_default_dtype(torch.float64)
+        torch.manual_seed(123)
+        rank.record("meddled", pid=os.getpid())
+
+    def look(rank):
+        rank.join("look")
+        total = torch.tensor([rank.rank + 1.0])
+        dist.all_reduce(total)
+        rank.record("seen", pid=os.getpid(), answer=module.answer(), extra=hasattr(module, "extra"),
+                    left=os.environ.get("TORCHDOJO_TEST_LEFT"), grad=torch.is_grad_enabled(),
+                    dtype=str(torch.get_default_dtype()), draw=torch.rand(1).item(),
+                    env=os.environ.get("TORCHDOJO_TEST_JOB"), sum=total.item())
+
+    torch.manual_seed(0)
+    expected_draw = torch.rand(1).item()
+    torch.manual_seed(0)
+    envs = [{"TORCHDOJO_TEST_JOB": f"rank {r}"} for r in range(2)]
+    works = {"meddle": Work(meddle), "meddle 2": Work(meddle),  # dealt to the crews in turn
+             "look": Work(look, envs=envs), "look 2": Work(look),
+             "pid": Work(pid_job), "pid 2": Work(pid_job)}
+    found = run_jobs(works, crews=2, module=module)
+
+    pids = {name: [r["steps"][step]["pid"] for r in found[name]]
+            for name, step in [("meddle", "meddled"), ("look", "seen"), ("pid", "pid"),
+                               ("meddle 2", "meddled"), ("look 2", "seen"), ("pid 2", "pid")]}
+    assert pids["meddle"] == pids["look"] == pids["pid"]  # one crew: ranks started once
+    assert pids["meddle 2"] == pids["look 2"] == pids["pid 2"]
+    assert pids["meddle"] != pids["meddle 2"]  # two crews side by side
+    for name, env in [("look", "rank {}"), ("look 2", None)]:
+        for r, rank in enumerate(found[name]):
+            assert rank["status"] == "ok" and "meddling" not in rank["output"]
+            assert rank["steps"]["seen"] == {
+                "pid": pids[name][r], "answer": "original", "extra": False, "left": None,
+                "grad": True, "dtype": "torch.float32", "draw": expected_draw,
+                "env": env and env.format(r), "sum": 3.0}
+    assert [r["output"] for r in found["meddle"]] == ["meddling on rank 0\n",
+                                                      "meddling on rank 1\n"]
+
+
+def test_after_a_job_that_went_wrong_the_next_starts_on_fresh_ranks(tmp_path):
+    """A learner exception, a hang past the deadline or a rank that dies ends its crew: the
+    jobs after it run on new ranks, with their own deadline, and finish as if alone."""
+    module = _module(tmp_path)
+
+    def raises(rank):
+        _, error = rank.attempt(lambda: 1 / 0)
+        rank.record("step", error=error, pid=os.getpid())
+
+    def hangs(rank):
+        rank.record("step", pid=os.getpid())
+        if rank.rank == 1:
+            time.sleep(60)
+
+    def dies(rank):
+        rank.record("step", pid=os.getpid())
+        if rank.rank == 0:
+            os._exit(3)
+
+    works = {"raises": Work(raises), "after raises": Work(pid_job), "hangs": Work(hangs),
+             "after hangs": Work(pid_job), "dies": Work(dies), "after dies": Work(pid_job)}
+    started = time.monotonic()
+    found = run_jobs(works, crews=1, module=module, deadline=2.0)
+    assert time.monotonic() - started < 15
+    assert [r["status"] for r in found["raises"]] == ["ok", "ok"]
+    assert [r["status"] for r in found["hangs"]] == ["ok", "killed"]
+    assert [r["exit"] for r in found["dies"]] == ["exit 3", "ok"]
+    for name in ["after raises", "after hangs", "after dies"]:
+        assert [r["status"] for r in found[name]] == ["ok", "ok"]
+        before = name.removeprefix("after ")
+        assert {r["steps"]["pid"]["pid"] for r in found[name]}.isdisjoint(
+            r["steps"]["step"]["pid"] for r in found[before])
+
+
+def test_every_job_is_finished_and_closed(tmp_path):
+    closed = []
+
+    def finish(ranks):
+        return [r["steps"]["pid"]["pid"] for r in ranks]
+
+    works = {name: Work(pid_job, finish=finish, close=lambda name=name: closed.append(name))
+             for name in ("a", "b", "c")}
+    found = run_jobs(works, crews=2, module=_module(tmp_path))
+    assert sorted(closed) == ["a", "b", "c"]
+    assert found["a"] == found["c"] != found["b"] and len(set(found["a"])) == 2
+
+
+def _module(tmp_path):
+    """A learner module, as the sandbox imported it."""
+    path = tmp_path / "learner_module.py"
+    path.write_text("def answer():\n    return 'original'\n")
+    spec = importlib.util.spec_from_file_location("learner_module", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -192,20 +192,26 @@ def wait(pids: list[int], end: float) -> dict[int, str]:
 
 
 def _pidfds(pids: list[int]) -> dict[int, int]:
-    """A pidfd per process (Linux 5.3), readable once it exits; none where there are none.
+    """A pidfd per process, or none at all where one cannot be had."""
+    fds = {pid: pidfd(pid) for pid in pids}
+    if None in fds.values():
+        for fd in fds.values():
+            if fd is not None:
+                os.close(fd)
+        return {}
+    return fds  # type: ignore[return-value]
+
+
+def pidfd(pid: int) -> int | None:
+    """A file descriptor that becomes readable when the process exits (Linux 5.3), or None.
 
     A rank of a distributed job finishes in tens of milliseconds: polling with a growing
     pause, as before, added up to a third of a job's time.
     """
-    fds: dict[int, int] = {}
     try:
-        for pid in pids:
-            fds[pid] = os.pidfd_open(pid)
+        return os.pidfd_open(pid)
     except (AttributeError, OSError):
-        for fd in fds.values():
-            os.close(fd)
-        return {}
-    return fds
+        return None
 
 
 def exit_name(status: int) -> str:

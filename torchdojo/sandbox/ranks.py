@@ -1,16 +1,16 @@
-"""Run a distributed job inside a sandbox: several forked ranks, a deadline, results as data.
+"""Run distributed jobs inside a sandbox: forked ranks, deadlines, results as data.
 
-A probe for ``torch.distributed`` calls ``run(target, ...)``, or ``start(target, ...)`` for
-several jobs side by side (each ``wait()``-ed for in turn). Each rank is a fork of the sandbox
-(``forks``), which already imported torch, so a rank starts in milliseconds where a spawned
-interpreter takes seconds. Ranks meet through ``file://`` rendezvous files in the sandbox's
-private working folder (no port to clash with other jobs), or, like ``torchrun``, through a
-store that a separate agent process hosts on a free port (``torchrun_env``). What a rank records
-goes through the wire format (JSON + safetensors) into a file that the probe reads back: never
-pickle, and a rank that dies keeps what it recorded before. Ranks that outlive the deadline are
-killed; a collective that only some ranks enter therefore ends, at the latest, at the deadline.
-Everything here runs next to learner code, so the probe returns these records for the grading
-process to judge.
+A probe for ``torch.distributed`` calls ``run(target, ...)`` for one job, or ``run_jobs`` for
+several: their ranks are ``crews`` that run a queue of jobs each, side by side (see ``crews``).
+Each rank is a fork of the sandbox (``forks``), which already imported torch, so a rank starts
+in milliseconds where a spawned interpreter takes seconds. Ranks meet through ``file://``
+rendezvous files in the sandbox's private working folder (no port to clash with other jobs), or,
+like ``torchrun``, through a store that a separate agent process hosts on a free port
+(``torchrun_env``). What a rank records goes through the wire format (JSON + safetensors) into a
+file that the probe reads back: never pickle, and a rank that dies keeps what it recorded
+before. Ranks that outlive the deadline are killed; a collective that only some ranks enter
+therefore ends, at the latest, at the deadline. Everything here runs next to learner code, so
+the probe returns these records for the grading process to judge.
 """
 
 from __future__ import annotations
@@ -18,28 +18,27 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
-
-import torch
 
 from torchdojo.sandbox import wire
 from torchdojo.sandbox.child import describe_exception
-from torchdojo.sandbox.forks import decode, echo_output, encode, fork, read_limited, wait, write
+from torchdojo.sandbox.crews import DEADLINE, GROUP_TIMEOUT, Crew, Work, drive
+from torchdojo.sandbox.forks import decode, echo_output, encode, read_limited, write
+
+__all__ = ["DEADLINE", "GROUP_TIMEOUT", "Rank", "Work", "run", "run_jobs", "start",
+           "torchrun_env"]
 
 STEPS_LIMIT = 64 * 1024
 MAX_STEPS = 1000
-DEADLINE = 20.0  # seconds a job's ranks may run before they are killed
-GROUP_TIMEOUT = 5.0  # seconds a collective waits in a group that ``Rank.join`` starts
 
 
 @dataclass
@@ -53,6 +52,7 @@ class Rank:
     group_timeout: float  # seconds a collective waits in groups that ``join`` creates
     store_timeout: float  # seconds a rendezvous waits for the other ranks
     recorded: list[str] = field(default_factory=list)
+    troubled: bool = False  # learner code raised: the crew starts afresh after this job
 
     def url(self, name: str) -> str:
         """A ``file://`` rendezvous URL, the same on every rank, unique to ``name``."""
@@ -97,6 +97,7 @@ class Rank:
         try:
             return fn(*args, **kwargs), None
         except BaseException as exc:  # SystemExit and KeyboardInterrupt are learner errors too
+            self.troubled = True
             return None, describe_exception(exc, self.learner_file)
 
     def record(self, step: str, **values: Any) -> None:
@@ -125,48 +126,61 @@ def start(target: Callable[[Rank], Any], *, learner_file: str, world_size: int =
           envs: list[dict[str, str]] | None = None) -> Job:
     """``run``, started: the ranks run while the caller starts other jobs; ``wait()`` returns
     what ``run`` returns. The deadline counts from now."""
-    folder = tempfile.mkdtemp(prefix="ranks-", dir=os.getcwd())
-    job = Job(folder, time.monotonic() + deadline)
-    try:
-        for r in range(world_size):
-            job.pids.append(_fork_rank(target, Rank(r, world_size, folder, learner_file,
-                                                    group_timeout, deadline),
-                                       (envs or [{}] * world_size)[r]))
-    except BaseException:  # the ranks started so far are killed, their folder removed
-        job.end = time.monotonic()
-        job.wait()
-        raise
-    return job
+    crew = Crew([("job", Work(target, envs, group_timeout))], world_size=world_size,
+                deadline=deadline, module=None, ranks=_Ranks(learner_file, world_size, deadline))
+    crew.begin()
+    return Job(crew)
 
 
 @dataclass
 class Job:
-    """Ranks under way: their folder, the moment they are killed, and their pids."""
+    """One job's ranks under way."""
 
-    folder: str
-    end: float  # time.monotonic() past which ranks still running are killed
-    pids: list[int] = field(default_factory=list)
+    crew: Crew
 
     def wait(self) -> list[dict]:
         """What each rank recorded, once all have exited or the deadline killed the rest."""
-        try:
-            fates = wait(self.pids, self.end)
-            return [_collect(self.folder, r, fates[pid]) for r, pid in enumerate(self.pids)]
-        finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        return drive([self.crew])["job"]
 
 
-def _fork_rank(target: Callable[[Rank], Any], rank: Rank, env: dict[str, str]) -> int:
-    def body() -> None:
+def run_jobs(works: dict[str, Work], *, crews: int, module: ModuleType, world_size: int = 2,
+             deadline: float = DEADLINE) -> dict[str, Any]:
+    """Run every job: ``crews`` crews side by side, the jobs dealt to them in the order given.
+    Returns each job's ``finish(what each rank recorded)``; ``close`` is called for every job,
+    whatever happens. Each job has ``deadline`` seconds from its own start, so the whole takes
+    at most the longest crew's number of jobs times that."""
+    names = list(works)
+    ranks = _Ranks(module.__file__, world_size, deadline)
+    try:
+        teams = [Crew([(name, works[name]) for name in names[i::crews]], world_size=world_size,
+                      deadline=deadline, module=module, ranks=ranks)
+                 for i in range(min(crews, len(names)))]
+        found = drive(teams)
+        return {name: works[name].finish(found[name]) for name in names}
+    finally:
+        for work in works.values():
+            with suppress(Exception):
+                work.close()
+
+
+@dataclass
+class _Ranks:
+    """How the ranks of these jobs are set up, made and read (``crews.Ranks``)."""
+
+    learner_file: str
+    world_size: int
+    deadline: float
+
+    def prepare(self) -> None:
         _prefer_loopback()
         _keep_shut_down_groups()
-        torch.set_num_threads(1)  # two ranks share the cores; results do not depend on threads
-        try:
-            target(rank)
-        except BaseException as exc:
-            rank.record("__rank__", error=describe_exception(exc, rank.learner_file))
 
-    return fork(body, Path(rank.folder, f"rank{rank.rank}.out"), env)
+    def make(self, r: int, folder: str, work: Work) -> Rank:
+        return Rank(r, self.world_size, folder, self.learner_file, work.group_timeout,
+                    self.deadline)
+
+    def collect(self, folder: str, r: int, fate: str) -> dict:
+        return _collect(folder, r, fate)
 
 
 def _keep_shut_down_groups() -> None:
