@@ -60,8 +60,9 @@ class Work:
 class Ranks(Protocol):
     """What a crew needs to know about its ranks."""
 
-    def prepare(self) -> None:
-        """Set a new rank up (in the rank, once, before its first job)."""
+    def prepare(self, r: int, folder: str) -> None:
+        """Set rank ``r`` up (in the rank, once, before its first job); ``folder`` is the
+        crew's."""
 
     def make(self, r: int, folder: str, work: Work) -> Any:
         """Rank ``r``'s view of one job (in the rank): it has ``record``, ``learner_file`` and
@@ -282,7 +283,12 @@ def _rank_loop(r: int, queue: list[Work], folders: list[str], reports: int, orde
     for fd in _HELD:
         with suppress(OSError):
             os.close(fd)
-    ranks.prepare()
+    try:
+        ranks.prepare(r, str(Path(folders[0]).parent))
+    except Exception as exc:  # recorded as the first job's: its ranks could not start
+        ranks.make(r, folders[0], queue[0]).record(
+            "__rank__", error=describe_exception(exc, ""))
+        return
     baseline = Baseline.take(module)
     for job, work in enumerate(queue):
         if job:

@@ -51,6 +51,7 @@ class Rank:
     learner_file: str
     group_timeout: float  # seconds a collective waits in groups that ``join`` creates
     store_timeout: float  # seconds a rendezvous waits for the other ranks
+    store: Any = None  # the crew's rendezvous store (``crew_store``)
     recorded: list[str] = field(default_factory=list)
     troubled: bool = False  # learner code raised: the crew starts afresh after this job
 
@@ -59,7 +60,7 @@ class Rank:
         return Path(self.folder, f"store-{name}").as_uri()
 
     def join(self, name: str, backend: str = "gloo") -> None:
-        """Start a default process group (trusted set-up) through its own rendezvous file.
+        """Start a default process group (trusted set-up), meeting in the crew's store.
 
         The store waits long for late ranks, so one rank's slow failure does not strand the
         others; collectives give up after ``group_timeout``. It returns once every rank is
@@ -70,27 +71,33 @@ class Rank:
         """
         import torch.distributed as dist
 
-        store = dist.FileStore(str(Path(self.folder, f"store-{name}")), self.world_size)
-        store.set_timeout(timedelta(seconds=self.store_timeout))
-        dist.init_process_group(backend, store=store, rank=self.rank,
+        dist.init_process_group(backend, store=self._keys(f"join/{name}"), rank=self.rank,
                                 world_size=self.world_size,
                                 timeout=timedelta(seconds=self.group_timeout))
         dist.barrier()
 
     def gather(self, name: str, value: Any) -> list:
         """Every rank's ``value`` (plain JSON data) for ``name``, in rank order, exchanged
-        through files in the job's folder: trusted code's own collective, which needs no
-        process group. A rank that never comes makes it fail after ``group_timeout``, as a
-        collective would ("Timed out")."""
-        write(self.folder, f"gather-{name}-{self.rank}", json.dumps(value).encode())
-        paths = [Path(self.folder, f"gather-{name}-{r}") for r in range(self.world_size)]
-        end = time.monotonic() + self.group_timeout
-        while not all(p.exists() for p in paths):
-            if time.monotonic() > end:
-                raise RuntimeError(f"Timed out after {self.group_timeout:g} s waiting for the "
-                                   f"other ranks in {name}")
-            time.sleep(0.005)
-        return [json.loads(p.read_bytes()) for p in paths]
+        through the crew's store: trusted code's own collective, which needs no process group.
+        A rank that never comes makes it fail after ``group_timeout``, as a collective would
+        ("Timed out")."""
+        from torch.distributed import DistStoreError
+
+        keys = self._keys(f"gather/{name}")
+        keys.set(str(self.rank), json.dumps(value))
+        ranks = [str(r) for r in range(self.world_size)]
+        try:
+            keys.wait(ranks, timedelta(seconds=self.group_timeout))
+        except DistStoreError:
+            raise RuntimeError(f"Timed out after {self.group_timeout:g} s waiting for the "
+                               f"other ranks in {name}") from None
+        return [json.loads(keys.get(r)) for r in ranks]
+
+    def _keys(self, name: str) -> Any:
+        """This job's part of the crew's store, for ``name``."""
+        from torch.distributed import PrefixStore
+
+        return PrefixStore(f"{Path(self.folder).name}/{name}/", self.store)
 
     def attempt(self, fn: Callable, *args: Any, **kwargs: Any) -> tuple[Any, dict | None]:
         """Call learner code: ``(value, None)``, or ``(None, what it raised)``."""
@@ -171,16 +178,40 @@ class _Ranks:
     world_size: int
     deadline: float
 
-    def prepare(self) -> None:
+    store: Any = None  # in a rank: its crew's store
+
+    def prepare(self, r: int, folder: str) -> None:
         _prefer_loopback()
         _keep_shut_down_groups()
+        self.store = crew_store(r, folder, self.deadline)
 
     def make(self, r: int, folder: str, work: Work) -> Rank:
         return Rank(r, self.world_size, folder, self.learner_file, work.group_timeout,
-                    self.deadline)
+                    self.deadline, self.store)
 
     def collect(self, folder: str, r: int, fate: str) -> dict:
         return _collect(folder, r, fate)
+
+
+def crew_store(r: int, folder: str, timeout: float) -> Any:
+    """The rendezvous store of a crew of ranks: rank 0 hosts a ``TCPStore`` on a port the
+    system picks (so no fixed port can clash) and leaves the port in the crew's folder; the
+    other ranks connect to it. Trusted joins and gathers meet there, each job under its own
+    prefix. A ``FileStore`` is looked at every 10 ms, which made waiting most of a small
+    job's time; a TCPStore answers at once."""
+    from torch.distributed import TCPStore
+
+    wait = timedelta(seconds=timeout)
+    if r == 0:
+        store = TCPStore("127.0.0.1", 0, None, True, wait_for_workers=False, timeout=wait)
+        write(folder, "store-port", str(store.port).encode())
+        return store
+    port, end = Path(folder, "store-port"), time.monotonic() + timeout
+    while not port.exists():
+        if time.monotonic() > end:
+            raise RuntimeError("the crew's rendezvous store did not start")
+        time.sleep(0.0005)
+    return TCPStore("127.0.0.1", int(port.read_text()), None, False, timeout=wait)
 
 
 def _keep_shut_down_groups() -> None:
