@@ -364,7 +364,7 @@ def job_train(m, state, x, y, batch_size, epochs, lr, seed):
     def rank_main(rank):
         calls = [0]
 
-        def global_mean(total, count):  # trusted, through files: its own check grades the
+        def global_mean(total, count):  # trusted, a gather: its own check grades the
             calls[0] += 1               # learner's
             sums = rank.gather(f"global_mean-{calls[0]}", [float(total), float(count)])
             return sum(t for t, _ in sums) / sum(c for _, c in sums)
@@ -438,7 +438,6 @@ def job_torchrun(m, config):
     other functions of the module are replaced by trusted ones, so only main is graded."""
     import os
     import tempfile
-    from contextlib import ExitStack
     from pathlib import Path
 
     import torch
@@ -447,7 +446,7 @@ def job_torchrun(m, config):
     from torch.nn.parallel import DistributedDataParallel
     from torch.utils.data import DataLoader, DistributedSampler
 
-    from torchdojo.sandbox.ranks import Work, torchrun_env
+    from torchdojo.sandbox.ranks import Work
 
     folder = tempfile.mkdtemp(prefix="torchrun-", dir=os.getcwd())
 
@@ -483,9 +482,10 @@ def job_torchrun(m, config):
         dist.barrier()
 
     def rank_main(rank):
+        os.environ.update(rank.torchrun_env())  # the job's own: put back when it is over
         calls = [0]
 
-        def global_mean(total, count):  # through files, like probe_train's
+        def global_mean(total, count):  # trusted code's own gather, like job_train's
             calls[0] += 1
             sums = rank.gather(f"global_mean-{calls[0]}", [float(total), float(count)])
             return sum(t for t, _ in sums) / sum(c for _, c in sums)
@@ -510,9 +510,7 @@ def job_torchrun(m, config):
                 saved = f"unreadable: {type(exc).__name__}: {exc}"[:300]
         return {"ranks": ranks, "written": [p.exists() for p in paths], "saved": saved}
 
-    agent = ExitStack()  # the rendezvous store lives until the job is over
-    return Work(rank_main, envs=agent.enter_context(torchrun_env(2)), finish=finish,
-                close=agent.close)
+    return Work(rank_main, finish=finish)
 
 
 @probe(uses=[job_wrap])

@@ -21,7 +21,7 @@ import torch
 
 from tests.conftest import ROOT
 from torchdojo.sandbox.host import Budget, Sandbox
-from torchdojo.sandbox.ranks import torchrun_env
+from torchdojo.sandbox.ranks import torchrun_variables
 
 # Each worker ends as the grader's ranks do (torchdojo/sandbox/ranks.py): a gloo group freed
 # after its shutdown, or at interpreter exit once the other rank is gone, can abort the
@@ -80,8 +80,7 @@ def test_reference_under_real_torchrun_matches_the_oracle(tmp_path):
     assert len(logged) == config["epochs"]  # rank 0 alone logs
     for line, loss in zip(logged, want.losses, strict=True):
         assert float(line.split()[-1]) == pytest.approx(loss, rel=1e-4)
-    with torchrun_env(2) as envs:
-        ours = sorted(envs[0])
+    ours = torchrun_variables(0, 2, 12345)
     for rank in range(2):
         real = json.loads((tmp_path / f"env{rank}.json").read_text())
         assert set(real) - {"TORCHELASTIC_ERROR_FILE", "TORCHELASTIC_SIGNALS_TO_HANDLE"} \

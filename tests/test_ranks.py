@@ -12,7 +12,7 @@ import torch.distributed as dist
 
 from torchdojo.engine.rank_records import rank_records
 from torchdojo.sandbox.host import SandboxCrashed, SandboxTimeout
-from torchdojo.sandbox.ranks import Work, run, run_jobs, start, torchrun_env
+from torchdojo.sandbox.ranks import Work, run, run_jobs, start
 
 
 class FakeLearner:
@@ -149,17 +149,17 @@ def test_freeing_ddp_after_destroy_does_not_hang_a_rank():
 
 def test_torchrun_environment_lets_env_rendezvous_work():
     def target(rank):
+        os.environ.update(rank.torchrun_env())
         dist.init_process_group("gloo")  # env://, as a script under torchrun does
         total = torch.tensor([float(os.environ["RANK"]) + 1])
         dist.all_reduce(total)
-        rank.record("sum", value=total.item(), rank=dist.get_rank())
+        rank.record("sum", value=total.item(), rank=dist.get_rank(),
+                    port=os.environ["MASTER_PORT"])
         dist.destroy_process_group()
 
-    with torchrun_env(2) as envs:
-        assert {e["MASTER_PORT"] for e in envs} != {"29500"}  # a port the system chose
-        found = rank_records(run(target, learner_file=__file__, envs=envs), "sum",
-                             FakeLearner(), "sum")
+    found = rank_records(run(target, learner_file=__file__), "sum", FakeLearner(), "sum")
     assert [(f["rank"], f["value"]) for f in found] == [(0, 3.0), (1, 3.0)]
+    assert found[0]["port"] == found[1]["port"] != "29500"  # a port the system chose
 
 
 # ----------------------------------------------------------------------------- crews: several jobs
@@ -265,6 +265,21 @@ def test_every_job_is_finished_and_closed(tmp_path):
     found = run_jobs(works, crews=2, module=_module(tmp_path))
     assert sorted(closed) == ["a", "b", "c"]
     assert found["a"] == found["c"] != found["b"] and len(set(found["a"])) == 2
+
+
+def test_rank_0_keeps_the_crews_store_until_every_rank_has_finished():
+    """Rank 0 hosts the store the ranks meet in: done with its last job first, it must not take
+    the store away from a rank still using it."""
+    def late_reader(rank):
+        keys = rank._keys("late")
+        if rank.rank == 0:
+            keys.set("said", "hello")
+        else:
+            time.sleep(0.5)  # rank 0 is done by now
+            rank.record("heard", it=keys.get("said").decode())
+
+    ranks = run(late_reader, learner_file=__file__, deadline=10.0)
+    assert ranks[1]["steps"]["heard"] == {"it": "hello"}
 
 
 def _module(tmp_path):

@@ -279,7 +279,7 @@ def _wait_for_news(crews: list[Crew]) -> None:
 
 def _rank_loop(r: int, queue: list[Work], folders: list[str], reports: int, orders: int,
                module: ModuleType | None, ranks: Ranks) -> None:
-    """Run the jobs of ``queue`` in turn, reporting each; stop when told, or after the last."""
+    """Run the jobs of ``queue`` in turn, reporting each, until told to stop."""
     for fd in _HELD:
         with suppress(OSError):
             os.close(fd)
@@ -304,7 +304,9 @@ def _rank_loop(r: int, queue: list[Work], folders: list[str], reports: int, orde
             os.write(reports, CLEAN if clean else TROUBLED)
         except OSError:
             return
-        if job + 1 == len(queue) or not clean or _order(orders) != GO:
+        # Even after its last job a rank waits to be told: rank 0 hosts the crew's store,
+        # which the others may still be using to finish the job.
+        if _order(orders) != GO:
             return
 
 

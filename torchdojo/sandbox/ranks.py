@@ -3,9 +3,10 @@
 A probe for ``torch.distributed`` calls ``run(target, ...)`` for one job, or ``run_jobs`` for
 several: their ranks are ``crews`` that run a queue of jobs each, side by side (see ``crews``).
 Each rank is a fork of the sandbox (``forks``), which already imported torch, so a rank starts
-in milliseconds where a spawned interpreter takes seconds. Ranks meet through ``file://``
-rendezvous files in the sandbox's private working folder (no port to clash with other jobs), or,
-like ``torchrun``, through a store that a separate agent process hosts on a free port
+in milliseconds where a spawned interpreter takes seconds. Trusted code's ranks meet in a store
+that the crew's rank 0 hosts on a port the system picks (``crew_store``); the learner's own
+``setup`` meets through ``file://`` rendezvous files in the sandbox's private folder (``url``),
+and a ``main`` meant for ``torchrun`` finds the environment torchrun would give it
 (``torchrun_env``). What a rank records goes through the wire format (JSON + safetensors) into a
 file that the probe reads back: never pickle, and a rank that dies keeps what it recorded
 before. Ranks that outlive the deadline are killed; a collective that only some ranks enter
@@ -17,14 +18,12 @@ from __future__ import annotations
 
 import json
 import os
-import select
-import signal
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -35,7 +34,7 @@ from torchdojo.sandbox.crews import DEADLINE, GROUP_TIMEOUT, Crew, Work, drive
 from torchdojo.sandbox.forks import decode, echo_output, encode, read_limited, write
 
 __all__ = ["DEADLINE", "GROUP_TIMEOUT", "Rank", "Work", "run", "run_jobs", "start",
-           "torchrun_env"]
+           "torchrun_variables"]
 
 STEPS_LIMIT = 64 * 1024
 MAX_STEPS = 1000
@@ -51,9 +50,10 @@ class Rank:
     learner_file: str
     group_timeout: float  # seconds a collective waits in groups that ``join`` creates
     store_timeout: float  # seconds a rendezvous waits for the other ranks
-    store: Any = None  # the crew's rendezvous store (``crew_store``)
+    store: Callable[[], Any]  # the crew's rendezvous store (``crew_store``)
     recorded: list[str] = field(default_factory=list)
     troubled: bool = False  # learner code raised: the crew starts afresh after this job
+    agent_store: Any = None  # the rendezvous store of ``torchrun_env``, in rank 0
 
     def url(self, name: str) -> str:
         """A ``file://`` rendezvous URL, the same on every rank, unique to ``name``."""
@@ -93,11 +93,29 @@ class Rank:
                                f"other ranks in {name}") from None
         return [json.loads(keys.get(r)) for r in ranks]
 
+    def torchrun_env(self) -> dict[str, str]:
+        """The environment ``torchrun --standalone`` gives this rank, for this job.
+
+        As torchrun's agent does, a process apart from the learner's code hosts the job's own
+        rendezvous ``TCPStore`` on a port the system picks (so no fixed port can clash), and the
+        workers connect to it as clients (``TORCHELASTIC_USE_AGENT_STORE=True``). Here the agent
+        is trusted code in rank 0: the store lives as long as this job's ``Rank``.
+        """
+        from torch.distributed import TCPStore
+
+        keys = self._keys("torchrun")
+        if self.rank == 0:
+            self.agent_store = TCPStore("127.0.0.1", 0, None, True, wait_for_workers=False,
+                                        timeout=timedelta(seconds=self.store_timeout))
+            keys.set("port", str(self.agent_store.port))
+        port = int(keys.get("port"))
+        return torchrun_variables(self.rank, self.world_size, port)
+
     def _keys(self, name: str) -> Any:
         """This job's part of the crew's store, for ``name``."""
         from torch.distributed import PrefixStore
 
-        return PrefixStore(f"{Path(self.folder).name}/{name}/", self.store)
+        return PrefixStore(f"torchdojo/{Path(self.folder).name}/{name}/", self.store())
 
     def attempt(self, fn: Callable, *args: Any, **kwargs: Any) -> tuple[Any, dict | None]:
         """Call learner code: ``(value, None)``, or ``(None, what it raised)``."""
@@ -178,7 +196,7 @@ class _Ranks:
     world_size: int
     deadline: float
 
-    store: Any = None  # in a rank: its crew's store
+    store: Callable[[], Any] | None = None  # in a rank: its crew's store
 
     def prepare(self, r: int, folder: str) -> None:
         _prefer_loopback()
@@ -193,25 +211,33 @@ class _Ranks:
         return _collect(folder, r, fate)
 
 
-def crew_store(r: int, folder: str, timeout: float) -> Any:
-    """The rendezvous store of a crew of ranks: rank 0 hosts a ``TCPStore`` on a port the
-    system picks (so no fixed port can clash) and leaves the port in the crew's folder; the
-    other ranks connect to it. Trusted joins and gathers meet there, each job under its own
-    prefix. A ``FileStore`` is looked at every 10 ms, which made waiting most of a small
-    job's time; a TCPStore answers at once."""
+def crew_store(r: int, folder: str, timeout: float) -> Callable[[], Any]:
+    """The rendezvous store of a crew of ranks, as a function that returns it.
+
+    Rank 0 hosts a ``TCPStore`` on a port the system picks (so no fixed port can clash) and
+    leaves the port in the crew's folder; another rank connects the first time it needs the
+    store, so a job that needs none never waits for rank 0 (which may be gone). Trusted joins
+    and gathers meet there, each job under its own prefix. A ``FileStore`` is looked at every
+    10 ms, which made waiting most of a small job's time; a TCPStore answers at once.
+    """
     from torch.distributed import TCPStore
 
     wait = timedelta(seconds=timeout)
     if r == 0:
         store = TCPStore("127.0.0.1", 0, None, True, wait_for_workers=False, timeout=wait)
         write(folder, "store-port", str(store.port).encode())
-        return store
-    port, end = Path(folder, "store-port"), time.monotonic() + timeout
-    while not port.exists():
-        if time.monotonic() > end:
-            raise RuntimeError("the crew's rendezvous store did not start")
-        time.sleep(0.0005)
-    return TCPStore("127.0.0.1", int(port.read_text()), None, False, timeout=wait)
+        return lambda: store
+
+    @cache
+    def connect() -> Any:
+        port, end = Path(folder, "store-port"), time.monotonic() + timeout
+        while not port.exists():
+            if time.monotonic() > end:
+                raise RuntimeError("the crew's rendezvous store did not start")
+            time.sleep(0.0005)
+        return TCPStore("127.0.0.1", int(port.read_text()), None, False, timeout=wait)
+
+    return connect
 
 
 def _keep_shut_down_groups() -> None:
@@ -271,57 +297,13 @@ def _collect(folder: str, rank: int, fate: str) -> dict:
     return result
 
 
-@contextmanager
-def torchrun_env(world_size: int = 2, timeout: float = 10.0) -> Iterator[list[dict[str, str]]]:
-    """The environment ``torchrun --standalone --nproc_per_node N`` gives its workers, per rank.
-
-    As torchrun's agent does, a separate process hosts the rendezvous ``TCPStore`` on a port the
-    operating system picks (so no fixed port can clash) and the workers connect to it as
-    clients (``TORCHELASTIC_USE_AGENT_STORE=True``).
-    """
-    port, agent = _start_agent_store(timeout)
-    try:
-        common = {"MASTER_ADDR": "localhost", "MASTER_PORT": str(port),
-                  "WORLD_SIZE": str(world_size), "LOCAL_WORLD_SIZE": str(world_size),
-                  "GROUP_RANK": "0", "GROUP_WORLD_SIZE": "1", "ROLE_NAME": "default",
-                  "ROLE_WORLD_SIZE": str(world_size), "TORCHELASTIC_RESTART_COUNT": "0",
-                  "TORCHELASTIC_MAX_RESTARTS": "0", "TORCHELASTIC_RUN_ID": f"torchdojo-{port}",
-                  "TORCHELASTIC_USE_AGENT_STORE": "True", "OMP_NUM_THREADS": "1"}
-        yield [{**common, "RANK": str(r), "LOCAL_RANK": str(r), "ROLE_RANK": str(r)}
-               for r in range(world_size)]
-    finally:
-        with suppress(ProcessLookupError):
-            os.kill(agent, signal.SIGKILL)
-        os.waitpid(agent, 0)
-
-
-def _start_agent_store(timeout: float) -> tuple[int, int]:
-    read, write = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(read)
-            from torch.distributed import TCPStore
-
-            store = TCPStore("localhost", 0, None, True, wait_for_workers=False,
-                             timeout=timedelta(seconds=timeout))
-            os.write(write, str(store.port).encode())
-            os.close(write)
-            while True:
-                signal.pause()
-        finally:
-            os._exit(0)
-    os.close(write)
-    try:
-        ready, _, _ = select.select([read], [], [], timeout)
-        text = os.read(read, 32).decode() if ready else ""
-    finally:
-        os.close(read)
-    if not text.isdigit():
-        with suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        raise RuntimeError("the rendezvous store for torchrun's environment did not start")
-    return int(text), pid
+def torchrun_variables(rank: int, world_size: int, port: int) -> dict[str, str]:
+    """The environment ``torchrun --standalone --nproc_per_node N`` gives worker ``rank``
+    whose agent hosts the rendezvous store on ``port``."""
+    return {"MASTER_ADDR": "localhost", "MASTER_PORT": str(port), "WORLD_SIZE": str(world_size),
+            "LOCAL_WORLD_SIZE": str(world_size), "GROUP_RANK": "0", "GROUP_WORLD_SIZE": "1",
+            "ROLE_NAME": "default", "ROLE_WORLD_SIZE": str(world_size),
+            "TORCHELASTIC_RESTART_COUNT": "0", "TORCHELASTIC_MAX_RESTARTS": "0",
+            "TORCHELASTIC_RUN_ID": f"torchdojo-{port}", "TORCHELASTIC_USE_AGENT_STORE": "True",
+            "OMP_NUM_THREADS": "1", "RANK": str(rank), "LOCAL_RANK": str(rank),
+            "ROLE_RANK": str(rank)}
