@@ -63,7 +63,9 @@ def test_reference_under_real_torchrun_matches_the_oracle(tmp_path):
     torchrun = str(Path(sys.executable).with_name("torchrun"))
     run = subprocess.run([torchrun, "--standalone", "--nproc_per_node", "2", "dump_env.py",
                           str(ROOT / "solutions" / "ddp.py")], cwd=tmp_path, text=True,
-                         capture_output=True, timeout=300)
+                         capture_output=True, timeout=300,
+                         # torchrun leaves a torchelastic_* folder in TMPDIR: keep it here
+                         env={**os.environ, "TMPDIR": str(tmp_path)})
     assert run.returncode == 0, run.stderr[-3000:]
     ref, checks = reference(), grader()
     config = ref.CONFIG
