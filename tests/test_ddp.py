@@ -105,3 +105,35 @@ def test_learner_setup_and_cleanup_path_of_the_nccl_check_runs_on_gloo():
         checks.check_wrap(ranks, learner, plan)
     finally:
         box.close()
+
+
+def test_one_crew_or_two_the_jobs_record_the_same():
+    """The grader runs its jobs on one crew of ranks on two cores and on two crews with more:
+    the records must not depend on which ranks ran which job, nor on what ran before."""
+    checks = grader()
+    plan = checks.draw_plan(5)
+    xs, ys = checks.halves(plan)
+    arguments = {"train": [plan.state, plan.x, plan.y, plan.batch_size, plan.epochs, plan.lr,
+                           plan.seed],
+                 "wrap": [[plan.state, plan.other], xs, ys, ["cpu"] * 2],
+                 "loader": [len(plan.x), plan.batch_size, plan.seed],
+                 "metric": [list(plan.totals), list(plan.counts)]}
+    box = Sandbox.for_file("ddp", ROOT / "solutions" / "ddp.py", budget=Budget(call=60, topic=120))
+    try:
+        from torchdojo.engine.proxies import Learner
+
+        learner = Learner(box)
+        one, two = (learner.run(checks.probe_jobs, arguments, crews) for crews in (1, 2))
+    finally:
+        box.close()
+    for name in arguments:
+        assert [r["status"] for r in one[name]] == [r["status"] for r in two[name]] == ["ok"] * 2
+        for first, second in zip(one[name], two[name], strict=True):
+            assert first["steps"].keys() == second["steps"].keys()
+            for step, values in first["steps"].items():
+                assert json.dumps(values, default=_tensor_list, sort_keys=True) == json.dumps(
+                    second["steps"][step], default=_tensor_list, sort_keys=True), (name, step)
+
+
+def _tensor_list(value):
+    return value.values.tolist() if hasattr(value, "values") else repr(value)
