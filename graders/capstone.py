@@ -362,14 +362,25 @@ class Forward:
     trained: bool  # a backward pass went through its output
 
 
-def forwards(result: dict) -> list[Forward]:
+def forwards(result: dict) -> tuple[Forward, ...]:
+    """The run's forward passes. Read once per run: a dozen checks ask, and reading a run's
+    750 passes cost more than those checks' own work."""
+    if _read[0] is not result:
+        _read[:] = [result, _read_forwards(result)]
+    return _read[1]
+
+
+_read: list = [None, ()]  # the run last read, and its passes
+
+
+def _read_forwards(result: dict) -> tuple[Forward, ...]:
     used = set(result["used"])
     prints = result["prints"].values if isinstance(result["prints"], TensorData) else None
     sizes = [f[3] for f in result["forwards"]]
     if prints is None or prints.shape != (sum(sizes),):
         prints = torch.zeros(sum(sizes), dtype=torch.float64)
-    return [Forward(*f, prints=part, trained=i in used) for i, (f, part) in
-            enumerate(zip(result["forwards"], prints.split(sizes), strict=True))]
+    return tuple(Forward(*f, prints=part, trained=i in used) for i, (f, part) in
+                 enumerate(zip(result["forwards"], prints.split(sizes), strict=True)))
 
 
 def did_the_work(result: dict) -> None:
