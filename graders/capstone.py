@@ -365,12 +365,15 @@ class Forward:
 def forwards(result: dict) -> tuple[Forward, ...]:
     """The run's forward passes. Read once per run: a dozen checks ask, and reading a run's
     750 passes cost more than those checks' own work."""
-    if _read[0] is not result:
-        _read[:] = [result, _read_forwards(result)]
-    return _read[1]
+    kept = _read.get(id(result))
+    if kept is None or kept[0] is not result:
+        if len(_read) >= 4:  # the learner's run and the reference's: this grade's, at most
+            _read.clear()
+        kept = _read[id(result)] = (result, _read_forwards(result))
+    return kept[1]
 
 
-_read: list = [None, ()]  # the run last read, and its passes
+_read: dict[int, tuple[dict, tuple]] = {}  # id(run): (the run, its passes), runs kept alive
 
 
 def _read_forwards(result: dict) -> tuple[Forward, ...]:
