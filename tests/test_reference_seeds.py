@@ -12,9 +12,11 @@ from torchdojo.engine.grading import grade
 # 0.308 from this seed, over the 0.3 of training's convergence band (the other 400 seeds tried
 # end under 0.22)...
 SEEDS = {"training": [1670637950],
-         # and this one for autograd: the reference's float32 d2L/db2 is 6e-4 off the float64
-         # estimate, over the rtol of 1e-4 the second-derivative check had
-         "autograd": [595162814]}
+         # and these for autograd: the reference's float32 d2L/db2 is 6e-4 off the float64
+         # estimate, over the rtol of 1e-4 the second-derivative check had; and from the second
+         # (found by `dev seeds`), a logit of frozen_features rounds sigmoid to 1.0 in float32,
+         # so the reference's dL/dw_head has no gradient from that sample (0 against 0.855)
+         "autograd": [595162814, 1782447683]}
 
 
 @pytest.mark.parametrize(("topic", "seed"),
