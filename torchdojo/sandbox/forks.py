@@ -100,7 +100,7 @@ class Fork:
 # ----------------------------------------------------------------------------- the parts
 
 
-def fork(body: Callable[[], None], output: Path, env: dict[str, str] | None = None) -> int:
+def fork(body: Callable[[], None], output: Path) -> int:
     """Fork; the child sends what it prints to ``output``, runs ``body`` and exits at once
     (``os._exit``: it never returns into the sandbox's request loop, and skips atexit
     handlers and destructors, which can abort after a learner's error). Returns its pid."""
@@ -115,7 +115,6 @@ def fork(body: Callable[[], None], output: Path, env: dict[str, str] | None = No
         os.dup2(out, 2)
         sys.stdout = os.fdopen(1, "w", buffering=1, errors="replace", closefd=False)
         sys.stderr = os.fdopen(2, "w", buffering=1, errors="replace", closefd=False)
-        os.environ.update(env or {})
         body()
     finally:
         with suppress(Exception):

@@ -133,25 +133,22 @@ class Rank:
 
 
 def run(target: Callable[[Rank], Any], *, learner_file: str, world_size: int = 2,
-        deadline: float = DEADLINE, group_timeout: float = GROUP_TIMEOUT,
-        envs: list[dict[str, str]] | None = None) -> list[dict]:
+        deadline: float = DEADLINE, group_timeout: float = GROUP_TIMEOUT) -> list[dict]:
     """Run ``target(rank)`` on ``world_size`` forked ranks and return what each recorded.
 
     Per rank: ``{"steps": {step: values}, "status": "ok" | "killed" | "died" | "raised",
     "exit": "ok", "exit 3", a signal name or "killed", "error": ..., "output": the tail of what
     it printed}``. ``status`` "raised" means ``target`` itself let an exception escape.
-    ``envs`` adds environment variables per rank (see ``torchrun_env``).
     """
     return start(target, learner_file=learner_file, world_size=world_size, deadline=deadline,
-                 group_timeout=group_timeout, envs=envs).wait()
+                 group_timeout=group_timeout).wait()
 
 
 def start(target: Callable[[Rank], Any], *, learner_file: str, world_size: int = 2,
-          deadline: float = DEADLINE, group_timeout: float = GROUP_TIMEOUT,
-          envs: list[dict[str, str]] | None = None) -> Job:
+          deadline: float = DEADLINE, group_timeout: float = GROUP_TIMEOUT) -> Job:
     """``run``, started: the ranks run while the caller starts other jobs; ``wait()`` returns
     what ``run`` returns. The deadline counts from now."""
-    crew = Crew([("job", Work(target, envs, group_timeout))], world_size=world_size,
+    crew = Crew([("job", Work(target, group_timeout=group_timeout))], world_size=world_size,
                 deadline=deadline, module=None, ranks=_Ranks(learner_file, world_size, deadline))
     crew.begin()
     return Job(crew)
