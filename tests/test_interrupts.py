@@ -274,3 +274,26 @@ def test_a_caught_ctrl_c_ends_with_status_130_not_by_the_signal(tmp_path):
                          capture_output=True, text=True, timeout=60,
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     assert run.returncode == 130, run.stderr
+
+
+def test_a_ctrl_c_python_cannot_raise_is_remembered_not_printed(monkeypatch, capsys):
+    """A Ctrl-C that lands in a weakref callback of the import system (seen once in CI while
+    torch was imported) or a __del__ is "ignored" by Python, which prints a traceback."""
+    from torchdojo import ctrl_c
+
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
+    monkeypatch.setattr(ctrl_c, "_pressed", False)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        ctrl_c.install()
+
+        class Dying:
+            def __del__(self):
+                ctrl_c._first(signal.SIGINT, None)
+
+        Dying()
+        assert "Traceback" not in capsys.readouterr().err
+        with pytest.raises(KeyboardInterrupt):
+            ctrl_c.raise_if_pressed()
+    finally:
+        signal.signal(signal.SIGINT, previous)
