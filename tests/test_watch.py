@@ -174,6 +174,33 @@ def test_saves_regrade_once_and_only_for_real_changes_of_the_current_file(sessio
     assert loop.inputs.events.get_nowait() == Event("key", "h")  # keys are kept, in order
 
 
+def test_a_save_the_watcher_splits_in_two_is_graded_as_it_ends(session, course_dir):
+    """The watcher groups a save's events for only STEP_MS: a slow editor's save can arrive as
+    two bursts, the first on a half-written file. That one is graded as it was, and the second
+    burst grades the whole file."""
+    loop = Recorder(session)
+    loop.regrade()
+    path = exercise(course_dir, "tensors")
+    loop.inputs.watch(path.parent)
+    time.sleep(0.5)  # let the watcher start
+    whole = WRONG_SCALAR.source()
+
+    def verdicts() -> str:
+        result = loop.session.result
+        return " ".join([result.error or "", *(c.message for c in result.checks)])
+
+    try:
+        path.write_text(whole[:len(whole) // 2] + "\n(\n")  # cut short: it does not parse
+        loop.on_saved([loop.inputs.events.get(timeout=20)])
+        assert loop.grades == 2 and "SyntaxError" in verdicts()
+        path.write_text(whole)
+        loop.on_saved([loop.inputs.events.get(timeout=20), *loop.inputs.pending()])
+    finally:
+        loop.inputs.stop()
+    assert loop.grades == 3 and not loop.session.changed()
+    assert "SyntaxError" not in verdicts() and loop.session.result.count(Status.FAILED)
+
+
 def test_keys_from_a_pipe_are_one_command_per_line():
     assert list(inputs._keys(io.StringIO("\nr\nH\nquit\n"))) == ["\n", "r", "h", "q"]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 # Arrow and function keys arrive as escape sequences (ESC [ A, ESC O H): they mean nothing here.
 _ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|O.|.)?")
 # Group a save's burst of events (truncate, write, rename) before grading, but not for long.
-STEP_MS = 30
+STEP_MS = 10
 DEBOUNCE_MS = 300
 POLL_SECONDS = 0.2  # how often the main thread wakes to notice Ctrl-C (Windows)
 
