@@ -31,6 +31,7 @@ from torchdojo.checks import (
     Draw,
     Mismatch,
     TensorData,
+    alongside,
     as_data,
     check,
     derive_seed,
@@ -38,6 +39,7 @@ from torchdojo.checks import (
     expect_true,
     job_part,
     mlp,
+    oracle,
     probe,
     probe_helper,
     rank_records,
@@ -163,6 +165,46 @@ def one_process(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, batch_siz
                    state=as_data(dict(model.state_dict())), losses=losses)
 
 
+@oracle
+def trained_on(state: dict, x: torch.Tensor, y: torch.Tensor, batch_size: int, lr: float,
+               passes: list) -> Trained:
+    """``one_process`` from the jobs' network with the weights ``state``."""
+    return one_process(tanh_mlp(state), x, y, batch_size=batch_size, lr=lr, passes=passes)
+
+
+@oracle
+def one_step(state: dict, x: torch.Tensor, y: torch.Tensor) -> tuple[list, list]:
+    """The parameters ``state`` gives the jobs' network, and their gradients on the batch
+    ``x, y``: what every rank of the wrap job must hold after one backward pass."""
+    model = tanh_mlp(state)
+    F.mse_loss(model(x), y).backward()
+    return (as_data([p.detach() for p in model.parameters()]),
+            as_data([p.grad for p in model.parameters()]))
+
+
+@oracle
+def under_torchrun(given: dict, config: dict) -> Trained:
+    """What ``main(config)`` must reach under torchrun, from the model and the data that its
+    given functions build (``probe_given``: the same network as the jobs', seeded)."""
+    return trained_on(given["state"], given["x"], given["y"], config["batch_size"],
+                      config["lr"], shuffled_passes(config["samples"], config["seed"],
+                                                    config["epochs"]))
+
+
+def expected_for(ref, plan: Plan, shuffled: list) -> None:
+    """Compute the oracles every grade reads (kept per input): done while the ranks work."""
+    trained_on(plan.state, plan.x, plan.y, plan.batch_size, plan.lr, shuffled)
+    one_step(plan.state, *map(torch.cat, halves(plan)))
+    under_torchrun(given(ref, plan.config), plan.config)
+
+
+def given(ref, config: dict) -> dict:
+    """The model's weights and the data main builds from ``config``, by the reference."""
+    found = ref.run(probe_given, config["seed"], config["samples"])
+    return {"state": {k: v.values for k, v in found["state"].items()},
+            "x": found["x"].values, "y": found["y"].values}
+
+
 def recorded_passes(found: list[dict], plan: Plan) -> list | None:
     """The passes the ranks really made over their shards, when they are consistent."""
     orders = [rec.get("orders") for rec in found]
@@ -179,8 +221,7 @@ def recorded_passes(found: list[dict], plan: Plan) -> list | None:
 def replayed(found: list[dict], plan: Plan, shuffled: list) -> tuple[list, Trained]:
     """One process on the batches the ranks really took, so a shuffling mistake counts once."""
     passes = recorded_passes(found, plan) or shuffled
-    return passes, one_process(tanh_mlp(plan.state), plan.x, plan.y, batch_size=plan.batch_size,
-                               lr=plan.lr, passes=passes)
+    return passes, trained_on(plan.state, plan.x, plan.y, plan.batch_size, plan.lr, passes)
 
 
 def losses_seen(found: list[dict], plan: Plan, passes: list) -> list[float] | None:
@@ -210,13 +251,6 @@ def losses_seen(found: list[dict], plan: Plan, passes: list) -> list[float] | No
                 total += diff.pow(2).mean(dim=1).sum().item()
         losses.append(total / sum(len(o) for o in orders))
     return losses if cursor == [len(o) for o in outputs] else None
-
-
-def full_batch_gradients(plan: Plan) -> list:
-    xs, ys = halves(plan)
-    model = tanh_mlp(plan.state)
-    F.mse_loss(model(torch.cat(xs)), torch.cat(ys)).backward()
-    return as_data([p.grad for p in model.parameters()])
 
 
 # ----------------------------------------------------------------------------- probes (sandbox)
@@ -514,6 +548,16 @@ def job_torchrun(m, config):
     return Work(rank_main, finish=finish)
 
 
+def probe_given(m, seed, samples):
+    """The model and the data that main builds from its config, with the given functions."""
+    import torch
+
+    with torch.random.fork_rng(devices=[]):  # make_model seeds the global generator
+        model = m.make_model(seed)
+    x, y = m.make_dataset(seed, samples).tensors
+    return {"state": dict(model.state_dict()), "x": x, "y": y}
+
+
 @probe(uses=[job_wrap])
 def probe_wrap(m, states, xs, ys, devices, backend=None, timeout_s=5.0):
     """One wrap job alone (the GPU checks): see job_wrap."""
@@ -576,8 +620,9 @@ def shuffled(plan):
 
 
 @shared
-def jobs(learner, plan):
-    """Every job on the CPU, side by side (``probe_jobs``); each check reads its own."""
+def jobs(learner, ref, plan, shuffled):
+    """Every job on the CPU, side by side (``probe_jobs``); each check reads its own. The
+    oracles are computed meanwhile."""
     if not hasattr(os, "fork"):  # Windows: sandboxes are spawned, and ranks are forks
         pytest.skip("the ranks are forks of the sandbox, and this system cannot fork")
     xs, ys = halves(plan)
@@ -591,9 +636,11 @@ def jobs(learner, plan):
         "metric": [list(plan.totals), list(plan.counts)],
     }
     turns = math.ceil(len(arguments) / CREWS)  # every job may run to its deadline
-    return learner.run(probe_jobs, arguments, CREWS, timeout=DEADLINE * turns + 10,
-                       label="the distributed jobs (setup, make_loader, wrap, global_mean, "
-                             "train, save_checkpoint, main)")
+    sent = learner.send_run(probe_jobs, arguments, CREWS, timeout=DEADLINE * turns + 10,
+                            label="the distributed jobs (setup, make_loader, wrap, global_mean, "
+                                  "train, save_checkpoint, main)")
+    found, _ = alongside(sent, lambda: expected_for(ref, plan, shuffled))
+    return found
 
 
 @shared
@@ -723,8 +770,7 @@ def wrap_averages_gradients(learner, jobs, plan):
 
 def check_wrap(ranks, learner, plan) -> None:
     found = rank_records(ranks, "wrap", learner, "wrap")
-    want_params = as_data([p.detach() for p in tanh_mlp(plan.state).parameters()])
-    want_grads = full_batch_gradients(plan)
+    want_params, want_grads = one_step(plan.state, *map(torch.cat, halves(plan)))
     for rank, rec in enumerate(found):
         expect_true(rec.get("params") is not None,
                     f"returned a {rec.get('type')} on rank {rank}, not a module",
@@ -892,15 +938,9 @@ def checkpoint_holds_module_state(learner, checkpoint_job, plan):
     "setup(int(os.environ['RANK']), int(os.environ['WORLD_SIZE']), 'env://', timeout)",
 ], docs=MANUAL + "elastic/run.html")
 def runs_under_torchrun(learner, ref, jobs, plan):
-    config = plan.config
     job = jobs["torchrun"]
     found = rank_records(job, "main", learner, "main")
-    with torch.random.fork_rng(devices=[]):  # make_model seeds the global generator
-        model = ref.module.make_model(config["seed"])
-    dataset = ref.module.make_dataset(config["seed"], config["samples"])
-    want = one_process(model, *dataset.tensors, batch_size=config["batch_size"], lr=config["lr"],
-                       passes=shuffled_passes(config["samples"], config["seed"],
-                                              config["epochs"]))
+    want = under_torchrun(given(ref, plan.config), plan.config)
     learner.last_call = "main under torchrun"
     for rank, rec in enumerate(found):
         expect_true(rec.get("left") is True, f"left rank {rank} in the process group",

@@ -30,6 +30,9 @@ The forms, one each:
   fork of the sandbox, beside its own (``torchdojo.sandbox.forks``), or as the ranks of a
   distributed job (``torchdojo.sandbox.ranks``); ``fork_value`` and ``rank_records`` read
   what they left, or raise what stopped them.
+- **expected values computed here**: an ``@oracle`` function (trusted code that computes what
+  a correct answer gives, from wire-able arguments) keeps its result per input, as the
+  reference's answers are kept, so re-grades and a batch compute it once per seed.
 - **inputs**: the ``draw`` fixture (a ``Draw`` seeded per check), ``seed`` for shared runs,
   ``derive_seed`` for inputs drawn outside a check, ``as_data`` for a value computed here.
 
@@ -48,6 +51,7 @@ from torchdojo.datasets import load_digits
 from torchdojo.engine.draw import Draw, derive_seed
 from torchdojo.engine.fork_results import fork_value
 from torchdojo.engine.models import mlp
+from torchdojo.engine.oracles import oracle
 from torchdojo.engine.probes import probe, probe_helper
 from torchdojo.engine.proxies import alongside, as_data, both
 from torchdojo.engine.rank_records import job_part, rank_records, ranks_that_wrote
@@ -69,6 +73,6 @@ __all__ = [
     "DEADLINE", "GROUP_TIMEOUT", "Check", "Draw", "Foreign", "LearnerRaised", "Lesson", "Mismatch",
     "NotAttempted", "Reply", "SandboxCrashed", "SandboxProblem", "SandboxTimeout", "TensorData",
     "alongside", "as_data", "both", "check", "derive_seed", "expect", "expect_inputs_kept",
-    "expect_true", "fork_value", "job_part", "learner_problem", "load_digits", "mlp", "probe",
-    "probe_helper", "rank_records", "ranks_that_wrote", "shared", "spec_of", "type_name",
+    "expect_true", "fork_value", "job_part", "learner_problem", "load_digits", "mlp", "oracle",
+    "probe", "probe_helper", "rank_records", "ranks_that_wrote", "shared", "spec_of", "type_name",
 ]

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from torchdojo.engine.oracles import digest
 from torchdojo.engine.probes import probe_source
 from torchdojo.sandbox import wire
 from torchdojo.sandbox.host import FileRefused, NotAttempted, Pending, Reply, Sandbox
@@ -168,7 +169,7 @@ class Reference:
     def _answer(self, name: str, run: Callable | None, args: tuple, kwargs: dict,
                 keep_after: bool = False) -> Any:
         sent = wire.pack_call(args, kwargs)
-        key = (self._key, name, keep_after, hashlib.sha256(wire.to_bytes(sent)).hexdigest())
+        key = (self._key, name, keep_after, digest(sent))
         if key not in self._cache:
             if len(self._cache) >= self.CACHE_LIMIT:
                 self._cache.clear()
