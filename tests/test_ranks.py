@@ -290,3 +290,19 @@ def _module(tmp_path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_ranks_done_with_their_last_job_are_reaped_by_the_next_run_and_lose_no_output():
+    """After a clean last job the sandbox goes on without waiting for the ranks' exits; what
+    they printed is whole (even without a newline), and the next run reaps them."""
+    def printer(rank):
+        rank.record("pid", pid=os.getpid())
+        print(f"rank {rank.rank} says", end="")  # no newline: still in a buffer, unless flushed
+
+    first = run(printer, learner_file=__file__)
+    assert [r["exit"] for r in first] == ["ok", "ok"]
+    assert all(f"rank {r} says" in first[r]["output"] for r in range(2))
+    run(pid_job, learner_file=__file__)
+    for rank in first:
+        with pytest.raises(ChildProcessError):  # reaped: no zombie is left behind
+            os.waitpid(rank["steps"]["pid"]["pid"], os.WNOHANG)

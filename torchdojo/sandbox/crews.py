@@ -14,6 +14,11 @@ job, and waits for a go-ahead before the next one. Every job has its own deadlin
 its start; ranks still running it then are killed. Ranks run learner code, which could write on
 those pipes too: that can only end a job early (its records then miss steps), and every wait is
 bounded by the jobs' deadlines.
+
+A rank flushes what it printed before it reports, so a job's records and output are whole once
+every rank has reported it: after a crew's last job went cleanly its ranks are told to stop and
+not waited for (tearing down a process with torch loaded takes milliseconds); the next ``drive``
+reaps them.
 """
 
 from __future__ import annotations
@@ -74,6 +79,8 @@ class Ranks(Protocol):
 # fds the sandbox holds for its crews: a new rank closes them first, so a rank never holds
 # another rank's pipe open
 _HELD: set[int] = set()
+# ranks told to stop after a clean last job, not waited for: reaped by the next ``drive``
+_LEAVING: set[int] = set()
 
 
 @dataclass
@@ -196,12 +203,15 @@ class Crew:
         clean = all(m.said[job:job + 1] == CLEAN and m.fate is None for m in self.members)
         name = self.queue[self.next][0]
         folder = str(Path(self.folder, str(job)))
-        if clean and self.next + 1 < len(self.queue):
+        if clean:  # every rank finished the job and wrote all it will: its records are whole
             found = [self.ranks.collect(folder, r, "ok") for r in range(self.world_size)]
-            for member in self.members:
-                member.tell(GO)
             self.next += 1
-            self.end = time.monotonic() + self.deadline
+            if self.done:
+                self._dismiss()
+            else:
+                for member in self.members:
+                    member.tell(GO)
+                self.end = time.monotonic() + self.deadline
             return {name: found}
         fates = self._finish(over)
         try:
@@ -229,6 +239,15 @@ class Crew:
                 member.fate = fates[member.pid]
         return [m.fate or "killed" for m in self.members]
 
+    def _dismiss(self) -> None:
+        """After a clean last job: tell the ranks to stop, and go on without waiting for their
+        exits (a process with torch loaded takes milliseconds to tear down)."""
+        for member in self.members:
+            member.tell(STOP)
+            _LEAVING.add(member.pid)
+            member.fate = "ok"
+        self.stop()
+
     def stop(self) -> None:
         """Kill what still runs and clean up (the crew is over, or could not start)."""
         for member in self.members:
@@ -244,6 +263,7 @@ class Crew:
 def drive(crews: list[Crew]) -> dict[str, list[dict]]:
     """Run every crew's jobs, the crews side by side; what each job's ranks recorded."""
     found: dict[str, list[dict]] = {}
+    _reap()
     try:
         for crew in crews:
             if not crew.done and not crew.members:  # not begun yet
@@ -256,6 +276,18 @@ def drive(crews: list[Crew]) -> dict[str, list[dict]]:
         for crew in crews:
             crew.stop()
     return found
+
+
+def _reap() -> None:
+    """Reap the dismissed ranks that have exited; kill those that did not (learner threads
+    cannot hold up ``os._exit``, but a rank stopped by a signal could)."""
+    for pid in list(_LEAVING):
+        with suppress(ChildProcessError):
+            if not os.waitpid(pid, os.WNOHANG)[0]:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        _LEAVING.discard(pid)
 
 
 def _wait_for_news(crews: list[Crew]) -> None:
@@ -300,6 +332,8 @@ def _rank_loop(r: int, queue: list[Work], folders: list[str], reports: int, orde
         rank = ranks.make(r, folders[job], work)
         clean = _run(work.target, rank)
         clean = _leave_group() and clean and not rank.troubled
+        sys.stdout.flush()  # all the job printed is in its file once the sandbox hears of it
+        sys.stderr.flush()
         try:
             os.write(reports, CLEAN if clean else TROUBLED)
         except OSError:
