@@ -3,6 +3,8 @@ the sandbox stays in step with its requests whatever happens meanwhile."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from torchdojo.checks import LearnerRaised, SandboxCrashed, both
@@ -94,3 +96,39 @@ def test_a_reply_after_the_sandbox_closed_is_a_crash(sides):
     box.close()
     with pytest.raises(SandboxCrashed, match="closed before double"):
         sent.reply()
+
+
+# Its import waits for a file the test writes only once ``launch()`` has returned.
+SLOW_IMPORT = '''\
+import time
+from pathlib import Path
+
+FOLDER = Path({folder!r})
+(FOLDER / "importing").touch()
+end = time.monotonic() + 20
+while not (FOLDER / "go").exists() and time.monotonic() < end:
+    time.sleep(0.01)
+SAW_GO = (FOLDER / "go").exists()
+
+
+def saw_go():
+    return SAW_GO
+'''
+
+
+def test_a_launched_sandbox_imports_the_module_while_the_caller_goes_on(tmp_path):
+    """The grading process launches a topic's sandbox before collecting its checks; ``start``
+    waits for the import that ``launch`` did not."""
+    learner_file = tmp_path / "slow.py"
+    learner_file.write_text(SLOW_IMPORT.format(folder=str(tmp_path)))
+    box = Sandbox.for_file("slow", learner_file, budget=Budget(call=30, topic=60))
+    try:
+        box.launch()  # returns at once: the import has not even begun, or waits for "go"
+        end = time.monotonic() + 20
+        while not (tmp_path / "importing").exists() and time.monotonic() < end:
+            time.sleep(0.01)
+        (tmp_path / "go").touch()
+        box.start()
+        assert Learner(box).saw_go() is True
+    finally:
+        box.close()

@@ -86,6 +86,15 @@ class GradingPlugin:
         self.fault = ""
         self._states: dict[str, _TopicState] = {}
 
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Launch the first topic's sandbox now: it imports the learner's module while pytest
+        collects the checks (about as long), instead of after."""
+        first = next(iter(self.config.topics), None)
+        if first is not None:
+            state = self._state(self.config.course.grader(first))
+            if state.sandbox is not None:
+                state.sandbox.launch()
+
     # -- collection: a function is a check when it carries the @check mark
 
     @pytest.hookimpl(tryfirst=True)

@@ -188,6 +188,7 @@ class Sandbox:
         self._channel: Channel | None = None
         self._workdir: str | None = None
         self._import_failure: SandboxProblem | None = None  # import or confinement failure
+        self._ready = False  # the child said it imported the learner's module
 
     @classmethod
     def for_file(cls, topic: str, path: str | os.PathLike, **options: Any) -> Sandbox:
@@ -198,9 +199,31 @@ class Sandbox:
 
     def start(self) -> None:
         """Start the child and wait until the learner module imported (or failed to)."""
+        self.launch()
         if self._import_failure is not None:
             raise self._import_failure
-        if self._proc is not None:
+        if self._ready:
+            return
+        if self.policy is not None:
+            self._confined()
+        try:
+            header, _ = self._receive(self.budget.start, f"importing {self.module}")
+        except SandboxProblem as problem:
+            header = {"status": "import_problem", "message": problem.message}
+        if header.get("status") != "ready":
+            self.close()
+            if header.get("status") == "import_error":
+                failure = ImportFailed.from_error(header.get("error"), self.module)
+            else:
+                failure = ImportFailed(f"{self.module}: {header.get('message')}")
+            self._import_failure = failure
+            raise failure
+        self._ready = True
+
+    def launch(self) -> None:
+        """Start the child without waiting for it: it imports the learner's module while the
+        caller goes on (the grading process collects its checks meanwhile). ``start`` waits."""
+        if self._import_failure is not None or self._proc is not None:
             return
         self._workdir = tempfile.mkdtemp(prefix=f"torchdojo-{self.topic}-")
         if self.strict:
@@ -224,27 +247,13 @@ class Sandbox:
             self.close()
             self._import_failure = SandboxCrashed(f"the sandbox for {self.module} could not "
                                                   f"start ({exc})")
-            raise self._import_failure from None
+            return
         finally:
             child_conn.close()
             out_w.close()
         self._conn = parent_conn
         self._channel = Channel(parent_conn, wire.MAX_MESSAGE_BYTES)
         self.output.follow(out_r, at_fd=OUTPUT_AT_FD)
-        if self.policy is not None:
-            self._confined()
-        try:
-            header, _ = self._receive(self.budget.start, f"importing {self.module}")
-        except SandboxProblem as problem:
-            header = {"status": "import_problem", "message": problem.message}
-        if header.get("status") != "ready":
-            self.close()
-            if header.get("status") == "import_error":
-                failure = ImportFailed.from_error(header.get("error"), self.module)
-            else:
-                failure = ImportFailed(f"{self.module}: {header.get('message')}")
-            self._import_failure = failure
-            raise failure
 
     def _new_group(self) -> cgroups.Group | None:
         """The sandbox's control group, made before it starts (it joins it first thing)."""
@@ -288,6 +297,7 @@ class Sandbox:
     def close(self) -> None:
         """Kill the child and everything it started, then remove its working directory."""
         self._awaiting = None
+        self._ready = False
         proc, self._proc = self._proc, None
         if proc is not None:
             _kill_tree(proc)
