@@ -92,10 +92,10 @@ def draw_plan(seed: int) -> Plan:
                 "2.weight": draw.tensor(outputs, hidden) / 2, "2.bias": draw.tensor(outputs) / 2}
 
     state, other = weights(), weights()
-    config = {"seed": draw.integer(0, 999), "samples": WORLD * draw.integer(8, 14),
+    config = {"seed": draw.integer(0, 999), "samples": WORLD * draw.integer(5, 9),
               "batch_size": WORLD * draw.integer(2, 4), "epochs": 2, "lr": 0.1}
     return Plan(state=state, other=other, x=draw.tensor(n, features), y=draw.tensor(n, outputs),
-                batch_size=WORLD * per_rank, epochs=3, lr=draw.choice([0.05, 0.1, 0.2]),
+                batch_size=WORLD * per_rank, epochs=2, lr=draw.choice([0.05, 0.1, 0.2]),
                 seed=draw.integer(0, 9999),
                 totals=tuple(draw.number(1, 50) for _ in range(WORLD)),
                 counts=tuple(draw.integer(1, 9) for _ in range(WORLD)), config=config)
