@@ -74,6 +74,23 @@ def test_ranks_meet_in_one_gloo_group():
     assert [f["value"] for f in found] == [3.0, 3.0] and found[0]["world"] == 2
 
 
+def test_a_rank_that_starts_late_still_joins_the_trusted_group():
+    """Creating a TCPStore server sometimes takes 5 s here (a torch stall): a rank can reach a
+    crew's first trusted join seconds after the other. The join waits as long as a rendezvous
+    may, not the group's collective timeout, so trusted set-up never fails for a slow start."""
+    def target(rank):
+        if rank.rank == 1:
+            time.sleep(1.5)  # longer than the group's timeout below
+        rank.join("late")
+        total = torch.tensor([rank.rank + 1.0])
+        dist.all_reduce(total)
+        rank.record("sum", value=total.item())
+
+    ranks = run(target, learner_file=__file__, group_timeout=1.0)
+    found = rank_records(ranks, "sum", FakeLearner(), "sum")
+    assert [f["value"] for f in found] == [3.0, 3.0]
+
+
 def test_a_hanging_rank_is_killed_at_the_deadline_and_keeps_its_records(exits):
     def target(rank):
         rank.record("before", ok=True)

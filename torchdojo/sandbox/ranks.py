@@ -71,8 +71,14 @@ class Rank:
         """
         import torch.distributed as dist
 
-        dist.init_process_group(backend, store=self._keys(f"join/{name}"), rank=self.rank,
-                                world_size=self.world_size,
+        keys = self._keys(f"join/{name}")
+        # Every rank arrives first, waiting as long as a rendezvous may: a rank can start a
+        # crew's first job seconds late on a busy machine, and the group's own rendezvous
+        # would give up after group_timeout, a verdict against the learner for a slow start.
+        keys.set(f"arrived/{self.rank}", "1")
+        keys.wait([f"arrived/{r}" for r in range(self.world_size)],
+                  timedelta(seconds=self.store_timeout))
+        dist.init_process_group(backend, store=keys, rank=self.rank, world_size=self.world_size,
                                 timeout=timedelta(seconds=self.group_timeout))
         dist.barrier()
 
