@@ -17,7 +17,7 @@ the check reports a timeout that says which collective to look at, never a hung 
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 import torch
@@ -94,11 +94,24 @@ def draw_plan(seed: int) -> Plan:
     state, other = weights(), weights()
     config = {"seed": draw.integer(0, 999), "samples": WORLD * draw.integer(5, 9),
               "batch_size": WORLD * draw.integer(2, 4), "epochs": 2, "lr": 0.1}
-    return Plan(state=state, other=other, x=draw.tensor(n, features), y=draw.tensor(n, outputs),
+    plan = Plan(state=state, other=other, x=draw.tensor(n, features), y=draw.tensor(n, outputs),
                 batch_size=WORLD * per_rank, epochs=2, lr=draw.choice([0.05, 0.1, 0.2]),
-                seed=draw.integer(0, 9999),
-                totals=tuple(draw.number(1, 50) for _ in range(WORLD)),
-                counts=tuple(draw.integer(1, 9) for _ in range(WORLD)), config=config)
+                seed=draw.integer(0, 9999), totals=(), counts=(), config=config)
+    return replace(plan, **metric_inputs(draw))
+
+
+def metric_inputs(draw: Draw) -> dict:
+    """global_mean's inputs per rank: different counts and different means per sample, so
+    neither a mean of the ranks' means nor one rank's own mean is the global mean (with equal
+    counts the mean of means is right by chance: 1 seed in 9 drew them)."""
+    counts, means = [draw.integer(1, 4), draw.integer(5, 9)], [draw.number(1, 9),
+                                                               draw.number(11, 30)]
+    if draw.choice([False, True]):  # which rank has the larger share
+        counts.reverse()
+    if draw.choice([False, True]):
+        means.reverse()
+    return {"counts": tuple(counts),
+            "totals": tuple(round(m * c, 2) for m, c in zip(means, counts, strict=True))}
 
 
 def halves(plan: Plan) -> tuple[list[torch.Tensor], list[torch.Tensor]]:

@@ -137,3 +137,16 @@ def test_one_crew_or_two_the_jobs_record_the_same():
 
 def _tensor_list(value):
     return value.values.tolist() if hasattr(value, "values") else repr(value)
+
+
+def test_no_seed_lets_a_wrong_global_mean_pass():
+    """A mean of the ranks' means, or one rank's own mean, must differ from the global mean
+    beyond the tolerance from every seed (with equal counts the mean of means is right)."""
+    checks = grader()
+    tol = checks.TOL
+    for seed in range(2000):
+        plan = checks.draw_plan(seed)
+        want = sum(plan.totals) / sum(plan.counts)
+        means = [t / c for t, c in zip(plan.totals, plan.counts, strict=True)]
+        for wrong in (sum(means) / len(means), *means):
+            assert abs(wrong - want) > tol["atol"] + tol["rtol"] * abs(want), (seed, plan)
