@@ -237,7 +237,7 @@ def backward_fills_grad(learner, ref, draw):
 ], docs=PAGES + "torch.autograd.backward.html")
 def retain_graph_second_pass(learner, ref, draw):
     x, w, b, y = problem(draw)
-    got, want = learner.two_grads_one_graph(x, w, b, y), ref.two_grads_one_graph(x, w, b, y)
+    got, want = both(learner, ref, "two_grads_one_graph", x, w, b, y)
     expect(got, want)
 
     def mean_probability(x, w, b, y):
@@ -256,7 +256,7 @@ def retain_graph_second_pass(learner, ref, draw):
 ], docs=[PAGES + "torch.Tensor.retain_grad.html", PAGES + "torch.Tensor.is_leaf.html"])
 def retain_grad_non_leaf(learner, ref, draw):
     x, w, b, y = problem(draw)
-    got, want = learner.hidden_grads(x, w, b, y), ref.hidden_grads(x, w, b, y)
+    got, want = both(learner, ref, "hidden_grads", x, w, b, y)
     expect(got, want, advice={
         "['z']": "z is not a leaf, so z.grad is None unless you call z.retain_grad() before "
                  "backward().",
@@ -298,7 +298,7 @@ def zeroing_between_batches(learner, ref, draw):
     d = draw.integer(2, 4)
     _, w, b, _ = problem(draw, d=d)
     batches = batches_of(draw, [draw.integer(2, 5) for _ in range(3)], d)
-    got, want = learner.grads_per_batch(batches, w, b), ref.grads_per_batch(batches, w, b)
+    got, want = both(learner, ref, "grads_per_batch", batches, w, b)
     expect(got, want, advice={
         "values": "The gradient recorded for a later batch includes earlier batches (or all "
                   "entries are the same tensor): zero the gradients between batches and "
@@ -484,7 +484,7 @@ def inference_without_graph(learner, ref, draw):
    docs=PAGES + "torch.autograd.grad.html")
 def second_derivative(learner, ref, draw):
     x, w, b, y = problem(draw)
-    got, want = learner.curvature(x, w, b, y), ref.curvature(x, w, b, y)
+    got, want = both(learner, ref, "curvature", x, w, b, y)
     expect(got, want, rtol=1e-4, atol=1e-6, advice={
         "type": "Return d2L/db2 as a Python float (.item()).",
     })

@@ -204,18 +204,31 @@ def under_torchrun(given: dict, config: dict) -> Trained:
                                                     config["epochs"]))
 
 
+def trained(plan: Plan, passes: list) -> Trained:
+    """The train job's oracle, for the passes given."""
+    return trained_on(plan.state, plan.x, plan.y, plan.batch_size, plan.lr, passes)
+
+
+def wrapped(plan: Plan) -> tuple[list, list]:
+    """The wrap job's oracle: the ranks' two halves are one batch."""
+    return one_step(plan.state, *map(torch.cat, halves(plan)))
+
+
+def torchrun_trained(ref, plan: Plan) -> Trained:
+    """The torchrun job's oracle, from the model and data that the reference's given
+    functions build from the config."""
+    found = ref.run(probe_given, plan.config["seed"], plan.config["samples"])
+    given = {"state": {k: v.values for k, v in found["state"].items()},
+             "x": found["x"].values, "y": found["y"].values}
+    return under_torchrun(given, plan.config)
+
+
 def expected_for(ref, plan: Plan, shuffled: list) -> None:
-    """Compute the oracles every grade reads (kept per input): done while the ranks work."""
-    trained_on(plan.state, plan.x, plan.y, plan.batch_size, plan.lr, shuffled)
-    one_step(plan.state, *map(torch.cat, halves(plan)))
-    under_torchrun(given(ref, plan.config), plan.config)
-
-
-def given(ref, config: dict) -> dict:
-    """The model's weights and the data main builds from ``config``, by the reference."""
-    found = ref.run(probe_given, config["seed"], config["samples"])
-    return {"state": {k: v.values for k, v in found["state"].items()},
-            "x": found["x"].values, "y": found["y"].values}
+    """Compute, while the ranks work, the oracles a correct submission's checks read: the
+    same calls as theirs, so the checks find them kept."""
+    trained(plan, shuffled)
+    wrapped(plan)
+    torchrun_trained(ref, plan)
 
 
 def recorded_passes(found: list[dict], plan: Plan) -> list | None:
@@ -234,7 +247,7 @@ def recorded_passes(found: list[dict], plan: Plan) -> list | None:
 def replayed(found: list[dict], plan: Plan, shuffled: list) -> tuple[list, Trained]:
     """One process on the batches the ranks really took, so a shuffling mistake counts once."""
     passes = recorded_passes(found, plan) or shuffled
-    return passes, trained_on(plan.state, plan.x, plan.y, plan.batch_size, plan.lr, passes)
+    return passes, trained(plan, passes)
 
 
 def losses_seen(found: list[dict], plan: Plan, passes: list) -> list[float] | None:
@@ -783,7 +796,7 @@ def wrap_averages_gradients(learner, jobs, plan):
 
 def check_wrap(ranks, learner, plan) -> None:
     found = rank_records(ranks, "wrap", learner, "wrap")
-    want_params, want_grads = one_step(plan.state, *map(torch.cat, halves(plan)))
+    want_params, want_grads = wrapped(plan)
     for rank, rec in enumerate(found):
         expect_true(rec.get("params") is not None,
                     f"returned a {rec.get('type')} on rank {rank}, not a module",
@@ -953,7 +966,7 @@ def checkpoint_holds_module_state(learner, checkpoint_job, plan):
 def runs_under_torchrun(learner, ref, jobs, plan):
     job = jobs["torchrun"]
     found = rank_records(job, "main", learner, "main")
-    want = under_torchrun(given(ref, plan.config), plan.config)
+    want = torchrun_trained(ref, plan)
     learner.last_call = "main under torchrun"
     for rank, rec in enumerate(found):
         expect_true(rec.get("left") is True, f"left rank {rank} in the process group",

@@ -91,7 +91,7 @@ class GradingPlugin:
         collects the checks (about as long), instead of after."""
         first = next(iter(self.config.topics), None)
         if first is not None:
-            state = self._state(self.config.course.grader(first))
+            state = self._state_of(first)
             if state.sandbox is not None:
                 state.sandbox.launch()
 
@@ -275,7 +275,9 @@ class GradingPlugin:
         return self.config.course.topic(Path(path).stem)
 
     def _state(self, path: Path) -> _TopicState:
-        topic = self._topic_of(path)
+        return self._state_of(self._topic_of(path))
+
+    def _state_of(self, topic: Topic) -> _TopicState:
         if topic.name not in self._states:
             self._states[topic.name] = self._open(topic)
         return self._states[topic.name]
